@@ -1,0 +1,137 @@
+// One server-side HTTP/1.1 connection, sans I/O: bytes in through receive(), response bytes out
+// through takeOutput(). Every server in the lab drives this same object; they differ only in how
+// they move the bytes.
+//
+// Rules:
+// - Requests are answered strictly in order (RFC 9112 §9.3.2: "A server MAY process a sequence of
+//   pipelined requests in parallel if they all have safe methods, but it MUST send the
+//   corresponding responses in the same order that the requests were received.").
+// - After a response that closes, nothing more is read or answered.
+// - takeOutput() stops once it has queued outputHighWaterBytes, so a client that pipelines many
+//   requests for a large file cannot make the server buffer them all at once.
+import { DateCache } from './dates.js';
+import { splitList } from './abnf.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { RequestParser, type ParsedRequest } from './request-parser.js';
+import { CONTINUE_BYTES, serializeHead, textResponse, type ConnectionToken, type Response } from './response.js';
+
+export type RequestHandler = (request: ParsedRequest) => Response;
+
+export interface ConnectionOptions {
+  limits?: Limits;
+  dates: DateCache;
+  /** small bodies are copied behind their head so the server sends one buffer */
+  coalesceBelowBytes?: number;
+}
+
+export interface Output {
+  /** buffers to send, in order */
+  chunks: Uint8Array[];
+  /** total bytes in chunks */
+  bytes: number;
+  /** close the connection once these bytes are sent */
+  close: boolean;
+}
+
+const NOTHING: Output = Object.freeze({ chunks: [], bytes: 0, close: false }) as Output;
+const DEFAULT_COALESCE_BYTES = 16 * 1024;
+
+export class ServerConnection {
+  private readonly parser: RequestParser;
+  private readonly limits: Limits;
+  private readonly dates: DateCache;
+  private readonly coalesceBelow: number;
+  private eof = false;
+  private closing = false;
+  /** requests answered on this connection */
+  requests = 0;
+
+  constructor(private readonly handler: RequestHandler, options: ConnectionOptions) {
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.parser = new RequestParser(this.limits);
+    this.dates = options.dates;
+    this.coalesceBelow = options.coalesceBelowBytes ?? DEFAULT_COALESCE_BYTES;
+  }
+
+  /** Bytes from the client. The caller may reuse `data` once takeOutput() has returned. */
+  receive(data: Uint8Array): void {
+    if (!this.closing) this.parser.push(data);
+  }
+
+  /** The client will send nothing more (FIN). Complete requests are still answered. */
+  receiveEof(): void {
+    this.eof = true;
+  }
+
+  /** True once a response that closes the connection has been produced. */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** True while part of a request has arrived and the rest has not: header-read timeouts apply. */
+  get midRequest(): boolean {
+    return this.parser.inMessage;
+  }
+
+  /** Parses what has arrived and returns the responses it produces, in order. */
+  takeOutput(): Output {
+    if (this.closing) return { chunks: [], bytes: 0, close: true };
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    const push = (b: Uint8Array): void => {
+      chunks.push(b);
+      bytes += b.length;
+    };
+    while (bytes < this.limits.outputHighWaterBytes) {
+      const event = this.parser.next();
+      if (this.parser.takeContinue()) push(CONTINUE_BYTES);
+      if (event.kind === 'need-data') {
+        // A request cut off by EOF gets no answer: there is nothing complete to answer.
+        if (this.eof) this.closing = true;
+        break;
+      }
+      if (event.kind === 'error') {
+        this.emit(textResponse(event.error.status, event.error.detail), false, 'close', push);
+        this.closing = true;
+        break;
+      }
+      this.requests++;
+      const request = event.request;
+      const persist = persistsAfter(request);
+      const token: ConnectionToken = !persist ? 'close' : request.http11 ? 'none' : 'keep-alive';
+      this.emit(this.handler(request), request.method === 'HEAD', token, push);
+      if (!persist) {
+        this.closing = true;
+        break;
+      }
+    }
+    this.parser.retain();
+    if (chunks.length === 0 && !this.closing) return NOTHING;
+    return { chunks, bytes, close: this.closing };
+  }
+
+  private emit(response: Response, head: boolean, connection: ConnectionToken, push: (b: Uint8Array) => void): void {
+    const headBytes = serializeHead(response, this.dates.now(), connection);
+    const body = head || response.noContentLength ? undefined : response.body;
+    if (body === undefined || body.length === 0) push(headBytes);
+    else if (body.length < this.coalesceBelow) push(Buffer.concat([headBytes, body]));
+    else {
+      push(headBytes);
+      push(body);
+    }
+  }
+}
+
+/** RFC 9112 §9.3: "If the "close" connection option is present, the connection will not persist
+ * after the current response; else, If the received protocol is HTTP/1.1 (or later), the connection
+ * will persist after the current response; else, If the received protocol is HTTP/1.0, the
+ * "keep-alive" connection option is present, ... and the recipient wishes to honor the HTTP/1.0
+ * "keep-alive" mechanism, the connection will persist after the current response; otherwise, The
+ * connection will close after the current response." */
+export function persistsAfter(request: ParsedRequest): boolean {
+  const connection = request.headers.combined('connection');
+  const options = connection === undefined ? [] : splitList(connection);
+  if (options.includes('close')) return false;
+  if (request.http11) return true;
+  return options.includes('keep-alive');
+}

@@ -1,0 +1,169 @@
+// The application every server runs: a static site over StaticFiles. Methods, conditional requests
+// (RFC 9110 §13) and single byte ranges (RFC 9110 §14) are decided here; framing, persistence and
+// serialisation belong to the connection.
+import { ProtocolError } from './errors.js';
+import { parseHttpDate } from './dates.js';
+import { splitList, trimOws } from './abnf.js';
+import type { RequestHandler } from './connection.js';
+import type { ParsedRequest } from './request-parser.js';
+import { textResponse, type Response } from './response.js';
+import { StaticFiles, type FileEntry } from './static-files.js';
+
+/** Methods defined by RFC 9110 §9 (and PATCH, RFC 5789) that a static site does not allow. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+const ALLOW: [string, string] = ['Allow', 'GET, HEAD'];
+
+export function createStaticSite(files: StaticFiles): RequestHandler {
+  return (request) => {
+    try {
+      return respond(files, request);
+    } catch (err) {
+      if (err instanceof ProtocolError) return textResponse(err.status, err.detail);
+      throw err;
+    }
+  };
+}
+
+function respond(files: StaticFiles, request: ParsedRequest): Response {
+  const { method } = request;
+  if (method !== 'GET' && method !== 'HEAD') {
+    // RFC 9110 §9.1: "An origin server that receives a request method that is unrecognized or not
+    // implemented SHOULD respond with the 501 (Not Implemented) status code. An origin server that
+    // receives a request method that is recognized and implemented, but not allowed for the target
+    // resource, SHOULD respond with the 405 (Method Not Allowed) status code."
+    if (!KNOWN_METHODS.has(method)) return textResponse(501, `method ${method} is not implemented`);
+    // RFC 9110 §15.5.6: "The origin server MUST generate an Allow header field in a 405 response".
+    return textResponse(405, `method ${method} is not allowed; use GET or HEAD`, [ALLOW]);
+  }
+  if (request.target === '*') return textResponse(400, 'the asterisk-form is only for OPTIONS');
+  const found = files.resolve(request.target);
+  if (found.kind === 'not-found') return textResponse(404, 'no such file');
+  if (found.kind === 'redirect') {
+    return { ...textResponse(301, `see ${found.location}`), headers: [['Location', found.location], ['Content-Type', 'text/plain; charset=utf-8']] };
+  }
+  const precondition = evaluatePreconditions(request, found);
+  if (precondition !== null) return precondition;
+  const range = method === 'GET' ? selectRange(request, found) : null;
+  if (range === 'unsatisfiable') {
+    // RFC 9110 §15.5.17: "A server that generates a 416 response to a byte-range request SHOULD
+    // generate a Content-Range header field specifying the current length of the selected
+    // representation".
+    const res = textResponse(416, 'range not satisfiable');
+    res.headers.push(['Content-Range', `bytes */${found.size}`]);
+    return res;
+  }
+  const validators: Array<[string, string]> = [
+    ['Content-Type', found.contentType],
+    ['Last-Modified', found.lastModified],
+    ['ETag', found.etag],
+    ['Accept-Ranges', 'bytes'],
+  ];
+  if (range !== null) {
+    const length = range.last - range.first + 1;
+    return {
+      status: 206,
+      headers: [...validators, ['Content-Range', `bytes ${range.first}-${range.last}/${found.size}`]],
+      body: files.read(found, range.first, length),
+    };
+  }
+  // HEAD announces the GET length without reading a large file.
+  const body = method === 'HEAD' && found.content === null ? new Uint8Array(0) : files.read(found, 0, found.size);
+  return { status: 200, headers: validators, body, length: found.size };
+}
+
+/** RFC 9110 §13.2.2, steps 1 to 4, for GET and HEAD on an existing file. */
+function evaluatePreconditions(request: ParsedRequest, file: FileEntry): Response | null {
+  const h = request.headers;
+  const ifMatch = h.combined('if-match');
+  if (ifMatch !== undefined) {
+    // RFC 9110 §13.1.1: "An origin server MUST use the strong comparison function when comparing
+    // entity tags for If-Match".
+    if (!matchesEntityTag(ifMatch, file.etag, true)) return textResponse(412, 'If-Match does not match');
+  } else {
+    const ifUnmodifiedSince = h.get('if-unmodified-since');
+    const date = ifUnmodifiedSince === undefined ? null : parseHttpDate(ifUnmodifiedSince);
+    if (date !== null && Math.floor(file.mtimeMs / 1000) * 1000 > date) return textResponse(412, 'modified since If-Unmodified-Since');
+  }
+  const ifNoneMatch = h.combined('if-none-match');
+  if (ifNoneMatch !== undefined) {
+    // RFC 9110 §13.1.2: "A recipient MUST use the weak comparison function when comparing entity
+    // tags for If-None-Match", and for GET and HEAD the server responds 304.
+    return matchesEntityTag(ifNoneMatch, file.etag, false) ? notModified(file) : null;
+  }
+  // RFC 9110 §13.1.3: "A recipient MUST ignore If-Modified-Since if the request contains an
+  // If-None-Match header field" and "if the received field value is not a valid HTTP-date".
+  const ifModifiedSince = h.get('if-modified-since');
+  if (ifModifiedSince === undefined || h.count('if-modified-since') > 1) return null;
+  const since = parseHttpDate(ifModifiedSince);
+  if (since === null) return null;
+  return Math.floor(file.mtimeMs / 1000) * 1000 <= since ? notModified(file) : null;
+}
+
+/** RFC 9110 §15.4.5: "The server generating a 304 response MUST generate any of the following
+ * header fields that would have been sent in a 200 (OK) response to the same request: ... ETag".
+ * A 304 carries no content and here no Content-Length. */
+function notModified(file: FileEntry): Response {
+  return { status: 304, headers: [['ETag', file.etag]], body: new Uint8Array(0), noContentLength: true };
+}
+
+/** "*" or a list of entity-tags; weak comparison ignores the W/ prefix. */
+function matchesEntityTag(field: string, etag: string, strong: boolean): boolean {
+  if (trimOws(field) === '*') return true;
+  for (const raw of field.split(',')) {
+    const tag = trimOws(raw);
+    if (tag.length === 0) continue;
+    const weak = tag.startsWith('W/');
+    if (strong && weak) continue;
+    if ((weak ? tag.slice(2) : tag) === etag) return true;
+  }
+  return false;
+}
+
+interface ByteRange {
+  first: number;
+  last: number;
+}
+
+/** A single satisfiable byte range, 'unsatisfiable', or null to send the whole file. RFC 9110
+ * §14.2: "A server MAY ignore the Range header field." This server ignores multiple ranges and
+ * invalid syntax, and honours one range. */
+function selectRange(request: ParsedRequest, file: FileEntry): ByteRange | 'unsatisfiable' | null {
+  const header = request.headers.get('range');
+  if (header === undefined || request.headers.count('range') > 1) return null;
+  const ifRange = request.headers.get('if-range');
+  // RFC 9110 §13.1.5: "A server MUST ignore an If-Range header field received in a request that
+  // does not contain a Range header field." and when the validator does not match, "the recipient
+  // SHOULD ignore the Range header field".
+  if (ifRange !== undefined && !ifRangeMatches(ifRange, file)) return null;
+  const m = /^bytes=(.*)$/i.exec(trimOws(header));
+  if (m === null) return null;
+  const specs = splitList(m[1]!);
+  if (specs.length !== 1) return null;
+  const spec = /^(\d*)-(\d*)$/.exec(specs[0]!);
+  if (spec === null || (spec[1] === '' && spec[2] === '')) return null;
+  // An empty representation can satisfy no int-range, and a suffix range of it selects nothing a
+  // 206 could describe: send the (empty) whole.
+  if (file.size === 0) return null;
+  if (spec[1] === '') {
+    const suffix = Number(spec[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    return { first: Math.max(file.size - suffix, 0), last: file.size - 1 };
+  }
+  const first = Number(spec[1]);
+  const last = spec[2] === '' ? file.size - 1 : Number(spec[2]);
+  // RFC 9110 §14.1.1: "A client can limit the number of bytes requested without knowing the size
+  // of the selected representation": a last-pos past the end is clipped; a first-pos past last-pos
+  // makes the range-spec invalid (so ignored).
+  if (last < first) return null;
+  if (first >= file.size) return 'unsatisfiable';
+  return { first, last: Math.min(last, file.size - 1) };
+}
+
+function ifRangeMatches(value: string, file: FileEntry): boolean {
+  const v = trimOws(value);
+  // RFC 9110 §13.1.5: "a strong comparison" for an entity-tag, and an HTTP-date must be an exact
+  // match of the Last-Modified date.
+  if (v.startsWith('"') || v.startsWith('W/')) return v === file.etag;
+  const date = parseHttpDate(v);
+  return date !== null && date === Math.floor(file.mtimeMs / 1000) * 1000;
+}
