@@ -1,0 +1,34 @@
+// `http-lab serve`: runs one server in the foreground. This process is the server process: the
+// parent of a process server's children, the owner of a thread server's threads.
+import { existsSync, statSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findServer } from '../servers/registry.js';
+import { UsageError } from './errors.js';
+
+export interface ServeArgs {
+  target: string;
+  host: string;
+  port: number;
+  docroot: string;
+  idleTimeout: number;
+  backlog: number;
+}
+
+export async function serve(args: ServeArgs): Promise<void> {
+  const design = findServer(args.target);
+  if (design === undefined) throw new UsageError(`unknown target "${args.target}"`);
+  const docroot = resolve(args.docroot);
+  if (!existsSync(docroot) || !statSync(docroot).isDirectory()) throw new UsageError(`docroot ${docroot} is not a folder`);
+  await design.run({
+    host: args.host,
+    port: args.port,
+    docroot,
+    backlog: args.backlog,
+    idleTimeoutMs: args.idleTimeout * 1000,
+    // writeSync: the blocking designs never return to the event loop, so an async write could
+    // sit unflushed while the main thread waits in accept.
+    onListening: (url) => {
+      writeSync(1, `http-lab ${args.target} server listening on ${url} (docroot ${docroot}); Ctrl-C stops it\n`);
+    },
+  });
+}

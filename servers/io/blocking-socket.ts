@@ -1,0 +1,52 @@
+// Blocking send and close for servers whose threads block in recv and send (blocking, thread,
+// process). Each call blocks in the kernel; SO_RCVTIMEO and SO_SNDTIMEO bound how long.
+import { C, native, interrupted, wouldBlock } from '../native/index.js';
+
+export type SendResult = 'sent' | 'timeout' | 'interrupted' | 'peer-gone';
+
+/** Sends every chunk, retrying partial sends. */
+export function sendAll(fd: number, chunks: Uint8Array[]): SendResult {
+  try {
+    for (const chunk of chunks) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const n = native.send(fd, chunk, offset, chunk.length - offset);
+        if (n >= 0) offset += n;
+        else if (wouldBlock(n)) return 'timeout';
+        else if (interrupted(n) && native.stopSignal() !== 0) return 'interrupted';
+      }
+    }
+    return 'sent';
+  } catch {
+    // EPIPE, ECONNRESET: the client went away mid-response; nothing more to send.
+    return 'peer-gone';
+  }
+}
+
+/**
+ * Closes after a final response without losing it. Closing a socket that still has unread input
+ * makes the kernel send RST, and an RST can destroy response bytes the client has not read yet.
+ * RFC 9112 §9.6: "To avoid the TCP reset problem, servers typically close a connection in stages.
+ * First, the server performs a half-close by closing only the write side of the read/write
+ * connection. The server then continues to read from the connection until it receives a
+ * corresponding close by the client, or until the server is reasonably certain that its own TCP
+ * stack has received the client's acknowledgement". Reading is bounded by lingerMs.
+ */
+export function lingeringClose(fd: number, scratch: Uint8Array, lingerMs = 1000): void {
+  try {
+    native.shutdown(fd, C.SHUT_WR);
+    native.setTimeouts(fd, lingerMs, lingerMs);
+    const deadline = Date.now() + lingerMs;
+    while (Date.now() < deadline) {
+      const n = native.recv(fd, scratch, 0, scratch.length);
+      if (n === 0 || wouldBlock(n) || (interrupted(n) && native.stopSignal() !== 0)) break;
+    }
+  } catch {
+    // ECONNRESET or ENOTCONN: the client is already gone.
+  }
+  try {
+    native.close(fd);
+  } catch {
+    // nothing left to release
+  }
+}

@@ -1,0 +1,19 @@
+// What every server is started with.
+export interface ServerOptions {
+  host: string;
+  /** 0 picks an ephemeral port */
+  port: number;
+  docroot: string;
+  backlog: number;
+  /** a silent keep-alive connection is closed after this long */
+  idleTimeoutMs: number;
+  /** called once the socket listens, with the URL to print */
+  onListening: (url: string) => void;
+}
+
+export const DEFAULT_SERVER_OPTIONS = {
+  host: '127.0.0.1',
+  port: 0,
+  backlog: 511,
+  idleTimeoutMs: 5000,
+} as const;
