@@ -1,0 +1,98 @@
+// The catalogue itself: well-formed ids and sections, a level and a quoted requirement for every
+// check, and each quote found in the RFC requirement list (shared/reference/rfc-requirements.tsv).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { findRepoRoot } from '../fixtures.js';
+import type { Level } from '../types.js';
+import { catalogue } from './index.js';
+import { PROSE_QUOTES } from './prose.js';
+
+const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'robustness', 'architecture'];
+const SECTION = /^RFC (9110|9112) §(\d+(?:\.\d+)*)$/;
+const ID = /^(?:rfc(9110|9112)\/(\d+(?:\.\d+)*)|path|arch)\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** The BCP 14 keywords that a sentence quoted for each level must contain. */
+const KEYWORDS: Partial<Record<Level, RegExp>> = {
+  MUST: /\b(MUST|REQUIRED|SHALL)\b/,
+  SHOULD: /\b(SHOULD|RECOMMENDED)\b/,
+  MAY: /\b(MAY|OPTIONAL)\b/,
+};
+
+const normalize = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** rfc-requirements.tsv lives in shared/reference, beside the repository (CI) or inside it. */
+function findTsv(): string | undefined {
+  const root = findRepoRoot(import.meta.url);
+  return [join(root, '..', 'shared', 'reference', 'rfc-requirements.tsv'), join(root, 'shared', 'reference', 'rfc-requirements.tsv')].find(
+    existsSync,
+  );
+}
+
+/** section ("RFC 9110 §8.6") → the normalised sentences the RFC states there */
+function loadSentences(path: string): Map<string, string[]> {
+  const bySection = new Map<string, string[]>();
+  for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+    const [rfc, section, , , , text] = line.split('\t');
+    if (!rfc || !section || !text) continue;
+    const key = `RFC ${rfc} §${section}`;
+    bySection.set(key, [...(bySection.get(key) ?? []), normalize(text)]);
+  }
+  return bySection;
+}
+
+test('there are at least 25 checks and their ids are unique', () => {
+  assert.ok(catalogue.length >= 25, `${catalogue.length} checks`);
+  const ids = catalogue.map((c) => c.id);
+  const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+  assert.deepEqual(duplicates, []);
+});
+
+test('every check is well formed', () => {
+  for (const c of catalogue) {
+    const where = `check ${c.id}`;
+    assert.match(c.id, ID, where);
+    const section = SECTION.exec(c.section);
+    assert.ok(section, `${where}: section "${c.section}" is not "RFC 9110|9112 §N(.N)*"`);
+    const id = ID.exec(c.id)!;
+    if (id[1] !== undefined) {
+      assert.deepEqual([id[1], id[2]], [section[1], section[2]], `${where}: the id names another section than ${c.section}`);
+    }
+    assert.ok(LEVELS.includes(c.level), `${where}: level ${c.level}`);
+    assert.ok(c.title.trim().length > 0, `${where}: empty title`);
+    assert.ok(c.requirement.trim().length > 0, `${where}: empty requirement`);
+    assert.equal(typeof c.expect, 'function', where);
+    const request = typeof c.request === 'string' || Buffer.isBuffer(c.request) ? [c.request] : c.request.chunks;
+    assert.ok(request.length > 0 && request.every((chunk) => chunk.length > 0), `${where}: empty request`);
+    if (c.level === 'MUST') assert.equal(c.required, true, `${where}: a MUST check must be required`);
+    if (c.level === 'MAY') assert.equal(c.required, false, `${where}: a MAY check cannot be required`);
+  }
+});
+
+const tsv = findTsv();
+// Without shared/ the quotes cannot be checked; the structure tests above still run.
+const noTsv = tsv === undefined && 'rfc-requirements.tsv not found in shared/reference beside or inside the repository';
+
+test('every quoted requirement is an RFC sentence of the cited section', { skip: noTsv }, () => {
+  if (tsv === undefined) return;
+  const sentences = loadSentences(tsv);
+  for (const c of catalogue) {
+    const where = `check ${c.id}`;
+    const quote = normalize(c.requirement);
+    const prose = PROSE_QUOTES.find((p) => normalize(p.text) === quote);
+    if (prose) {
+      // Prose carries no keyword, so rfc-requirements.tsv does not hold it (see prose.ts).
+      assert.equal(c.section, prose.section, `${where}: the prose quote is from ${prose.section}`);
+      assert.equal(c.level, 'robustness', `${where}: a prose quote has no BCP 14 level`);
+      continue;
+    }
+    const inSection = sentences.get(c.section);
+    assert.ok(inSection, `${where}: ${c.section} has no requirement sentences in ${tsv}`);
+    assert.ok(
+      inSection.some((s) => s.includes(quote)),
+      `${where}: requirement not found among the sentences of ${c.section}: "${c.requirement}"`,
+    );
+    const keyword = KEYWORDS[c.level];
+    if (keyword) assert.match(c.requirement, keyword, `${where}: a ${c.level} check quotes a sentence without that keyword`);
+  }
+});

@@ -1,0 +1,120 @@
+// Request message framing (RFC 9112 §6.1, §6.3; RFC 9110 §8.6): an ambiguous or invalid length is
+// an unrecoverable error, answered 400 and followed by a close. The canary pipelined behind each
+// request shows whether the server went on reading from a stream it could no longer delimit.
+import type { Check } from '../types.js';
+import { all, bodyEquals, closedAfter, oneOf, status, statusAt } from '../verifiers.js';
+import { CANARY, CANARY_HTTP10, get } from './requests.js';
+
+const UNRECOVERABLE =
+  'If the unrecoverable error is in a request message, the server MUST respond with a 400 (Bad Request) status code ' +
+  'and then close the connection.';
+
+function badLength(slug: string, title: string, fields: string[], body = ''): Check {
+  return {
+    id: `rfc9112/6.3/${slug}`,
+    section: 'RFC 9112 §6.3',
+    level: 'MUST',
+    required: true,
+    title,
+    requirement: UNRECOVERABLE,
+    request: { chunks: [get('/index.html', ...fields) + body + CANARY], awaitClose: true },
+    expect: (ex) => all(status(ex, 400), closedAfter(ex, 1)),
+  };
+}
+
+export const framingChecks: Check[] = [
+  badLength('cl-conflict', 'Two different Content-Length values: 400, then close', ['Content-Length: 1', 'Content-Length: 0'], 'X'),
+  badLength('cl-invalid-alpha', 'Content-Length: abc: 400, then close', ['Content-Length: abc']),
+  badLength('cl-invalid-negative', 'Content-Length: -1: 400, then close', ['Content-Length: -1']),
+  {
+    // 2^64: a parser that wraps it to 0 reads the canary as the next request.
+    id: 'rfc9110/8.6/cl-overflow',
+    section: 'RFC 9110 §8.6',
+    level: 'MUST',
+    required: true,
+    title: 'Content-Length: 18446744073709551616 is refused (400 or 413), then close',
+    requirement:
+      'Since there is no predefined limit to the length of content, a recipient MUST anticipate potentially large ' +
+      'decimal numerals and prevent parsing errors due to integer conversion overflows or precision loss due to ' +
+      'integer conversion ([attack.protocol.element.length]).',
+    request: { chunks: [get('/index.html', 'Content-Length: 18446744073709551616') + CANARY], awaitClose: true },
+    expect: (ex) => all(status(ex, 400, 413), closedAfter(ex, 1)),
+  },
+  {
+    id: 'rfc9112/6.3/cl-same-list',
+    section: 'RFC 9112 §6.3',
+    level: 'MUST',
+    required: true,
+    title: 'Content-Length: 5, 5 is read as 5, or rejected with 400 and close',
+    requirement:
+      'If a message is received without Transfer-Encoding and with an invalid Content-Length header field, then the ' +
+      'message framing is invalid and the recipient MUST treat it as an unrecoverable error, unless the field value ' +
+      'can be successfully parsed as a comma-separated list ([HTTP]), all values in the list are valid, and all ' +
+      'values in the list are the same (in which case, the message is processed with that single value used as the ' +
+      'Content-Length field value).',
+    request: { chunks: [get('/index.html', 'Content-Length: 5, 5') + 'hello' + get('/style.css')], awaitClose: true },
+    expect: (ex, ctx) =>
+      oneOf({
+        'read as 5': all(
+          status(ex, 200),
+          bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html'),
+          statusAt(ex, 1, 200),
+          bodyEquals(ex, 1, ctx.fixture('style.css'), 'style.css'),
+        ),
+        'rejected (400, then close)': all(status(ex, 400), closedAfter(ex, 1)),
+      }),
+  },
+  {
+    // The chunked body "0\r\n\r\n" is also exactly 5 bytes, so both readings consume the same bytes
+    // and only closing keeps the canary unanswered.
+    id: 'rfc9112/6.1/cl-and-te',
+    section: 'RFC 9112 §6.1',
+    level: 'MUST',
+    required: true,
+    title: 'Content-Length with Transfer-Encoding: rejected (400) or read as chunked, then close either way',
+    requirement:
+      'Regardless, the server MUST close the connection after responding to such a request to avoid the potential ' +
+      'attacks.',
+    request: {
+      chunks: [get('/index.html', 'Content-Length: 5', 'Transfer-Encoding: chunked') + '0\r\n\r\n' + CANARY],
+      awaitClose: true,
+    },
+    expect: (ex, ctx) =>
+      all(
+        oneOf({
+          'rejected (400)': status(ex, 400),
+          'read as chunked': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+        }),
+        closedAfter(ex, 1),
+      ),
+  },
+  {
+    id: 'rfc9112/6.3/te-chunked-not-final',
+    section: 'RFC 9112 §6.3',
+    level: 'MUST',
+    required: true,
+    title: 'Transfer-Encoding: chunked, gzip (chunked not final): 400, then close',
+    requirement:
+      'If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final ' +
+      'encoding, the message body length cannot be determined reliably; the server MUST respond with the 400 (Bad ' +
+      'Request) status code and then close the connection.',
+    request: { chunks: [get('/index.html', 'Transfer-Encoding: chunked, gzip') + '0\r\n\r\n' + CANARY], awaitClose: true },
+    expect: (ex) => all(status(ex, 400), closedAfter(ex, 1)),
+  },
+  {
+    id: 'rfc9112/6.1/te-http10',
+    section: 'RFC 9112 §6.1',
+    level: 'MUST',
+    required: true,
+    title: 'An HTTP/1.0 request with Transfer-Encoding is answered, then the connection closes',
+    requirement:
+      'A server or client that receives an HTTP/1.0 message containing a Transfer-Encoding header field MUST treat ' +
+      'the message as if the framing is faulty, even if a Content-Length is present, and close the connection after ' +
+      'processing the message.',
+    request: {
+      chunks: ['GET /index.html HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' + CANARY_HTTP10],
+      awaitClose: true,
+    },
+    expect: (ex) => closedAfter(ex, 1),
+  },
+];

@@ -1,0 +1,146 @@
+// Request-line and field-line syntax (RFC 9112 §2.2, §3, §3.2, §5.1, §5.2; RFC 9110 §6.2, §15.6.6).
+// Where the RFC lets the server choose, every allowed branch passes and the branch taken is recorded.
+import type { Check } from '../types.js';
+import { all, bodyEquals, describeExchange, describeResponse, finalResponses, oneOf, status, verdict } from '../verifiers.js';
+import { HOST, get } from './requests.js';
+
+const INVALID_REQUEST_LINE =
+  'Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved ' +
+  'Permanently) redirect with the request-target properly encoded.';
+
+function invalidRequestLine(slug: string, title: string, bytes: string): Check {
+  return {
+    id: `rfc9112/3.2/${slug}`,
+    section: 'RFC 9112 §3.2',
+    level: 'SHOULD',
+    required: true,
+    title,
+    requirement: INVALID_REQUEST_LINE,
+    request: bytes,
+    expect: (ex) => status(ex, 400),
+  };
+}
+
+export const messageSyntaxChecks: Check[] = [
+  invalidRequestLine('request-line-method-only', 'A request line of a method alone is rejected with 400', 'GET\r\n\r\n'),
+  invalidRequestLine(
+    'request-line-extra-token',
+    'A request line with a fourth token is rejected with 400',
+    `GET /index.html HTTP/1.1 extra\r\nHost: ${HOST}\r\n\r\n`,
+  ),
+  invalidRequestLine(
+    'request-line-no-version',
+    'A request line without a version (HTTP/0.9) is rejected with 400, not answered as HTTP/0.9',
+    'GET /index.html\r\n\r\n',
+  ),
+  {
+    id: 'rfc9112/5.1/ws-before-colon',
+    section: 'RFC 9112 §5.1',
+    level: 'MUST',
+    required: true,
+    title: 'Whitespace between a field name and the colon is rejected with 400',
+    requirement:
+      'A server MUST reject, with a response status code of 400 (Bad Request), any received request message that ' +
+      'contains whitespace between a header field name and colon.',
+    request: get('/index.html', 'X-Lab-Probe : 1'),
+    expect: (ex) => status(ex, 400),
+  },
+  {
+    id: 'rfc9112/5.2/obs-fold',
+    section: 'RFC 9112 §5.2',
+    level: 'MUST',
+    required: true,
+    title: 'An obs-fold field line is rejected with 400 or unfolded to SP',
+    requirement:
+      'A server that receives an obs-fold in a request message that is not within a "message/http" container MUST ' +
+      'either reject the message by sending a 400 (Bad Request), preferably with a representation explaining that ' +
+      'obsolete line folding is unacceptable, or replace each received obs-fold with one or more SP octets prior to ' +
+      'interpreting the field value or forwarding the message downstream.',
+    request: get('/index.html', 'X-Lab-Folded: a', ' b'),
+    expect: (ex, ctx) =>
+      oneOf({
+        'rejected (400)': status(ex, 400),
+        'unfolded and served': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+      }),
+  },
+  {
+    id: 'rfc9112/2.2/ws-before-first-field',
+    section: 'RFC 9112 §2.2',
+    level: 'MUST',
+    required: true,
+    title: 'A whitespace-preceded line after the request line is rejected or ignored',
+    requirement:
+      'A recipient that receives whitespace between the start-line and the first header field MUST either reject the ' +
+      'message as invalid or consume each whitespace-preceded line without further processing of it (i.e., ignore the ' +
+      'entire line, along with any subsequent lines preceded by whitespace, until a properly formed header field is ' +
+      'received or the header section is terminated).',
+    request: `GET /index.html HTTP/1.1\r\n X-Lab-Indented: 1\r\nHost: ${HOST}\r\n\r\n`,
+    expect: (ex, ctx) =>
+      oneOf({
+        'rejected (400)': status(ex, 400),
+        'line ignored and served': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+      }),
+  },
+  {
+    id: 'rfc9112/2.2/bare-lf',
+    section: 'RFC 9112 §2.2',
+    level: 'MAY',
+    required: false,
+    title: 'Lines ended by a bare LF are either accepted or rejected with 400',
+    requirement:
+      'Although the line terminator for the start-line and fields is the sequence CRLF, a recipient MAY recognize a ' +
+      'single LF as a line terminator and ignore any preceding CR.',
+    request: `GET /index.html HTTP/1.1\nHost: ${HOST}\n\n`,
+    expect: (ex, ctx) =>
+      oneOf({
+        'accepted': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+        'rejected (400)': status(ex, 400),
+      }),
+  },
+  {
+    id: 'rfc9112/2.2/leading-crlf',
+    section: 'RFC 9112 §2.2',
+    level: 'SHOULD',
+    required: false,
+    title: 'An empty line before the request line is ignored',
+    requirement:
+      'In the interest of robustness, a server that is expecting to receive and parse a request-line SHOULD ignore at ' +
+      'least one empty line (CRLF) received prior to the request-line.',
+    request: `\r\n${get('/index.html')}`,
+    expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+  },
+  {
+    // 505 is the status for an unsupported major version. Nothing obliges it (400 is common and a
+    // 200 as HTTP/1.1 is not forbidden), so this is a SHOULD: anything else warns, and fails
+    // under --strict.
+    id: 'rfc9110/15.6.6/version-major-unsupported',
+    section: 'RFC 9110 §15.6.6',
+    level: 'SHOULD',
+    required: false,
+    title: 'An HTTP/2.0 request line is answered 505 with an explanation',
+    requirement:
+      'The server SHOULD generate a representation for the 505 response that describes why that version is not ' +
+      'supported and what other protocols are supported by that server.',
+    request: `GET /index.html HTTP/2.0\r\nHost: ${HOST}\r\n\r\n`,
+    expect: (ex) => {
+      const res = finalResponses(ex)[0];
+      return all(
+        status(ex, 505),
+        verdict(res !== undefined && res.body.length > 0, 'a representation explaining the version', res ? describeResponse(res) : describeExchange(ex)),
+      );
+    },
+  },
+  {
+    id: 'rfc9110/6.2/version-minor-higher',
+    section: 'RFC 9110 §6.2',
+    level: 'SHOULD',
+    required: false,
+    title: 'An HTTP/1.9 request is processed as HTTP/1.1',
+    requirement:
+      'A recipient that receives a message with a major version number that it implements and a minor version number ' +
+      'higher than what it implements SHOULD process the message as if it were in the highest minor version within ' +
+      'that major version to which the recipient is conformant.',
+    request: `GET /index.html HTTP/1.9\r\nHost: ${HOST}\r\n\r\n`,
+    expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+  },
+];

@@ -1,0 +1,98 @@
+// Persistent connections, pipelining and tear-down (RFC 9112 §6.1, §9.3, §9.3.2, §9.6). Where the
+// server must close, a canary request is pipelined behind the one under test: it must never be
+// answered.
+import type { Check } from '../types.js';
+import { all, bodyEquals, closedAfter, header, status, statusAt } from '../verifiers.js';
+import { CANARY, CANARY_HTTP10, get, request } from './requests.js';
+import { HTTP10_PERSISTENCE } from './prose.js';
+
+const CLOSE_REQUESTED =
+  'A server that receives a "close" connection option MUST initiate closure of the connection (see below) after it ' +
+  'sends the final response to the request that contained the "close" connection option.';
+
+const noCloseOption = (values: string[]): boolean =>
+  !values.flatMap((v) => v.split(',')).some((t) => t.trim().toLowerCase() === 'close');
+
+export const persistenceChecks: Check[] = [
+  {
+    id: 'rfc9112/9.3/keep-alive',
+    section: 'RFC 9112 §9.3',
+    level: 'SHOULD',
+    required: true,
+    title: 'Two requests in turn on one connection are both answered',
+    requirement: 'HTTP implementations SHOULD support persistent connections.',
+    request: { chunks: [get('/index.html'), get('/style.css')], responses: 2, awaitEachResponse: true },
+    expect: (ex, ctx) =>
+      all(
+        status(ex, 200),
+        header(ex, 'Connection', 'the first response has no "close" option', noCloseOption),
+        statusAt(ex, 1, 200),
+        bodyEquals(ex, 1, ctx.fixture('style.css'), 'style.css'),
+      ),
+  },
+  {
+    id: 'rfc9112/9.3.2/pipelining-order',
+    section: 'RFC 9112 §9.3.2',
+    level: 'MUST',
+    required: true,
+    title: 'Three pipelined requests in one write are answered in order',
+    requirement:
+      'A server MAY process a sequence of pipelined requests in parallel if they all have safe methods ([HTTP]), but ' +
+      'it MUST send the corresponding responses in the same order that the requests were received.',
+    request: { chunks: [get('/') + get('/style.css') + get('/app.js')], responses: 3 },
+    expect: (ex, ctx) =>
+      all(
+        bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html'),
+        bodyEquals(ex, 1, ctx.fixture('style.css'), 'style.css'),
+        bodyEquals(ex, 2, ctx.fixture('app.js'), 'app.js'),
+      ),
+  },
+  {
+    id: 'rfc9112/9.6/connection-close',
+    section: 'RFC 9112 §9.6',
+    level: 'MUST',
+    required: true,
+    title: 'Connection: close is answered, then the connection closes; a pipelined request is not answered',
+    requirement: CLOSE_REQUESTED,
+    request: { chunks: [get('/index.html', 'Connection: close') + CANARY], awaitClose: true },
+    expect: (ex) => all(status(ex, 200), closedAfter(ex, 1)),
+  },
+  {
+    id: 'rfc9112/9.6/connection-close-echoed',
+    section: 'RFC 9112 §9.6',
+    level: 'SHOULD',
+    required: false,
+    title: 'The response to Connection: close carries Connection: close',
+    requirement: 'The server SHOULD send a "close" connection option in its final response on that connection.',
+    request: get('/index.html', 'Connection: close'),
+    expect: (ex) =>
+      all(status(ex, 200), header(ex, 'Connection', 'Connection: close', (v) => !noCloseOption(v))),
+  },
+  {
+    id: 'rfc9112/9.3/http10-close',
+    section: HTTP10_PERSISTENCE.section,
+    level: 'robustness',
+    required: true,
+    title: 'An HTTP/1.0 request without keep-alive is answered, then the connection closes',
+    requirement: HTTP10_PERSISTENCE.text,
+    request: { chunks: [request('GET', '/index.html', [], 'HTTP/1.0') + CANARY_HTTP10], awaitClose: true },
+    expect: (ex) => all(status(ex, 200), closedAfter(ex, 1)),
+  },
+  {
+    id: 'rfc9112/6.1/no-te-to-http10',
+    section: 'RFC 9112 §6.1',
+    level: 'MUST',
+    required: true,
+    title: 'A response to HTTP/1.0 carries no Transfer-Encoding',
+    requirement:
+      'A server MUST NOT send a response containing Transfer-Encoding unless the corresponding request indicates ' +
+      'HTTP/1.1 (or later minor revisions).',
+    request: request('GET', '/large.bin', [], 'HTTP/1.0'),
+    expect: (ex, ctx) =>
+      all(
+        status(ex, 200),
+        header(ex, 'Transfer-Encoding', 'no Transfer-Encoding', (v) => v.length === 0),
+        bodyEquals(ex, 0, ctx.fixture('large.bin'), 'large.bin'),
+      ),
+  },
+];

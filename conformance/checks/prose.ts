@@ -1,0 +1,26 @@
+// RFC sentences that checks quote although they carry no BCP 14 keyword, so rfc-requirements.tsv
+// (keyword sentences only) does not hold them. Each was checked against the RFC text. Checks that
+// quote one are level 'robustness': the lab requires the behaviour, the RFC states it as fact.
+
+export interface ProseQuote {
+  section: string;
+  text: string;
+}
+
+export const PATH_NAMES: ProseQuote = {
+  section: 'RFC 9110 §17.3',
+  text:
+    'Therefore, an origin server needs to avoid accessing names that have a special significance to the ' +
+    'system when mapping the target resource to files, folders, or directories.',
+};
+
+export const HTTP10_PERSISTENCE: ProseQuote = {
+  section: 'RFC 9112 §9.3',
+  text:
+    'If the received protocol is HTTP/1.0, the "keep-alive" connection option is present, either the ' +
+    'recipient is not a proxy or the message is a response, and the recipient wishes to honor the HTTP/1.0 ' +
+    '"keep-alive" mechanism, the connection will persist after the current response; otherwise, ' +
+    'The connection will close after the current response.',
+};
+
+export const PROSE_QUOTES: readonly ProseQuote[] = [PATH_NAMES, HTTP10_PERSISTENCE];

@@ -1,0 +1,137 @@
+// The conformance contract. A check is data, in the style of h2spec (Desc, Requirement, Run) and
+// cache-tests (id, kind, spec anchors): an id, the RFC section, a level, the quoted requirement, the
+// request bytes, and an expectation that names every allowed alternative.
+
+/** MUST, SHOULD and MAY follow BCP 14; robustness is survival under hostile input; architecture
+ * checks prove a built-in server is its design (they need the server's pid). */
+export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'robustness' | 'architecture';
+
+export type Outcome = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+
+/** One response as read off the wire by conformance/client.ts (never by the server's own core). */
+export interface WireResponse {
+  /** e.g. 'HTTP/1.1' */
+  version: string;
+  status: number;
+  reason: string;
+  /** field lines in order, names as sent */
+  headers: Array<[string, string]>;
+  /** the decoded body (chunked coding removed); empty when the response has no body */
+  body: Buffer;
+  /** how the body was delimited */
+  framing: 'none' | 'content-length' | 'chunked' | 'close';
+  /** the exact bytes of this response on the wire, head and body */
+  raw: Buffer;
+  /** trailer fields of a chunked body, in order, names as sent */
+  trailers?: Array<[string, string]>;
+}
+
+/** What happened on one connection. */
+export interface Exchange {
+  responses: WireResponse[];
+  /** the server closed (FIN or RST) before the client gave up waiting */
+  closed: boolean;
+  /** bytes after the last complete response that did not form one */
+  trailingGarbage: Buffer;
+  /** a response that could not be parsed: what was wrong */
+  parseError?: string;
+  /** every byte the server sent */
+  received: Buffer;
+  /** every byte the client sent */
+  sent: Buffer;
+  ms: number;
+  /** the hard deadline passed before the expected responses were complete: a harness error, not a
+   * verdict on the server */
+  timedOut: boolean;
+  /** how the server closed, when it did: a FIN, or a reset (ECONNRESET, EPIPE) */
+  closedBy?: 'fin' | 'reset';
+}
+
+/** The result of an expectation: pass or not, plus what was allowed and what came back. */
+export interface Verdict {
+  pass: boolean;
+  /** every allowed alternative, in words, e.g. '400, then close' or '200 with body == index.html' */
+  expected: string;
+  /** what the server did, in words */
+  actual: string;
+  /** for a "choose one" rule: which allowed branch the server took */
+  branch?: string;
+}
+
+/** Fixture access for expectations: bytes of files in the bundled html/ docroot. */
+export interface CheckContext {
+  fixture(path: string): Buffer;
+  /** the server's process id, known only for a built-in target; architecture checks need it */
+  pid?: number;
+}
+
+/** How a check writes its request bytes. */
+export interface RequestPlan {
+  /** the chunks to write, in order; a delay (ms) may separate them */
+  chunks: Array<string | Buffer>;
+  delayMs?: number;
+  /** how many complete responses the client waits for before it stops reading (default 1) */
+  responses?: number;
+  /** keep reading after the expected responses until the server closes or closeWaitMs passes,
+   * to verify that the server closes and that no further (canary) response is sent */
+  awaitClose?: boolean;
+  /** for HEAD: the responses to these request indexes carry no body */
+  headIndexes?: number[];
+  /** write chunk i+1 only once the response to chunk i is complete: requests in turn on one
+   * connection, without pipelining (each chunk is then one request) */
+  awaitEachResponse?: boolean;
+}
+
+export interface Check {
+  /** stable, unique, `rfcNNNN/section/slug` or `arch/...` or `path/...` */
+  id: string;
+  /** 'RFC 9112 §3.2' or 'RFC 9110 §9.3.1' */
+  section: string;
+  level: Level;
+  /** a failure fails the run (exit 1); SHOULD checks become required under --strict */
+  required: boolean;
+  title: string;
+  /** the RFC sentence, quoted */
+  requirement: string;
+  request: string | Buffer | RequestPlan;
+  expect: (exchange: Exchange, ctx: CheckContext) => Verdict;
+}
+
+export interface CheckResult {
+  id: string;
+  section: string;
+  level: Level;
+  required: boolean;
+  title: string;
+  /** the quoted RFC sentence, so that a report can show what was violated */
+  requirement?: string;
+  outcome: Outcome;
+  expected: string;
+  actual: string;
+  branch?: string;
+  /** why a check was skipped or errored */
+  reason?: string;
+  ms: number;
+  /** a wire trace (sent and received bytes, escaped), kept for -v */
+  trace?: { sent: string; received: string };
+}
+
+export interface ConformanceSummary {
+  total: number;
+  pass: number;
+  fail: number;
+  warn: number;
+  skip: number;
+  error: number;
+}
+
+/** The JSON document `http-lab conform --format json` writes. */
+export interface ConformanceReport {
+  schema: 'http-lab/conformance@1';
+  target: string;
+  url: string;
+  startedAt: string;
+  durationMs: number;
+  summary: ConformanceSummary;
+  checks: CheckResult[];
+}
