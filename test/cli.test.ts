@@ -1,0 +1,120 @@
+// The CLI's contract: exit 0 on success, 1 when a required check fails, 2 on bad usage or an
+// unreachable target, with a one-line reason on stderr; and the JSON document's shape.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from './helpers.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function runCli(args: string[], timeoutMs = 60_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** A server that answers every request with the same wrong 200: it fails required checks. */
+async function liar(): Promise<{ server: Server; url: string }> {
+  const server = createServer((socket) => {
+    socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'));
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${address.port}/` };
+}
+
+describe('http-lab CLI', () => {
+  it('--help lists the commands and exits 0', async () => {
+    const r = await runCli(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /http-lab serve/);
+    assert.match(r.stdout, /http-lab conform/);
+  });
+
+  it('an unknown flag exits 2 with a one-line reason', async () => {
+    const r = await runCli(['conform', '--target', 'blocking', '--bogus']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Unknown argument: bogus/);
+  });
+
+  it('an unknown target exits 2 and names the choices', async () => {
+    const r = await runCli(['conform', '--target', 'nope']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Invalid values[\s\S]*nope[\s\S]*blocking/);
+  });
+
+  it('conform without --target or --url exits 2', async () => {
+    const r = await runCli(['conform']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--target <name> or --url <url>/);
+  });
+
+  it('a port out of range exits 2', async () => {
+    const r = await runCli(['serve', '--target', 'blocking', '--port', '70000']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--port must be an integer from 0 to 65535/);
+  });
+
+  it('an unreachable --url exits 2 within a few seconds with a clear message', async () => {
+    const r = await runCli(['conform', '--url', 'http://127.0.0.1:1/']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unreachable.*ECONNREFUSED/);
+    assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
+  });
+
+  it('a server that fails required checks exits 1, and the failures say why', async () => {
+    const { server, url } = await liar();
+    try {
+      const r = await runCli(['conform', '--url', url, '--timeout', '2000']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /fail/);
+      assert.match(r.stdout, /RFC 9112 §3\.2/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('conform --target blocking passes every required check and writes the JSON contract', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'http-lab-cli-'));
+    try {
+      const out = join(dir, 'conformance.json');
+      const r = await runCli(['conform', '--target', 'blocking', '--format', 'json', '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(readFileSync(out, 'utf8'));
+      assert.equal(doc.schema, 'http-lab/conformance@1');
+      assert.equal(doc.target, 'blocking');
+      assert.deepEqual(Object.keys(doc.summary).sort(), ['error', 'fail', 'pass', 'skip', 'total', 'warn']);
+      assert.equal(doc.summary.fail, 0);
+      assert.equal(doc.summary.error, 0);
+      assert.ok(doc.summary.total >= 25);
+      for (const check of doc.checks) {
+        for (const key of ['id', 'section', 'level', 'required', 'outcome', 'expected', 'actual', 'ms']) {
+          assert.ok(key in check, `check ${check.id} has ${key}`);
+        }
+        assert.match(check.outcome, /^(pass|fail|warn|skip|error)$/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
