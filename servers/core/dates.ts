@@ -14,7 +14,7 @@ const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
 export function formatHttpDate(ms: number): string {
   const d = new Date(ms);
   return (
-    `${DAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
+    `${DAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCFullYear()).padStart(4, '0')} ` +
     `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} GMT`
   );
 }
@@ -49,14 +49,16 @@ const ASCTIME = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug
 function build(year: number, month: string, day: number, h: number, m: number, s: number): number | null {
   const monthIndex = MONTHS.indexOf(month);
   if (day < 1 || day > 31 || h > 23 || m > 59 || s > 60) return null;
-  const ms = Date.UTC(year, monthIndex, day, h, m, Math.min(s, 59));
-  // Reject dates that Date.UTC silently rolled over, such as 31 Feb.
-  return new Date(ms).getUTCDate() === day ? ms : null;
+  const d = new Date(Date.UTC(2000, monthIndex, day, h, m, Math.min(s, 59)));
+  // setUTCFullYear, because Date.UTC maps years 0-99 to 1900-1999 and year = 4DIGIT is literal.
+  d.setUTCFullYear(year, monthIndex, day);
+  // Reject dates that rolled over, such as 31 Feb.
+  return d.getUTCDate() === day ? d.getTime() : null;
 }
 
 /** Parses an HTTP-date in any of the three formats, or returns null. RFC 9110 §5.6.7: "A recipient
  * that parses a timestamp value in an HTTP field MUST accept all three HTTP-date formats." */
-export function parseHttpDate(value: string): number | null {
+export function parseHttpDate(value: string, nowMs: number): number | null {
   let m = IMF_FIXDATE.exec(value);
   if (m) return build(Number(m[4]), m[3]!, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]));
   m = RFC850.exec(value);
@@ -66,7 +68,7 @@ export function parseHttpDate(value: string): number | null {
     // year, MUST interpret a timestamp that appears to be more than 50 years in the future as
     // representing the most recent year in the past that had the same last two digits."
     const yy = Number(m[4]);
-    const thisYear = new Date().getUTCFullYear();
+    const thisYear = new Date(nowMs).getUTCFullYear();
     let year = Math.floor(thisYear / 100) * 100 + yy;
     if (year > thisYear + 50) year -= 100;
     return build(year, m[3]!, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]));

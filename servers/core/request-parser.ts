@@ -146,7 +146,8 @@ export class RequestParser {
         }
         case State.Fields:
         case State.Trailers: {
-          const budget = this.limits.maxHeaderBytes - this.headerBytes;
+          // Each field line counts with its CRLF; the empty line that ends the section is free.
+          const budget = this.limits.maxHeaderBytes - this.headerBytes - 2;
           const end = this.findLineEnd(Math.max(budget, 0), this.headerSectionTooLarge);
           if (end < 0) return NEED_DATA;
           this.headerBytes += end + 2 - this.pos;
@@ -217,10 +218,13 @@ export class RequestParser {
       return -1;
     }
     this.scanned = 0;
-    if (lf === this.pos || this.buf[lf - 1] !== CR) throw badRequest('bare LF: lines must end with CRLF');
-    const end = lf - 1;
-    if (end - this.pos > max) throw tooLong.call(this, end - this.pos);
-    return end;
+    // The length verdict comes first so that it does not depend on how the bytes were split: read
+    // one at a time, an overlong line fails the length check before its LF arrives.
+    const cr = this.buf[lf - 1] === CR && lf > this.pos;
+    const lineBytes = cr ? lf - 1 - this.pos : lf - this.pos;
+    if (lineBytes > max) throw tooLong.call(this, lineBytes);
+    if (!cr) throw badRequest('bare LF: lines must end with CRLF');
+    return lf - 1;
   }
 
   private consumeLine(end: number): void {

@@ -63,6 +63,13 @@ export type Resolution =
   /** a directory named without its trailing slash: redirect to the slash form */
   | { kind: 'redirect'; location: string };
 
+/** A file that shrank or vanished between its stat and its read. */
+export class FileChangedError extends Error {
+  constructor(path: string, cause: unknown) {
+    super(`${path} changed while it was being read`, { cause });
+  }
+}
+
 interface CacheSlot {
   resolution: Resolution;
   checkedAt: number;
@@ -97,10 +104,20 @@ export class StaticFiles {
     return resolution;
   }
 
-  /** Reads part of a file that is too large to cache. */
+  /** Reads part of a file; a file too large to cache is read now. Throws FileChangedError when the
+   * file no longer holds those bytes. */
   read(entry: FileEntry, start: number, length: number): Uint8Array {
     if (entry.content !== null) return entry.content.subarray(start, start + length);
-    return this.options.files.read(entry.fsPath, start, length);
+    try {
+      return this.options.files.read(entry.fsPath, start, length);
+    } catch (err) {
+      throw new FileChangedError(entry.fsPath, err);
+    }
+  }
+
+  /** The injected clock, for date comparisons that depend on "now". */
+  now(): number {
+    return this.options.clock();
   }
 
   /** Forgets a path, e.g. after a read failed because the file changed underneath. */
@@ -113,11 +130,12 @@ export class StaticFiles {
     const wantsIndex = urlPath.endsWith('/');
     const fsPath = this.docroot + urlPath + (wantsIndex ? 'index.html' : '');
     const stat = files.stat(fsPath);
-    if (stat === null) return NOT_FOUND;
+    // Containment first, so that nothing outside the docroot is even revealed to exist.
+    if (stat === null || !this.insideDocroot(fsPath)) return NOT_FOUND;
     if (stat.isDirectory) {
       return wantsIndex ? NOT_FOUND : { kind: 'redirect', location: encodePath(urlPath) + '/' };
     }
-    if (!stat.isFile || !this.insideDocroot(fsPath)) return NOT_FOUND;
+    if (!stat.isFile) return NOT_FOUND;
     if (
       previous?.kind === 'file' &&
       previous.size === stat.size && previous.mtimeMs === stat.mtimeMs && previous.ino === stat.ino

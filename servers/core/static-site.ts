@@ -7,7 +7,7 @@ import { splitList, trimOws } from './abnf.js';
 import type { RequestHandler } from './connection.js';
 import type { ParsedRequest } from './request-parser.js';
 import { textResponse, type Response } from './response.js';
-import { StaticFiles, type FileEntry } from './static-files.js';
+import { FileChangedError, StaticFiles, type FileEntry } from './static-files.js';
 
 /** Methods defined by RFC 9110 §9 (and PATCH, RFC 5789) that a static site does not allow. */
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
@@ -19,6 +19,12 @@ export function createStaticSite(files: StaticFiles): RequestHandler {
       return respond(files, request);
     } catch (err) {
       if (err instanceof ProtocolError) return textResponse(err.status, err.detail);
+      if (err instanceof FileChangedError) {
+        // The headers promised a length the file no longer has. RFC 9110 §15.6.1: 500 "indicates
+        // that the server encountered an unexpected condition"; the next request sees the new file.
+        files.invalidate(request.target);
+        return textResponse(500, 'the file changed while it was being read; try again');
+      }
       throw err;
     }
   };
@@ -41,9 +47,10 @@ function respond(files: StaticFiles, request: ParsedRequest): Response {
   if (found.kind === 'redirect') {
     return { ...textResponse(301, `see ${found.location}`), headers: [['Location', found.location], ['Content-Type', 'text/plain; charset=utf-8']] };
   }
-  const precondition = evaluatePreconditions(request, found);
+  const now = files.now();
+  const precondition = evaluatePreconditions(request, found, now);
   if (precondition !== null) return precondition;
-  const range = method === 'GET' ? selectRange(request, found) : null;
+  const range = method === 'GET' ? selectRange(request, found, now) : null;
   if (range === 'unsatisfiable') {
     // RFC 9110 §15.5.17: "A server that generates a 416 response to a byte-range request SHOULD
     // generate a Content-Range header field specifying the current length of the selected
@@ -72,7 +79,7 @@ function respond(files: StaticFiles, request: ParsedRequest): Response {
 }
 
 /** RFC 9110 §13.2.2, steps 1 to 4, for GET and HEAD on an existing file. */
-function evaluatePreconditions(request: ParsedRequest, file: FileEntry): Response | null {
+function evaluatePreconditions(request: ParsedRequest, file: FileEntry, now: number): Response | null {
   const h = request.headers;
   const ifMatch = h.combined('if-match');
   if (ifMatch !== undefined) {
@@ -81,7 +88,7 @@ function evaluatePreconditions(request: ParsedRequest, file: FileEntry): Respons
     if (!matchesEntityTag(ifMatch, file.etag, true)) return textResponse(412, 'If-Match does not match');
   } else {
     const ifUnmodifiedSince = h.get('if-unmodified-since');
-    const date = ifUnmodifiedSince === undefined ? null : parseHttpDate(ifUnmodifiedSince);
+    const date = ifUnmodifiedSince === undefined ? null : parseHttpDate(ifUnmodifiedSince, now);
     if (date !== null && Math.floor(file.mtimeMs / 1000) * 1000 > date) return textResponse(412, 'modified since If-Unmodified-Since');
   }
   const ifNoneMatch = h.combined('if-none-match');
@@ -94,7 +101,7 @@ function evaluatePreconditions(request: ParsedRequest, file: FileEntry): Respons
   // If-None-Match header field" and "if the received field value is not a valid HTTP-date".
   const ifModifiedSince = h.get('if-modified-since');
   if (ifModifiedSince === undefined || h.count('if-modified-since') > 1) return null;
-  const since = parseHttpDate(ifModifiedSince);
+  const since = parseHttpDate(ifModifiedSince, now);
   if (since === null) return null;
   return Math.floor(file.mtimeMs / 1000) * 1000 <= since ? notModified(file) : null;
 }
@@ -127,14 +134,14 @@ interface ByteRange {
 /** A single satisfiable byte range, 'unsatisfiable', or null to send the whole file. RFC 9110
  * §14.2: "A server MAY ignore the Range header field." This server ignores multiple ranges and
  * invalid syntax, and honours one range. */
-function selectRange(request: ParsedRequest, file: FileEntry): ByteRange | 'unsatisfiable' | null {
+function selectRange(request: ParsedRequest, file: FileEntry, now: number): ByteRange | 'unsatisfiable' | null {
   const header = request.headers.get('range');
   if (header === undefined || request.headers.count('range') > 1) return null;
   const ifRange = request.headers.get('if-range');
   // RFC 9110 §13.1.5: "A server MUST ignore an If-Range header field received in a request that
   // does not contain a Range header field." and when the validator does not match, "the recipient
   // SHOULD ignore the Range header field".
-  if (ifRange !== undefined && !ifRangeMatches(ifRange, file)) return null;
+  if (ifRange !== undefined && !ifRangeMatches(ifRange, file, now)) return null;
   const m = /^bytes=(.*)$/i.exec(trimOws(header));
   if (m === null) return null;
   const specs = splitList(m[1]!);
@@ -150,20 +157,21 @@ function selectRange(request: ParsedRequest, file: FileEntry): ByteRange | 'unsa
     return { first: Math.max(file.size - suffix, 0), last: file.size - 1 };
   }
   const first = Number(spec[1]);
-  const last = spec[2] === '' ? file.size - 1 : Number(spec[2]);
-  // RFC 9110 §14.1.1: "A client can limit the number of bytes requested without knowing the size
-  // of the selected representation": a last-pos past the end is clipped; a first-pos past last-pos
-  // makes the range-spec invalid (so ignored).
-  if (last < first) return null;
+  // RFC 9110 §14.1.1: "A byte-range-spec is invalid if the last-pos value is present and less than
+  // the first-pos." An invalid range is ignored.
+  if (spec[2] !== '' && Number(spec[2]) < first) return null;
+  // RFC 9110 §14.1.3: an int-range is satisfiable when its "first-pos ... is less than the current
+  // length of the selected representation"; a last-pos past the end (or none) means the end.
   if (first >= file.size) return 'unsatisfiable';
-  return { first, last: Math.min(last, file.size - 1) };
+  const last = spec[2] === '' ? file.size - 1 : Math.min(Number(spec[2]), file.size - 1);
+  return { first, last };
 }
 
-function ifRangeMatches(value: string, file: FileEntry): boolean {
+function ifRangeMatches(value: string, file: FileEntry, now: number): boolean {
   const v = trimOws(value);
   // RFC 9110 §13.1.5: "a strong comparison" for an entity-tag, and an HTTP-date must be an exact
   // match of the Last-Modified date.
   if (v.startsWith('"') || v.startsWith('W/')) return v === file.etag;
-  const date = parseHttpDate(v);
+  const date = parseHttpDate(v, now);
   return date !== null && date === Math.floor(file.mtimeMs / 1000) * 1000;
 }
