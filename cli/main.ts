@@ -29,10 +29,19 @@ const cli = yargs(hideBin(process.argv))
         .option('docroot', { type: 'string', default: bundledDocroot(), defaultDescription: 'the bundled html/', describe: 'folder to serve' })
         .option('idle-timeout', { type: 'number', default: 5, describe: 'seconds before a silent connection is closed' })
         .option('backlog', { type: 'number', default: 511, describe: 'listen backlog' })
+        .option('parent-pid', { type: 'number', hidden: true, describe: 'stop when this process (the http-lab that started the server) exits' })
         .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositive('backlog', a.backlog))
         .example('$0 serve --target blocking --port 8080', 'serve html/ on http://127.0.0.1:8080'),
     async (a) => {
-      await serve({ target: a.target, host: a.host, port: a.port, docroot: a.docroot, idleTimeout: a['idle-timeout'], backlog: a.backlog });
+      await serve({
+        target: a.target,
+        host: a.host,
+        port: a.port,
+        docroot: a.docroot,
+        idleTimeout: a['idle-timeout'],
+        backlog: a.backlog,
+        ...(a['parent-pid'] !== undefined ? { parentPid: a['parent-pid'] } : {}),
+      });
     },
   )
   .command(
@@ -92,6 +101,12 @@ function checkPositive(name: string, value: number): boolean {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number (got ${value})`);
   return true;
 }
+
+// A reader that goes away (`http-lab conform ... | head`) is not an error of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
 
 try {
   await cli.parseAsync();

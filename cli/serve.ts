@@ -7,6 +7,8 @@ import { UsageError } from './errors.js';
 
 export interface ServeArgs {
   target: string;
+  /** set by http-lab itself when it starts a server as its child: the server stops when it exits */
+  parentPid?: number;
   host: string;
   port: number;
   docroot: string;
@@ -17,6 +19,12 @@ export interface ServeArgs {
 export async function serve(args: ServeArgs): Promise<void> {
   const design = findServer(args.target);
   if (design === undefined) throw new UsageError(`unknown target "${args.target}"`);
+  if (args.parentPid !== undefined) {
+    const { native } = await import('../servers/native/index.js');
+    native.exitWithParent();
+    // The parent may have died before prctl took effect.
+    if (process.ppid !== args.parentPid) return;
+  }
   const docroot = resolve(args.docroot);
   if (!existsSync(docroot) || !statSync(docroot).isDirectory()) throw new UsageError(`docroot ${docroot} is not a folder`);
   await design.run({

@@ -45,7 +45,7 @@ const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 /** Starts `http-lab serve --target NAME --port 0` as a child and waits for its URL line. */
 export function spawnServer(name: string, docroot: string, extraArgs: string[] = [], startTimeoutMs = 10_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--target', name, '--port', '0', '--host', '127.0.0.1', '--docroot', docroot, ...extraArgs], {
+  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--target', name, '--port', '0', '--host', '127.0.0.1', '--docroot', docroot, '--parent-pid', String(process.pid), ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from './helpers.js';
@@ -116,5 +117,33 @@ describe('http-lab CLI', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a server started by conform stops even when conform itself is killed (no orphan)', async () => {
+    const conform = spawn(process.execPath, [CLI, 'conform', '--target', 'blocking'], { stdio: 'ignore' });
+    const childrenFile = `/proc/${conform.pid}/task/${conform.pid}/children`;
+    let serverPid: number | undefined;
+    try {
+      for (let i = 0; i < 100 && serverPid === undefined; i++) {
+        await sleep(50);
+        const listed = existsSync(childrenFile) ? readFileSync(childrenFile, 'utf8').trim() : '';
+        if (listed !== '') serverPid = Number(listed.split(' ')[0]);
+      }
+      assert.ok(serverPid !== undefined, 'conform started a server child');
+    } finally {
+      conform.kill('SIGKILL');
+    }
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 60 && alive(serverPid); i++) await sleep(50);
+    const orphaned = alive(serverPid);
+    if (orphaned) process.kill(serverPid, 'SIGKILL');
+    assert.equal(orphaned, false, 'the server exited with its parent');
   });
 });

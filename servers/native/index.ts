@@ -97,6 +97,8 @@ export interface Native {
   installStopSignals(): void;
   /** the signal number that asked the process to stop, or 0 */
   stopSignal(): number;
+  /** prctl(PR_SET_PDEATHSIG, SIGTERM): the kernel stops this process when its parent exits */
+  exitWithParent(): void;
   /** the calling thread's kernel thread id (gettid) */
   gettid(): number;
 }

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -69,6 +70,14 @@ Napi::Value StopSignal(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<int>(g_stop_signal));
 }
 
+// A server started by another http-lab command must not outlive it, even if that command crashes
+// before it can stop the server: the kernel sends SIGTERM when the parent exits.
+Napi::Value ExitWithParent(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (::prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) return ThrowErrno(env, "prctl", errno);
+  return env.Undefined();
+}
+
 Napi::Value GetTid(const Napi::CallbackInfo& info) {
   // syscall() rather than gettid(): the glibc wrapper only exists since 2.30.
   return Napi::Number::New(info.Env(), static_cast<double>(::syscall(SYS_gettid)));
@@ -80,6 +89,7 @@ void InitSignals(Napi::Env env, Napi::Object exports) {
   exports.Set("installStopSignals", Napi::Function::New<InstallStopSignals>(env, "installStopSignals"));
   exports.Set("stopSignal", Napi::Function::New<StopSignal>(env, "stopSignal"));
   exports.Set("gettid", Napi::Function::New<GetTid>(env, "gettid"));
+  exports.Set("exitWithParent", Napi::Function::New<ExitWithParent>(env, "exitWithParent"));
 }
 
 }  // namespace httplab
