@@ -35,11 +35,6 @@ export class DateCache {
     return this.text;
   }
 
-  /** the current second, for callers that cache bytes derived from now() */
-  currentSecond(): number {
-    this.now();
-    return this.second;
-  }
 }
 
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;

@@ -10,10 +10,3 @@ export interface ServerOptions {
   /** called once the socket listens, with the URL to print */
   onListening: (url: string) => void;
 }
-
-export const DEFAULT_SERVER_OPTIONS = {
-  host: '127.0.0.1',
-  port: 0,
-  backlog: 511,
-  idleTimeoutMs: 5000,
-} as const;

@@ -2,14 +2,12 @@
 // the real clock. Each server process (and each thread) builds its own.
 import { resolve } from 'node:path';
 import { DateCache } from '../core/dates.js';
-import { ServerConnection, type RequestHandler } from '../core/connection.js';
+import { ServerConnection } from '../core/connection.js';
 import { StaticFiles } from '../core/static-files.js';
 import { createStaticSite } from '../core/static-site.js';
 import { nodeFileAccess } from './node-file-access.js';
 
 export interface Site {
-  handler: RequestHandler;
-  dates: DateCache;
   /** a fresh sans-I/O connection for a newly accepted socket */
   connection(): ServerConnection;
 }
@@ -19,5 +17,5 @@ export function createSite(docroot: string): Site {
   const files = new StaticFiles({ docroot: resolve(docroot), files: nodeFileAccess, clock });
   const handler = createStaticSite(files);
   const dates = new DateCache(clock);
-  return { handler, dates, connection: () => new ServerConnection(handler, { dates }) };
+  return { connection: () => new ServerConnection(handler, { dates }) };
 }
