@@ -29,8 +29,9 @@ const cli = yargs(hideBin(process.argv))
         .option('docroot', { type: 'string', default: bundledDocroot(), defaultDescription: 'the bundled html/', describe: 'folder to serve' })
         .option('idle-timeout', { type: 'number', default: 5, describe: 'seconds before a silent connection is closed' })
         .option('backlog', { type: 'number', default: 511, describe: 'listen backlog' })
+        .option('max-workers', { type: 'number', default: 256, describe: 'thread and process servers: live threads or children at most' })
         .option('parent-pid', { type: 'number', hidden: true, describe: 'stop when this process (the http-lab that started the server) exits' })
-        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositive('backlog', a.backlog))
+        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositive('backlog', a.backlog) && checkPositive('max-workers', a['max-workers']))
         .example('$0 serve --target blocking --port 8080', 'serve html/ on http://127.0.0.1:8080'),
     async (a) => {
       await serve({
@@ -40,6 +41,7 @@ const cli = yargs(hideBin(process.argv))
         docroot: a.docroot,
         idleTimeout: a['idle-timeout'],
         backlog: a.backlog,
+        maxWorkers: a['max-workers'],
         ...(a['parent-pid'] !== undefined ? { parentPid: a['parent-pid'] } : {}),
       });
     },

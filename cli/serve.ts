@@ -14,6 +14,7 @@ export interface ServeArgs {
   docroot: string;
   idleTimeout: number;
   backlog: number;
+  maxWorkers: number;
 }
 
 export async function serve(args: ServeArgs): Promise<void> {
@@ -33,6 +34,7 @@ export async function serve(args: ServeArgs): Promise<void> {
     docroot,
     backlog: args.backlog,
     idleTimeoutMs: args.idleTimeout * 1000,
+    maxWorkers: args.maxWorkers,
     // writeSync: the blocking designs never return to the event loop, so an async write could
     // sit unflushed while the main thread waits in accept.
     onListening: (url) => {

@@ -7,6 +7,8 @@ export interface ServerOptions {
   backlog: number;
   /** a silent keep-alive connection is closed after this long */
   idleTimeoutMs: number;
+  /** thread and process servers: live workers at most; further connections wait in the backlog */
+  maxWorkers: number;
   /** called once the socket listens, with the URL to print */
   onListening: (url: string) => void;
 }

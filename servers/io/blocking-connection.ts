@@ -1,0 +1,54 @@
+// One connection served with blocking recv and send until it closes: the inner loop of the
+// blocking server, of each thread of the thread server and of each child of the process server.
+import { interrupted, native, wouldBlock } from '../native/index.js';
+import { lingeringClose, sendAll } from './blocking-socket.js';
+import { closeQuietly } from './sockets.js';
+import type { Site } from './site.js';
+
+/**
+ * A signal that lands between the stop-flag check and the next blocking call would not interrupt
+ * that call, so blocking calls wait in slices of this length (SO_RCVTIMEO, which Linux applies to
+ * accept too) and check the flag between slices: a stop is seen within this bound, always.
+ */
+export const STOP_CHECK_MS = 250;
+
+/** Serves one connection to the end (keep-alive and pipelining included), then closes the fd. */
+export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, idleTimeoutMs: number): void {
+  // A client that reads nothing for idleTimeoutMs makes send fail with EAGAIN.
+  native.setTimeouts(fd, Math.min(STOP_CHECK_MS, idleTimeoutMs), idleTimeoutMs);
+  const connection = site.connection();
+  let lastActivity = Date.now();
+  for (;;) {
+    let n: number;
+    try {
+      n = native.recv(fd, buffer, 0, buffer.length);
+    } catch {
+      closeQuietly(fd); // ECONNRESET: the client vanished mid-request
+      return;
+    }
+    if (native.stopSignal() !== 0) break;
+    if (interrupted(n)) continue;
+    if (wouldBlock(n)) {
+      if (Date.now() - lastActivity >= idleTimeoutMs) break; // idle timeout
+      continue;
+    }
+    lastActivity = Date.now();
+    if (n === 0) connection.receiveEof();
+    else connection.receive(buffer.subarray(0, n));
+    for (;;) {
+      const output = connection.takeOutput();
+      if (output.chunks.length > 0 && sendAll(fd, output.chunks) !== 'sent') {
+        closeQuietly(fd);
+        return;
+      }
+      if (output.close) {
+        lingeringClose(fd, buffer);
+        return;
+      }
+      if (output.chunks.length === 0) break;
+    }
+    if (n === 0) break;
+  }
+  // EOF, idle timeout or stop: no response is in flight, so there is nothing to linger for.
+  closeQuietly(fd);
+}
