@@ -24,6 +24,33 @@ export const SERVERS: readonly ServerDesign[] = [
       runBlockingServer(options);
     },
   },
+  {
+    name: 'async',
+    summary: 'one event-loop thread, one coroutine (async function) per connection on node:net',
+    serial: false,
+    async run(options) {
+      const { runAsyncServer } = await import('./async/server.js');
+      await runAsyncServer(options);
+    },
+  },
+  {
+    name: 'poll',
+    summary: 'one thread busy-polls non-blocking sockets, trying accept/recv/send on each, never sleeping',
+    serial: false,
+    async run(options) {
+      const { runPollServer } = await import('./poll/server.js');
+      runPollServer(options);
+    },
+  },
+  {
+    name: 'epoll',
+    summary: 'one thread waits in epoll_wait and serves only the ready non-blocking sockets',
+    serial: false,
+    async run(options) {
+      const { runEpollServer } = await import('./epoll/server.js');
+      runEpollServer(options);
+    },
+  },
 ];
 
 export const SERVER_NAMES: readonly string[] = SERVERS.map((s) => s.name);

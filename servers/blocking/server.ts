@@ -3,7 +3,8 @@
 // then accepts the next. A second client waits in the listen backlog; that is the design.
 import { C, native } from '../native/index.js';
 import { STOP_CHECK_MS, serveBlockingConnection } from '../io/blocking-connection.js';
-import { closeQuietly, listenTcp, serverUrl } from '../io/sockets.js';
+import { closeQuietly, listenTcp } from '../io/sockets.js';
+import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
 

@@ -17,11 +17,6 @@ export function listenTcp(host: string, port: number, backlog: number, nonBlocki
   }
 }
 
-/** The URL a server prints on its first line of stdout. */
-export function serverUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
 /** Closes an fd, ignoring errors: the peer may already have reset it. */
 export function closeQuietly(fd: number): void {
   try {

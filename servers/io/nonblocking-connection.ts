@@ -1,0 +1,151 @@
+// One connection on a non-blocking socket: the part the poll and epoll servers share. They differ
+// only in how they learn that a socket is ready; what they do then is this.
+//
+// States: open → (final response sent) lingering → closed. Output that the socket does not take at
+// once stays queued, with the offset of the first unsent byte, and is retried when the socket is
+// writable again: a partial send never loses or repeats a byte.
+import { C, native } from '../native/index.js';
+import type { ServerConnection } from '../core/connection.js';
+import { closeQuietly } from './sockets.js';
+
+/** How long a closing connection keeps reading (and discarding) after its half-close. */
+const LINGER_MS = 1000;
+
+export type ReadResult = 'data' | 'again' | 'closed';
+
+export class NonBlockingConnection {
+  private readonly queue: Uint8Array[] = [];
+  /** bytes of queue[0] already sent */
+  private sentOfFirst = 0;
+  private closeWhenFlushed = false;
+  state: 'open' | 'lingering' | 'closed' = 'open';
+  lastActivity: number;
+  private lingerUntil = 0;
+
+  constructor(
+    readonly fd: number,
+    private readonly http: ServerConnection,
+    now: number,
+  ) {
+    this.lastActivity = now;
+  }
+
+  /** True while output waits for the socket to become writable. */
+  get wantsWrite(): boolean {
+    return this.queue.length > 0;
+  }
+
+  /** One recv; feeds the core and tries to send what it answers. */
+  read(buffer: Buffer, now: number): ReadResult {
+    let n: number;
+    try {
+      n = native.recv(this.fd, buffer, 0, buffer.length);
+    } catch {
+      this.close(); // ECONNRESET: the client vanished
+      return 'closed';
+    }
+    if (n < 0) return 'again'; // -EAGAIN or -EINTR
+    this.lastActivity = now;
+    if (this.state === 'lingering') {
+      // Discard: the final response is out; wait for the client's FIN.
+      if (n === 0) this.close();
+      return n === 0 ? 'closed' : 'data';
+    }
+    if (n === 0) this.http.receiveEof();
+    else this.http.receive(buffer.subarray(0, n));
+    this.produceAndFlush();
+    return this.state === 'closed' ? 'closed' : 'data';
+  }
+
+  /** The socket is writable again: send what is queued, then answer requests still buffered. */
+  onWritable(): void {
+    this.produceAndFlush();
+  }
+
+  /** Closes connections silent for idleTimeoutMs, and lingering ones past their deadline. */
+  expire(now: number, idleTimeoutMs: number): boolean {
+    if (this.state === 'lingering' ? now >= this.lingerUntil : now - this.lastActivity >= idleTimeoutMs) {
+      this.close();
+      return true;
+    }
+    return false;
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.queue.length = 0;
+    closeQuietly(this.fd);
+  }
+
+  /** Moves responses from the core to the socket until the socket is full or nothing is left. */
+  private produceAndFlush(): void {
+    while (this.state === 'open') {
+      if (this.queue.length === 0) {
+        if (this.closeWhenFlushed) {
+          this.startLinger();
+          return;
+        }
+        const output = this.http.takeOutput();
+        for (const chunk of output.chunks) this.queue.push(chunk);
+        if (output.close) this.closeWhenFlushed = true;
+        if (output.chunks.length === 0 && !output.close) return;
+      }
+      if (!this.flush()) return;
+    }
+  }
+
+  /** Sends the queue; false when the socket would block (or failed). */
+  private flush(): boolean {
+    while (this.queue.length > 0) {
+      let n: number;
+      try {
+        if (this.queue.length === 1 || this.sentOfFirst > 0) {
+          const first = this.queue[0]!;
+          n = native.send(this.fd, first, this.sentOfFirst, first.length - this.sentOfFirst);
+        } else {
+          n = native.writev(this.fd, this.queue);
+        }
+      } catch {
+        this.close(); // EPIPE or ECONNRESET: the client went away mid-response
+        return false;
+      }
+      if (n < 0) return false; // -EAGAIN: the kernel's send buffer is full
+      this.consume(n);
+    }
+    return true;
+  }
+
+  /** Drops n sent bytes from the front of the queue. */
+  private consume(n: number): void {
+    let left = n + this.sentOfFirst;
+    this.sentOfFirst = 0;
+    while (left > 0) {
+      const first = this.queue[0]!;
+      if (left < first.length) {
+        this.sentOfFirst = left;
+        return;
+      }
+      left -= first.length;
+      this.queue.shift();
+    }
+  }
+
+  /**
+   * RFC 9112 §9.6: "To avoid the TCP reset problem, servers typically close a connection in stages.
+   * First, the server performs a half-close by closing only the write side of the read/write
+   * connection. The server then continues to read from the connection until it receives a
+   * corresponding close by the client, or until the server is reasonably certain that its own TCP
+   * stack has received the client's acknowledgement".
+   */
+  private startLinger(): void {
+    try {
+      native.shutdown(this.fd, C.SHUT_WR);
+    } catch {
+      this.close();
+      return;
+    }
+    this.state = 'lingering';
+    this.lingerUntil = Date.now() + LINGER_MS;
+  }
+}
