@@ -7,7 +7,8 @@
         "servers/native/src/errors.cc",
         "servers/native/src/events.cc",
         "servers/native/src/signals.cc",
-        "servers/native/src/sockets.cc"
+        "servers/native/src/sockets.cc",
+        "servers/native/src/unix.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

@@ -101,6 +101,23 @@ export interface Native {
   exitWithParent(): void;
   /** the calling thread's kernel thread id (gettid) */
   gettid(): number;
+  /**
+   * socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC) -> two connected, blocking fds: a private
+   * channel to a child process, which gets one end as an extra stdio fd
+   */
+  socketpair(): [number, number];
+  /**
+   * sendmsg of one byte carrying fd as SCM_RIGHTS, MSG_NOSIGNAL -> 1, or -EAGAIN / -EINTR. The
+   * receiver gets its own descriptor for the same open socket or file, so the sender may close fd
+   * once this returns; a receiver that has exited makes it throw EPIPE.
+   */
+  sendFd(sock: number, fd: number): number;
+  /**
+   * recvmsg of one message sent by sendFd -> the received fd (close-on-exec), -EAGAIN / -EINTR, or
+   * null at end of stream (the sender closed its end and nothing is queued). A message that carries
+   * no fd, or more than one, throws EPROTO.
+   */
+  recvFd(sock: number): number | null;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -392,6 +392,74 @@ test('the addon loads in a worker_thread; gettid differs between threads', async
   await exited;
   assert.ok(workerTid > 0);
   assert.notEqual(workerTid, mainTid);
+});
+
+// ---- passing fds over AF_UNIX (socketpair, sendFd, recvFd) ---------------------------------------
+
+/** fdinfo's flags are octal open(2) flags; O_CLOEXEC is 02000000. */
+function closeOnExec(fd: number): boolean {
+  const flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1]!;
+  return (parseInt(flags, 8) & 0o2000000) !== 0;
+}
+
+test('socketpair: two connected close-on-exec ends', (t) => {
+  const fds = fdScope(t);
+  const [a, b] = native.socketpair().map((fd) => fds.add(fd)) as [number, number];
+  assert.notEqual(a, b);
+  assert.ok(closeOnExec(a) && closeOnExec(b));
+  assert.equal(native.send(a, Buffer.from('hi'), 0, 2), 2);
+  const buf = Buffer.alloc(4);
+  assert.equal(native.recv(b, buf, 0, 4), 2);
+  assert.equal(buf.toString('latin1', 0, 2), 'hi');
+});
+
+test('sendFd/recvFd: a passed TCP connection echoes bytes after the original fd is closed', async (t) => {
+  const fds = fdScope(t);
+  const { fd, peer } = await connectedPair(t, fds);
+  const [a, b] = native.socketpair().map((end) => fds.add(end)) as [number, number];
+  assert.equal(native.sendFd(a, fd), 1);
+  fds.close(fd); // the message holds its own reference to the connection
+  const passed = native.recvFd(b);
+  assert.ok(passed !== null && passed >= 0, `recvFd returned ${passed}`);
+  fds.add(passed);
+  assert.ok(closeOnExec(passed), 'received with MSG_CMSG_CLOEXEC');
+  assert.equal(native.getsockname(passed).address, '127.0.0.1');
+
+  peer.write('ping');
+  await waitReady(passed, C.POLLIN);
+  const buf = Buffer.alloc(16);
+  const n = native.recv(passed, buf, 0, buf.length);
+  assert.equal(buf.toString('latin1', 0, n), 'ping');
+  const arriving = collect(peer, n);
+  assert.equal(native.send(passed, buf, 0, n), n);
+  assert.equal((await arriving).toString('latin1'), 'ping');
+});
+
+test('recvFd: -EAGAIN when nothing is queued, null at EOF, EPROTO for a message without an fd', (t) => {
+  const fds = fdScope(t);
+  const [a, b] = native.socketpair().map((fd) => fds.add(fd)) as [number, number];
+  native.setNonBlocking(b, true);
+  assert.equal(native.recvFd(b), -C.EAGAIN);
+  native.send(a, Buffer.from('x'), 0, 1);
+  assert.throws(() => native.recvFd(b), syscallError('EPROTO', 'recvmsg'));
+  // A passed fd queued before the sender closes is still delivered; EOF comes after it.
+  const [c, d] = native.socketpair().map((fd) => fds.add(fd)) as [number, number];
+  assert.equal(native.sendFd(a, c), 1);
+  fds.close(a);
+  const passed = native.recvFd(b);
+  assert.ok(passed !== null && passed >= 0);
+  fds.add(passed);
+  assert.equal(native.send(d, Buffer.from('y'), 0, 1), 1);
+  assert.equal(native.recv(passed, Buffer.alloc(1), 0, 1), 1, 'the passed end is connected to d');
+  assert.equal(native.recvFd(b), null);
+});
+
+test('sendFd to a channel whose other end is closed throws EPIPE (no SIGPIPE)', (t) => {
+  const fds = fdScope(t);
+  const [a, b] = native.socketpair().map((fd) => fds.add(fd)) as [number, number];
+  fds.close(b);
+  assert.throws(() => native.sendFd(a, a), syscallError('EPIPE', 'sendmsg'));
+  assert.throws(() => native.sendFd(a, -1), syscallError('EBADF', 'sendmsg'));
 });
 
 // ---- stop signals, in a child process whose threads really block --------------------------------

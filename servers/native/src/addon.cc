@@ -62,6 +62,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   httplab::InitSockets(env, exports);
   httplab::InitEvents(env, exports);
   httplab::InitSignals(env, exports);
+  httplab::InitUnix(env, exports);
   return exports;
 }
 

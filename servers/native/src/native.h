@@ -45,5 +45,6 @@ void InitConstants(Napi::Env env, Napi::Object exports);
 void InitSockets(Napi::Env env, Napi::Object exports);
 void InitEvents(Napi::Env env, Napi::Object exports);
 void InitSignals(Napi::Env env, Napi::Object exports);
+void InitUnix(Napi::Env env, Napi::Object exports);
 
 }  // namespace httplab
