@@ -14,6 +14,7 @@ export interface ServerDesign {
   run(options: ServerOptions): Promise<void>;
 }
 
+// In the tutorial's order.
 export const SERVERS: readonly ServerDesign[] = [
   {
     name: 'blocking',
@@ -22,6 +23,24 @@ export const SERVERS: readonly ServerDesign[] = [
     async run(options) {
       const { runBlockingServer } = await import('./blocking/server.js');
       runBlockingServer(options);
+    },
+  },
+  {
+    name: 'process',
+    summary: 'one OS process per connection, handed to a child started in advance',
+    serial: false,
+    async run(options) {
+      const { runProcessServer } = await import('./process/server.js');
+      await runProcessServer(options);
+    },
+  },
+  {
+    name: 'thread',
+    summary: 'the main thread blocks in accept; one OS thread (Worker) per connection blocks in recv/send',
+    serial: false,
+    async run(options) {
+      const { runThreadServer } = await import('./thread/server.js');
+      await runThreadServer(options);
     },
   },
   {

@@ -1,0 +1,41 @@
+// The thread server: the tutorial's threading step. The main thread blocks in accept and hands each
+// connection to its own OS thread (a Worker), which blocks in recv and send on it until it closes and
+// then ends. Workers are started a few ahead of need, and at most maxWorkers are alive: at the cap
+// the main thread stops accepting, and new connections wait in the listen backlog.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { C, native } from '../native/index.js';
+import { STOP_CHECK_MS } from '../io/blocking-connection.js';
+import { closeQuietly, listenTcp } from '../io/sockets.js';
+import { serverUrl } from '../io/url.js';
+import type { ServerOptions } from '../io/options.js';
+import { ConnectionThreads } from './connection-threads.js';
+
+/** How long serving Workers get to end after their sockets are shut down, before terminate(). */
+const STOP_GRACE_MS = 2000;
+
+export async function runThreadServer(options: ServerOptions): Promise<void> {
+  native.installStopSignals();
+  const listener = listenTcp(options.host, options.port, options.backlog);
+  native.setTimeouts(listener.fd, STOP_CHECK_MS, 0);
+  const threads = new ConnectionThreads({ docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs }, options.maxWorkers);
+  try {
+    options.onListening(serverUrl(listener.host, listener.port));
+    while (native.stopSignal() === 0 && threads.failure === undefined) {
+      threads.startSpares();
+      if (!threads.hasReady()) {
+        await threads.capacityFreed(STOP_CHECK_MS);
+        continue;
+      }
+      const fd = native.accept4(listener.fd, C.SOCK_CLOEXEC);
+      // -EINTR or -EAGAIN (a slice ended): the loop checks for a stop
+      if (fd >= 0) threads.handOff(fd);
+      // Blocked in accept, this thread runs no events: let them run now, so that ended Workers are
+      // joined and their 'exit' handled.
+      await nextTurn();
+    }
+  } finally {
+    await threads.stop(STOP_GRACE_MS);
+    closeQuietly(listener.fd);
+  }
+  if (threads.failure !== undefined) throw threads.failure;
+}

@@ -1,0 +1,244 @@
+// The process server is its design: every connection is served by a child process of its own, the
+// number of children is capped, and no child outlives the server, whether it stops on a signal or
+// is killed.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { HTML, RawPeer, urlParts } from './helpers.js';
+
+const GET_INDEX = 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n';
+const INDEX = readFileSync(join(HTML, 'index.html'), 'latin1');
+
+// ---- reading processes and sockets under /proc ---------------------------------------------------
+
+/** The pids whose parent is pid (every thread's list: a child belongs to the thread that spawned it). */
+function childrenOf(pid: number): number[] {
+  const tasks = readdirSync(`/proc/${pid}/task`);
+  return tasks.flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+}
+
+/** State and parent from /proc/PID/stat, or null once the pid is gone (reaped). */
+function processStat(pid: number): { state: string; ppid: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
+  const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: state!, ppid: Number(ppid) };
+}
+
+/**
+ * The pid among candidates that holds the server side of the TCP connection from the client's
+ * local port to serverPort: the socket's inode comes from /proc/net/tcp, its holder from the fd
+ * links ("socket:[inode]").
+ */
+function connectionHolder(serverPort: number, clientPort: number, candidates: number[]): number | undefined {
+  const hex = (port: number): string => port.toString(16).toUpperCase().padStart(4, '0');
+  const row = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .find((f) => f[1]?.endsWith(`:${hex(serverPort)}`) && f[2]?.endsWith(`:${hex(clientPort)}`) && f[9] !== '0'); // 0: TIME_WAIT, no socket
+  if (row === undefined) return undefined;
+  const link = `socket:[${row[9]}]`;
+  return candidates.find((pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === link);
+    } catch {
+      return false; // the process exited while we looked
+    }
+  });
+}
+
+/** Waits until every pid is reaped (or, if zombieCounts, at least dead); returns those still there. */
+async function survivors(pids: number[], timeoutMs: number, zombieCounts = false): Promise<number[]> {
+  const alive = (pid: number): boolean => {
+    const stat = processStat(pid);
+    return stat !== null && !(zombieCounts && stat.state === 'Z');
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(alive) && Date.now() < deadline) await sleep(20);
+  return pids.filter(alive);
+}
+
+function exitOf(server: RunningServer, timeoutMs: number): Promise<number | null | 'hung'> {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null) return resolve(server.child.exitCode);
+    const timer = setTimeout(() => resolve('hung'), timeoutMs);
+    server.child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+async function openAnswered(addr: { host: string; port: number }, count: number): Promise<RawPeer[]> {
+  const peers = await Promise.all(Array.from({ length: count }, () => RawPeer.open(addr.host, addr.port)));
+  for (const peer of peers) peer.write(GET_INDEX);
+  for (const peer of peers) assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'answered');
+  return peers;
+}
+
+describe('process server', () => {
+  let server: RunningServer;
+  let addr: { host: string; port: number };
+  before(async () => {
+    server = await spawnServer('process', HTML);
+    addr = urlParts(server.url);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('serves keep-alive and pipelined requests on one connection, in order', async () => {
+    const peer = await RawPeer.open(addr.host, addr.port);
+    try {
+      peer.write(GET_INDEX);
+      assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'first request answered');
+      peer.write('GET /style.css HTTP/1.1\r\nHost: t\r\n\r\nGET /app.js HTTP/1.1\r\nHost: t\r\n\r\nGET /docs/ HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+      assert.ok(await peer.until((p) => p.closed, 3000), 'closed after Connection: close');
+      const text = peer.text();
+      const css = readFileSync(join(HTML, 'style.css'), 'latin1');
+      const js = readFileSync(join(HTML, 'app.js'), 'latin1');
+      const docs = readFileSync(join(HTML, 'docs', 'index.html'), 'latin1');
+      assert.equal(peer.responses(), 4);
+      assert.ok(text.indexOf(css) < text.indexOf(js) && text.indexOf(js) < text.indexOf(docs), 'responses in request order');
+    } finally {
+      peer.destroy();
+    }
+  });
+
+  it('serves each of 5 open connections from a child process of its own', async () => {
+    const peers = await openAnswered(addr, 5);
+    try {
+      const children = childrenOf(server.pid);
+      assert.ok(children.length >= 5, `at least 5 children, got ${children.length}`);
+      const holders = peers.map((p) => connectionHolder(addr.port, p.socket.localPort!, [server.pid, ...children]));
+      assert.equal(new Set(holders).size, 5, `five distinct holders: ${holders.join(', ')}`);
+      for (const holder of holders) {
+        assert.notEqual(holder, undefined, 'every connection is held by the server or a child');
+        assert.notEqual(holder, server.pid, 'the parent keeps no copy of a connection it handed over');
+        assert.equal(processStat(holder!)?.ppid, server.pid);
+      }
+    } finally {
+      for (const peer of peers) peer.destroy();
+    }
+  });
+
+  it('reaps the child of a closed connection: no zombie is left', async () => {
+    const [peer] = await openAnswered(addr, 1);
+    const holder = connectionHolder(addr.port, peer!.socket.localPort!, childrenOf(server.pid));
+    assert.ok(holder !== undefined, 'a child holds the connection');
+    peer!.destroy();
+    assert.deepEqual(await survivors([holder], 3000), [], 'the child exited and was reaped');
+  });
+
+  it('keeps serving others when clients reset mid-request and mid-response', async () => {
+    const midRequest = await RawPeer.open(addr.host, addr.port);
+    midRequest.write('GET /index.html HTTP/1.1\r\nHo');
+    const midResponse = await RawPeer.open(addr.host, addr.port);
+    midResponse.write('GET /large.bin HTTP/1.1\r\nHost: t\r\n\r\n');
+    assert.ok(await midResponse.until((p) => p.received.length > 0, 3000), 'the large response started');
+    midResponse.socket.pause(); // stop reading, so that the child is still sending when the reset comes
+    const holders = [midRequest, midResponse].map((p) => connectionHolder(addr.port, p.socket.localPort!, childrenOf(server.pid)));
+    midRequest.socket.resetAndDestroy();
+    midResponse.socket.resetAndDestroy();
+    const peer = await RawPeer.open(addr.host, addr.port);
+    try {
+      peer.write(GET_INDEX);
+      assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'another client is served');
+      const reset = holders.filter((h): h is number => h !== undefined);
+      assert.equal(reset.length, 2, 'both reset connections were held by children');
+      assert.deepEqual(await survivors(reset, 3000), [], 'the children of reset connections exited and were reaped');
+    } finally {
+      peer.destroy();
+    }
+  });
+});
+
+describe('process server with --max-workers 3', () => {
+  let server: RunningServer;
+  let addr: { host: string; port: number };
+  before(async () => {
+    server = await spawnServer('process', HTML, ['--max-workers', '3', '--idle-timeout', '10']);
+    addr = urlParts(server.url);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('never has more than 3 children; connections beyond them wait in the backlog, none is refused', async () => {
+    let most = 0;
+    const sampler = setInterval(() => {
+      most = Math.max(most, childrenOf(server.pid).length);
+    }, 5);
+    const peers = await Promise.all(Array.from({ length: 6 }, () => RawPeer.open(addr.host, addr.port)));
+    try {
+      for (const peer of peers) peer.write(GET_INDEX);
+      const answered = (): RawPeer[] => peers.filter((p) => p.responses() === 1);
+      const deadline = Date.now() + 3000;
+      while (answered().length < 3 && Date.now() < deadline) await sleep(10);
+      await sleep(500);
+      const first = answered();
+      assert.equal(first.length, 3, 'three connections answered while all three stay open');
+      for (const peer of first) {
+        peer.destroy();
+        await sleep(50);
+      }
+      const rest = peers.filter((p) => !first.includes(p));
+      for (const peer of rest) {
+        assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'answered once earlier ones closed');
+        assert.equal(peer.closed, false, 'kept open, not refused');
+      }
+      assert.ok(most <= 3, `at most 3 children at once, saw ${most}`);
+    } finally {
+      clearInterval(sampler);
+      for (const peer of peers) peer.destroy();
+    }
+  });
+});
+
+describe('process server stopping', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops on ${signal} with open connections: exit 0, every child gone`, async () => {
+      const server = await spawnServer('process', HTML);
+      const addr = urlParts(server.url);
+      const peers = await openAnswered(addr, 2);
+      try {
+        const children = childrenOf(server.pid);
+        assert.ok(children.length >= 2);
+        server.child.kill(signal);
+        assert.equal(await exitOf(server, 4000), 0, `exits cleanly on ${signal}`);
+        // The parent waited for its children, so each one has been reaped, not left to init.
+        assert.deepEqual(await survivors(children, 0), [], 'no child outlives the server');
+        for (const peer of peers) assert.ok(await peer.until((p) => p.closed, 2000), 'open connections are closed');
+      } finally {
+        for (const peer of peers) peer.destroy();
+        await server.stop();
+      }
+    });
+  }
+
+  it('children die with a parent killed by SIGKILL (PR_SET_PDEATHSIG)', async () => {
+    const server = await spawnServer('process', HTML);
+    const addr = urlParts(server.url);
+    const peers = await openAnswered(addr, 2);
+    try {
+      const children = childrenOf(server.pid);
+      assert.ok(children.length >= 2);
+      server.child.kill('SIGKILL');
+      assert.equal(await exitOf(server, 3000), null);
+      // Orphans are reparented to init, which in some containers never reaps: a zombie has exited.
+      assert.deepEqual(await survivors(children, 2000, true), [], 'every child exited');
+      for (const peer of peers) assert.ok(await peer.until((p) => p.closed, 2000), 'open connections are closed');
+    } finally {
+      for (const peer of peers) peer.destroy();
+      await server.stop();
+    }
+  });
+});

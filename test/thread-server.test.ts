@@ -1,0 +1,236 @@
+// The thread server is its design: one OS thread per connection, at most --max-workers of them, the
+// rest waiting in the listen backlog; and it stops on a signal with connections open, leaving no
+// thread behind.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { HTML, RawPeer, urlParts } from './helpers.js';
+
+const GET_INDEX = 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n';
+const INDEX = readFileSync(join(HTML, 'index.html'), 'latin1');
+
+function threadCount(pid: number): number {
+  return readdirSync(`/proc/${pid}/task`).length;
+}
+
+/** Polls until the thread count has not changed for 300 ms (spares online, ended threads gone). */
+async function settledThreadCount(pid: number, timeoutMs = 5000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let count = threadCount(pid);
+  let since = Date.now();
+  while (Date.now() - since < 300) {
+    if (Date.now() > deadline) throw new Error(`thread count of ${pid} still changing after ${timeoutMs} ms (now ${count})`);
+    await sleep(25);
+    const now = threadCount(pid);
+    if (now !== count) [count, since] = [now, Date.now()];
+  }
+  return count;
+}
+
+async function waitForThreadCount(pid: number, predicate: (count: number) => boolean, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let count = threadCount(pid);
+  while (!predicate(count) && Date.now() < deadline) {
+    await sleep(25);
+    count = threadCount(pid);
+  }
+  return count;
+}
+
+/** Opens count connections and has each one answered once; they stay open (keep-alive). */
+async function openServed(addr: { host: string; port: number }, count: number): Promise<RawPeer[]> {
+  const peers = await Promise.all(Array.from({ length: count }, () => RawPeer.open(addr.host, addr.port)));
+  for (const peer of peers) peer.write(GET_INDEX);
+  const answered = await Promise.all(peers.map((p) => p.until((q) => q.responses() === 1 && q.text().endsWith(INDEX), 5000)));
+  assert.ok(answered.every(Boolean), 'every connection answered');
+  return peers;
+}
+
+function exitCodeWithin(server: RunningServer, ms: number): Promise<number | null | 'hung'> {
+  const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+  return Promise.race([exited, sleep(ms, 'hung' as const, { ref: false })]);
+}
+
+describe('thread server', () => {
+  let server: RunningServer;
+  let addr: { host: string; port: number };
+  before(async () => {
+    server = await spawnServer('thread', HTML, ['--idle-timeout', '10']);
+    addr = urlParts(server.url);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('serves keep-alive and pipelined requests on one connection, in order', async () => {
+    const peer = await RawPeer.open(addr.host, addr.port);
+    try {
+      peer.write('GET /style.css HTTP/1.1\r\nHost: t\r\n\r\n');
+      assert.ok(await peer.until((p) => p.responses() === 1, 3000), 'first request on the connection answered');
+      peer.write('GET /app.js HTTP/1.1\r\nHost: t\r\n\r\nGET /docs/ HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+      assert.ok(await peer.until((p) => p.closed, 3000), 'closed after Connection: close');
+      const text = peer.text();
+      const css = readFileSync(join(HTML, 'style.css'), 'latin1');
+      const js = readFileSync(join(HTML, 'app.js'), 'latin1');
+      const docs = readFileSync(join(HTML, 'docs', 'index.html'), 'latin1');
+      assert.equal(peer.responses(), 3);
+      assert.ok(text.indexOf(css) < text.indexOf(js) && text.indexOf(js) < text.indexOf(docs), 'responses in request order');
+    } finally {
+      peer.destroy();
+    }
+  });
+
+  it('answers a second connection while the first stays open', async () => {
+    const first = await RawPeer.open(addr.host, addr.port);
+    const second = await RawPeer.open(addr.host, addr.port);
+    try {
+      first.write(GET_INDEX);
+      assert.ok(await first.until((p) => p.responses() === 1, 3000), 'first connection answered');
+      second.write(GET_INDEX);
+      assert.ok(await second.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'second answered with the first still open');
+      assert.equal(first.closed, false);
+      first.write(GET_INDEX);
+      assert.ok(await first.until((p) => p.responses() === 2, 3000), 'the first connection is still served');
+    } finally {
+      first.destroy();
+      second.destroy();
+    }
+  });
+
+  it('runs one more OS thread per open connection, and ends them when the connections close', async () => {
+    const rest = await settledThreadCount(server.pid);
+    const peers = await openServed(addr, 8);
+    try {
+      const busy = await waitForThreadCount(server.pid, (n) => n >= rest + 8, 3000);
+      assert.ok(busy >= rest + 8, `8 open connections: ${busy} threads, at rest ${rest}`);
+    } finally {
+      for (const peer of peers) peer.destroy();
+    }
+    const settled = await waitForThreadCount(server.pid, (n) => n <= rest, 5000);
+    assert.ok(settled <= rest, `threads back to ${rest} after the connections closed (now ${settled})`);
+  });
+
+  it('hands connections to Workers that start while the main thread blocks in accept', async () => {
+    // More sequential connections than spares: later ones go to Workers started moments earlier.
+    // A Worker starts in tens of ms; were its start or its hand-off waiting for the main thread's
+    // event loop, each connection would wait out an accept slice (250 ms).
+    const started = Date.now();
+    for (let i = 0; i < 12; i++) {
+      const peer = await RawPeer.open(addr.host, addr.port);
+      try {
+        peer.write('GET /index.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+        assert.ok(await peer.until((p) => p.closed && p.responses() === 1, 3000), `connection ${i} answered`);
+      } finally {
+        peer.destroy();
+      }
+    }
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 12 * 250 * 0.6, `12 new connections took ${elapsed} ms`);
+  });
+});
+
+describe('thread server at --max-workers', () => {
+  it('serves at most 3 connections at once; the others wait in the backlog and are answered later', async () => {
+    const server = await spawnServer('thread', HTML, ['--max-workers', '3', '--idle-timeout', '10']);
+    const addr = urlParts(server.url);
+    const peers: RawPeer[] = [];
+    try {
+      const rest = await settledThreadCount(server.pid);
+      for (let i = 0; i < 6; i++) peers.push(await RawPeer.open(addr.host, addr.port));
+      for (const peer of peers) peer.write(GET_INDEX);
+      const answered = (): RawPeer[] => peers.filter((p) => p.responses() === 1);
+      const deadline = Date.now() + 3000;
+      while (answered().length < 3 && Date.now() < deadline) await sleep(20);
+      await sleep(500);
+      assert.equal(answered().length, 3, 'three answered, three waiting');
+      assert.ok(peers.every((p) => !p.closed), 'no connection refused or closed');
+      assert.ok(threadCount(server.pid) <= rest, 'no thread beyond the cap');
+      const first = answered();
+      for (const peer of first) peer.destroy();
+      const waiting = peers.filter((p) => !first.includes(p));
+      const later = await Promise.all(waiting.map((p) => p.until((q) => q.responses() === 1 && q.text().endsWith(INDEX), 3000)));
+      assert.ok(later.every(Boolean), 'the waiting connections answered once the first ones closed');
+    } finally {
+      for (const peer of peers) peer.destroy();
+      await server.stop();
+    }
+  });
+
+  it('answers a flood of connections at the cap without refusing any or starting threads beyond it', async () => {
+    const server = await spawnServer('thread', HTML, ['--max-workers', '3']);
+    const addr = urlParts(server.url);
+    const peers: RawPeer[] = [];
+    try {
+      const rest = await settledThreadCount(server.pid);
+      let peak = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, threadCount(server.pid))), 5);
+      try {
+        for (let i = 0; i < 30; i++) peers.push(await RawPeer.open(addr.host, addr.port));
+        for (const peer of peers) peer.write('GET /index.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+        const done = await Promise.all(peers.map((p) => p.until((q) => q.closed, 10_000)));
+        assert.ok(done.every(Boolean), 'every connection completed');
+      } finally {
+        clearInterval(sampler);
+      }
+      assert.ok(peers.every((p) => p.responses() === 1 && p.text().endsWith(INDEX)), 'every connection answered, none refused');
+      // A Worker counts itself out when its connection is closed, a few ms before its thread is
+      // gone: up to maxWorkers threads may be winding down while their replacements start.
+      assert.ok(peak <= rest + 3, `peak ${peak} threads, at rest ${rest}`);
+    } finally {
+      for (const peer of peers) peer.destroy();
+      await server.stop();
+    }
+  });
+
+  it('releases the thread of a client that resets mid-request or mid-response', async () => {
+    const server = await spawnServer('thread', HTML, ['--max-workers', '2', '--idle-timeout', '10']);
+    const addr = urlParts(server.url);
+    try {
+      const midRequest = await RawPeer.open(addr.host, addr.port);
+      midRequest.write('GET /index.html HTTP/1.1\r\nHo');
+      await sleep(50);
+      midRequest.socket.resetAndDestroy();
+      const midResponse = await RawPeer.open(addr.host, addr.port);
+      midResponse.socket.pause(); // read little, so the server is still sending when the reset lands
+      midResponse.write('GET /large.bin HTTP/1.1\r\nHost: t\r\n\r\n');
+      await sleep(200);
+      midResponse.socket.resetAndDestroy();
+      // Both places under the cap of 2 are free again only if both Workers ended.
+      const peers = await openServed(addr, 2);
+      for (const peer of peers) peer.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('thread server signals', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const atCap of [false, true]) {
+      const where = atCap ? 'at the cap, with a connection in the backlog' : 'blocked in accept';
+      // A thread left running (a spare, a Worker blocked in recv) would keep the process from exiting.
+      it(`exits 0 on ${signal} with idle connections open, ${where}, and leaves no thread`, async () => {
+        const server = await spawnServer('thread', HTML, atCap ? ['--max-workers', '3'] : []);
+        const addr = urlParts(server.url);
+        const peers = await openServed(addr, 3);
+        const queued = await RawPeer.open(addr.host, addr.port);
+        try {
+          if (!atCap) queued.write(GET_INDEX);
+          if (!atCap) assert.ok(await queued.until((p) => p.responses() === 1, 3000));
+          const code = exitCodeWithin(server, 3000);
+          server.child.kill(signal);
+          assert.equal(await code, 0, `exits cleanly on ${signal}`);
+          const closed = await Promise.all(peers.map((p) => p.until((q) => q.closed, 2000)));
+          assert.ok(closed.every(Boolean), 'the open connections are closed');
+        } finally {
+          for (const peer of peers) peer.destroy();
+          queued.destroy();
+          await server.stop();
+        }
+      });
+    }
+  }
+});
