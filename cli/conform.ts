@@ -58,7 +58,7 @@ export async function conform(args: ConformArgs): Promise<number> {
       timeoutMs: args.timeout,
       concurrency: args.concurrency ?? (serial ? 1 : 8),
       strict: args.strict,
-      ...(server ? { pid: server.pid } : {}),
+      ...(server ? { pid: server.pid, design: args.target } : {}),
     });
     const report = buildReport(label, url.origin, results, startedAt.toISOString(), Date.now() - startedAt.getTime());
     const rendered = args.format === 'json' ? renderConformanceJson(report) : renderConformanceText(report, { verbose: args.verbose, color: args.color && args.out === undefined });

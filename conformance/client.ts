@@ -201,6 +201,24 @@ function parseResponse(buf: Buffer, start: number, noBody: boolean, eof: boolean
   return make(buf.subarray(bodyStart), 'close', buf.length);
 }
 
+/** The complete responses at the start of `buf`, read with the same rules as `exchange`, for a
+ * connection that a procedural check holds open. `headIndexes`: as in RequestPlan. */
+export function readResponses(buf: Buffer, headIndexes: readonly number[] = []): { responses: WireResponse[]; error?: string } {
+  const heads = new Set(headIndexes);
+  const responses: WireResponse[] = [];
+  let finals = 0;
+  let offset = 0;
+  while (offset < buf.length) {
+    const step = parseResponse(buf, offset, heads.has(finals), false);
+    if (step.kind === 'incomplete') break;
+    if (step.kind === 'error') return { responses, error: step.message };
+    responses.push(step.response);
+    offset = step.end;
+    if (step.response.status >= 200) finals++;
+  }
+  return { responses };
+}
+
 function toBuffer(chunk: string | Buffer): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
 }

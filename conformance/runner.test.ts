@@ -3,8 +3,8 @@ import type net from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { answerEach, refusedPort, startFake, type FakeServer } from './fake-server.js';
 import { buildReport, probe, runChecks, summarize } from './runner.js';
-import type { Check, CheckResult } from './types.js';
-import { all, closedAfter, status } from './verifiers.js';
+import type { CheckResult, ProcedureCheck, RequestCheck } from './types.js';
+import { all, closedAfter, status, verdict } from './verifiers.js';
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
 const REQ = 'GET / HTTP/1.1\r\nHost: t\r\n\r\n';
@@ -16,7 +16,7 @@ async function serve(t: TestContext, onConnection: (socket: net.Socket) => void)
   return fake;
 }
 
-function check(overrides: Partial<Check>): Check {
+function check(overrides: Partial<RequestCheck>): RequestCheck {
   return {
     id: 'test/check',
     section: 'RFC 9110 §9.1',
@@ -34,7 +34,7 @@ const target = (fake: FakeServer) => ({ host: '127.0.0.1', port: fake.port });
 
 test('outcomes: pass; a failed required check fails; a failed SHOULD or MAY warns', async (t) => {
   const fake = await serve(t, answerEach(() => OK));
-  const expect404: Check['expect'] = (ex) => status(ex, 404);
+  const expect404: RequestCheck['expect'] = (ex) => status(ex, 404);
   const results = await runChecks(
     [
       check({ id: 'a/pass' }),
@@ -58,7 +58,7 @@ test('outcomes: pass; a failed required check fails; a failed SHOULD or MAY warn
 
 test('strict makes SHOULD checks required, and only those', async (t) => {
   const fake = await serve(t, answerEach(() => OK));
-  const expect404: Check['expect'] = (ex) => status(ex, 404);
+  const expect404: RequestCheck['expect'] = (ex) => status(ex, 404);
   const results = await runChecks(
     [
       check({ id: 'a/should', level: 'SHOULD', required: false, expect: expect404 }),
@@ -151,9 +151,87 @@ test('architecture checks are skipped without a pid, and run with one', async (t
   const arch = check({ id: 'arch/x', level: 'architecture', expect: (ex, ctx) => ({ ...status(ex, 200), pass: ctx.pid === 42 }) });
   const [skipped] = await runChecks([arch], target(fake));
   assert.equal(skipped!.outcome, 'skip');
-  assert.equal(skipped!.reason, 'needs a built-in target (pid)');
+  assert.match(skipped!.reason ?? '', /^needs a built-in target: .*\(pid\)/);
   const [ran] = await runChecks([arch], target(fake), { pid: 42 });
   assert.equal(ran!.outcome, 'pass');
+});
+
+test('a check for one design is skipped, with the reason, for any other target', async (t) => {
+  const fake = await serve(t, answerEach(() => OK));
+  const arch = check({ id: 'arch/x', level: 'architecture', design: 'thread' });
+  const [other] = await runChecks([arch], target(fake), { pid: 42, design: 'blocking' });
+  assert.deepEqual([other!.outcome, other!.reason], ['skip', 'applies to the thread design only (the target is blocking)']);
+  const [unknown] = await runChecks([arch], target(fake), { pid: 42 });
+  assert.deepEqual([unknown!.outcome, unknown!.reason], ['skip', 'applies to the thread design only (the target design is not known)']);
+  const [own] = await runChecks([arch], target(fake), { pid: 42, design: 'thread' });
+  assert.equal(own!.outcome, 'pass');
+});
+
+function procedure(overrides: Partial<ProcedureCheck> & Pick<ProcedureCheck, 'run'>): ProcedureCheck {
+  return { id: 'arch/p', section: 'http-lab architecture', level: 'architecture', required: true, title: 'p', requirement: 's', ...overrides };
+}
+
+test('a procedure gets the target and context, and its verdict becomes the outcome', async () => {
+  const seen: unknown[] = [];
+  const results = await runChecks(
+    [
+      procedure({ id: 'arch/a', run: async (tg, ctx) => (seen.push([tg, ctx.pid, ctx.design, ctx.timeoutMs]), verdict(true, 'e', 'a')) }),
+      procedure({ id: 'arch/b', run: async () => verdict(false, 'two threads', 'one thread') }),
+    ],
+    { host: '127.0.0.1', port: 9 },
+    { pid: 7, design: 'x', timeoutMs: 1234 },
+  );
+  assert.deepEqual(seen, [[{ host: '127.0.0.1', port: 9 }, 7, 'x', 1234]]);
+  assert.deepEqual(results.map((r) => [r.id, r.outcome, r.expected, r.actual]), [
+    ['arch/a', 'pass', 'e', 'a'],
+    ['arch/b', 'fail', 'two threads', 'one thread'],
+  ]);
+});
+
+test('a procedure that throws is an error with the reason', async () => {
+  const [result] = await runChecks([procedure({ run: async () => { throw new Error('cannot read /proc/1/syscall'); } })], { host: '127.0.0.1', port: 9 }, { pid: 1 });
+  assert.equal(result!.outcome, 'error');
+  assert.equal(result!.reason, 'the check threw: cannot read /proc/1/syscall');
+});
+
+test('a procedure past its deadline is an error, and its signal aborts so it can clean up', async () => {
+  let cleaned = false;
+  const run: ProcedureCheck['run'] = (_, ctx) =>
+    new Promise((_resolve, reject) => {
+      ctx.signal.addEventListener('abort', () => {
+        cleaned = true;
+        reject(ctx.signal.reason);
+      });
+    });
+  const [result] = await runChecks([procedure({ run })], { host: '127.0.0.1', port: 9 }, { pid: 1, timeoutMs: 100 });
+  assert.equal(result!.outcome, 'error');
+  assert.equal(result!.reason, 'timed out after 100 ms');
+  assert.equal(cleaned, true, 'the runner waits for it to clean up');
+});
+
+test('architecture checks run after all the others, one at a time; results keep catalogue order', async (t) => {
+  const { fake, peak } = await slowServer(t);
+  let inFlight = 0;
+  let most = 0;
+  let ordinaryDone = 0;
+  const arch = (id: string) =>
+    procedure({
+      id,
+      run: async () => {
+        most = Math.max(most, ++inFlight);
+        const sawAll = ordinaryDone;
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        return verdict(sawAll === 6, 'after the 6 others', `after ${sawAll}`);
+      },
+    });
+  const ordinary = (i: number) => check({ id: `o/${i}`, expect: (ex) => (ordinaryDone++, status(ex, 200)) });
+  const checks = [arch('arch/1'), ordinary(0), ordinary(1), ordinary(2), arch('arch/2'), ordinary(3), ordinary(4), ordinary(5)];
+  const results = await runChecks(checks, target(fake), { pid: 1, concurrency: 8 });
+  assert.deepEqual(results.map((r) => r.id), checks.map((c) => c.id));
+  assert.ok(results.every((r) => r.outcome === 'pass'), JSON.stringify(results.map((r) => [r.id, r.actual])));
+  assert.equal(most, 1, 'one architecture check at a time');
+  assert.equal(peak(), 6, 'the others still run in parallel');
 });
 
 test('an unreachable target is an error result, not a rejection', async () => {

@@ -5,6 +5,10 @@
 // - warn: any other check failed;
 // - error: the harness could not judge (no complete answer before the deadline, an exception);
 // - skip: the check does not apply to this target, with the reason.
+// Most checks are data: request bytes and an expectation. A procedural check (`run`, for the
+// architecture fingerprints) gets the same deadline, and a deadline that passes or an exception is
+// an error, never a fail. Architecture checks measure the server process itself (its threads,
+// children, CPU time, epoll sets), so they run last and one at a time, with nothing else in flight.
 // A server that must close but does not is a fail, not an error: the client waits closeWaitMs for
 // the close and the check's verifier judges what it saw.
 import { exchange } from './client.js';
@@ -14,19 +18,19 @@ import type {
   Check,
   CheckContext,
   CheckResult,
+  CheckTarget,
   ConformanceReport,
   ConformanceSummary,
   Exchange,
   Outcome,
+  ProcedureCheck,
+  RequestCheck,
   RequestPlan,
   Verdict,
 } from './types.js';
 import { finalResponses } from './verifiers.js';
 
-export interface Target {
-  host: string;
-  port: number;
-}
+export type Target = CheckTarget;
 
 export interface RunOptions {
   /** deadline per exchange, connect included (default 5000) */
@@ -39,6 +43,8 @@ export interface RunOptions {
   strict?: boolean;
   /** the server's process id, known for a built-in target; architecture checks need it */
   pid?: number;
+  /** the built-in design under test (e.g. 'thread'); checks that name another design are skipped */
+  design?: string;
   /** the docroot whose files the expectations compare against (default: the bundled html/) */
   docroot?: string;
 }
@@ -48,7 +54,10 @@ export const DEFAULT_CONCURRENCY = 8;
 /** escaped characters kept per direction in a result's trace */
 const TRACE_CHARS = 8192;
 
-function toPlan(request: Check['request']): RequestPlan {
+/** How long a procedural check that passed its deadline may take to close its sockets. */
+const ABORT_GRACE_MS = 1000;
+
+function toPlan(request: RequestCheck['request']): RequestPlan {
   return typeof request === 'string' || Buffer.isBuffer(request) ? { chunks: [request] } : request;
 }
 
@@ -70,8 +79,76 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Why `check` does not apply to this target, or undefined when it does. */
+function skipReason(check: Check, ctx: CheckContext): string | undefined {
+  if (check.level === 'architecture' && ctx.pid === undefined) {
+    return "needs a built-in target: it inspects the server's process (pid) under /proc, and --url gives none";
+  }
+  if (check.design !== undefined && check.design !== ctx.design) {
+    const target = ctx.design === undefined ? 'the target design is not known' : `the target is ${ctx.design}`;
+    return `applies to the ${check.design} design only (${target})`;
+  }
+  return undefined;
+}
+
+type Base = Pick<CheckResult, 'id' | 'section' | 'level' | 'required' | 'title' | 'requirement'>;
+
+async function runProcedure(
+  check: ProcedureCheck,
+  target: Target,
+  opts: RunOptions,
+  ctx: CheckContext,
+  base: Base,
+  errorResult: (reason: string, ms: number) => CheckResult,
+): Promise<CheckResult> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  const started = performance.now();
+  const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  let running: Promise<Verdict>;
+  try {
+    running = check.run({ host: target.host, port: target.port }, { ...ctx, signal: controller.signal, timeoutMs });
+  } catch (err) {
+    clearTimeout(timer);
+    return errorResult(`the check threw: ${message(err)}`, elapsed());
+  }
+  const settled = running.then(
+    () => undefined,
+    () => undefined,
+  );
+  let verdict: Verdict | 'timeout';
+  try {
+    verdict = await Promise.race([running, deadline]);
+  } catch (err) {
+    return errorResult(`the check threw: ${message(err)}`, elapsed());
+  } finally {
+    clearTimeout(timer);
+  }
+  if (verdict === 'timeout') {
+    const ms = elapsed();
+    controller.abort(new Error(`the deadline of ${timeoutMs} ms passed`));
+    // Let it close its sockets, so that the next check finds the server as it was.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([settled, new Promise<void>((resolve) => (grace = setTimeout(resolve, ABORT_GRACE_MS)))]);
+    clearTimeout(grace);
+    return errorResult(`timed out after ${timeoutMs} ms`, ms);
+  }
+  return {
+    ...base,
+    outcome: outcomeOf(check, verdict, opts.strict),
+    expected: verdict.expected,
+    actual: verdict.actual,
+    ...(verdict.branch !== undefined ? { branch: verdict.branch } : {}),
+    ms: elapsed(),
+  };
+}
+
 async function runOne(check: Check, target: Target, opts: RunOptions, ctx: CheckContext): Promise<CheckResult> {
-  const base = {
+  const base: Base = {
     id: check.id,
     section: check.section,
     level: check.level,
@@ -89,9 +166,9 @@ async function runOne(check: Check, target: Target, opts: RunOptions, ctx: Check
     ...(ex ? { trace: trace(ex) } : {}),
   });
 
-  if (check.level === 'architecture' && ctx.pid === undefined) {
-    return { ...base, outcome: 'skip', expected: '', actual: '', reason: 'needs a built-in target (pid)', ms: 0 };
-  }
+  const skip = skipReason(check, ctx);
+  if (skip !== undefined) return { ...base, outcome: 'skip', expected: '', actual: '', reason: skip, ms: 0 };
+  if (check.run !== undefined) return runProcedure(check, target, opts, ctx, base, errorResult);
   const plan = toPlan(check.request);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let ex: Exchange;
@@ -125,19 +202,27 @@ async function runOne(check: Check, target: Target, opts: RunOptions, ctx: Check
   };
 }
 
-/** Run `checks` against `target`, at most `concurrency` at a time; results keep the checks' order. */
+/** Run `checks` against `target`, at most `concurrency` at a time; results keep the checks' order.
+ * Architecture checks run after all the others, one at a time. */
 export async function runChecks(checks: readonly Check[], target: Target, opts: RunOptions = {}): Promise<CheckResult[]> {
-  const ctx = fixtureContext(opts.docroot, opts.pid);
+  const ctx: CheckContext = {
+    ...fixtureContext(opts.docroot, opts.pid),
+    ...(opts.design !== undefined ? { design: opts.design } : {}),
+  };
   const results: CheckResult[] = new Array(checks.length);
+  const indexes = checks.map((_, i) => i);
+  const alone = indexes.filter((i) => checks[i]!.level === 'architecture');
+  const shared = indexes.filter((i) => checks[i]!.level !== 'architecture');
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < checks.length) {
-      const i = next++;
+    while (next < shared.length) {
+      const i = shared[next++]!;
       results[i] = await runOne(checks[i]!, target, opts, ctx);
     }
   };
-  const width = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, checks.length));
+  const width = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, shared.length));
   await Promise.all(Array.from({ length: width }, worker));
+  for (const i of alone) results[i] = await runOne(checks[i]!, target, opts, ctx);
   return results;
 }
 

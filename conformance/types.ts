@@ -63,6 +63,23 @@ export interface CheckContext {
   fixture(path: string): Buffer;
   /** the server's process id, known only for a built-in target; architecture checks need it */
   pid?: number;
+  /** the built-in design under test ('blocking', 'thread', ...), known only for a built-in target;
+   * a check with `design` set applies to that design only */
+  design?: string;
+}
+
+/** Where a check connects. */
+export interface CheckTarget {
+  host: string;
+  port: number;
+}
+
+/** What a procedural check (`run`) is given besides the target. */
+export interface RunContext extends CheckContext {
+  /** aborted when the check's deadline passes: stop waiting, close every socket, and return */
+  signal: AbortSignal;
+  /** the check's deadline, for information (the runner enforces it) */
+  timeoutMs: number;
 }
 
 /** How a check writes its request bytes. */
@@ -82,20 +99,39 @@ export interface RequestPlan {
   awaitEachResponse?: boolean;
 }
 
-export interface Check {
-  /** stable, unique, `rfcNNNN/section/slug` or `arch/...` or `path/...` */
+/** What every check holds, whatever it does. */
+export interface CheckBase {
+  /** stable, unique, `rfcNNNN/section/slug` or `arch/<design>/slug` or `path/...` */
   id: string;
-  /** 'RFC 9112 §3.2' or 'RFC 9110 §9.3.1' */
+  /** 'RFC 9112 §3.2' or 'RFC 9110 §9.3.1'; architecture checks cite no RFC: 'http-lab architecture' */
   section: string;
   level: Level;
   /** a failure fails the run (exit 1); SHOULD checks become required under --strict */
   required: boolean;
   title: string;
-  /** the RFC sentence, quoted */
+  /** the RFC sentence, quoted; for an architecture check, the sentence saying what the design does */
   requirement: string;
+  /** the check applies to this built-in design only; any other target skips it, with the reason */
+  design?: string;
+}
+
+/** The declarative kind: request bytes, then an expectation on what came back. */
+export interface RequestCheck extends CheckBase {
   request: string | Buffer | RequestPlan;
   expect: (exchange: Exchange, ctx: CheckContext) => Verdict;
+  run?: never;
 }
+
+/** The procedural kind, for what one exchange cannot show (several connections held open, /proc
+ * read while they are). The runner gives it the same deadline as an exchange, and a deadline that
+ * passes is an `error`; so is an exception (the harness could not judge), never a `fail`. */
+export interface ProcedureCheck extends CheckBase {
+  run: (target: CheckTarget, ctx: RunContext) => Promise<Verdict>;
+  request?: never;
+  expect?: never;
+}
+
+export type Check = RequestCheck | ProcedureCheck;
 
 export interface CheckResult {
   id: string;

@@ -1,5 +1,7 @@
 // The catalogue itself: well-formed ids and sections, a level and a quoted requirement for every
 // check, and each quote found in the RFC requirement list (shared/reference/rfc-requirements.tsv).
+// Architecture checks cite no RFC: they, and only they, have the section 'http-lab architecture',
+// an id `arch/<design>/<slug>` naming the design they apply to, and a procedure (`run`).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +13,9 @@ import { PROSE_QUOTES } from './prose.js';
 
 const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'robustness', 'architecture'];
 const SECTION = /^RFC (9110|9112) §(\d+(?:\.\d+)*)$/;
-const ID = /^(?:rfc(9110|9112)\/(\d+(?:\.\d+)*)|path|arch)\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const ID = /^(?:rfc(9110|9112)\/(\d+(?:\.\d+)*)|path)\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const ARCH_ID = /^arch\/([a-z0-9]+)\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const ARCH_SECTION = 'http-lab architecture';
 /** The BCP 14 keywords that a sentence quoted for each level must contain. */
 const KEYWORDS: Partial<Record<Level, RegExp>> = {
   MUST: /\b(MUST|REQUIRED|SHALL)\b/,
@@ -51,6 +55,19 @@ test('there are at least 25 checks and their ids are unique', () => {
 test('every check is well formed', () => {
   for (const c of catalogue) {
     const where = `check ${c.id}`;
+    assert.ok(LEVELS.includes(c.level), `${where}: level ${c.level}`);
+    assert.ok(c.title.trim().length > 0, `${where}: empty title`);
+    assert.ok(c.requirement.trim().length > 0, `${where}: empty requirement`);
+    if (c.level === 'architecture') {
+      const id = ARCH_ID.exec(c.id);
+      assert.ok(id, `${where}: an architecture check's id is arch/<design>/<slug>`);
+      assert.equal(c.section, ARCH_SECTION, `${where}: an architecture check cites no RFC`);
+      assert.equal(c.design, id[1], `${where}: applies to the design its id names`);
+      assert.equal(c.required, true, `${where}: an architecture check must be required`);
+      assert.equal(typeof c.run, 'function', `${where}: an architecture check is a procedure (run)`);
+      assert.equal(c.request, undefined, where);
+      continue;
+    }
     assert.match(c.id, ID, where);
     const section = SECTION.exec(c.section);
     assert.ok(section, `${where}: section "${c.section}" is not "RFC 9110|9112 §N(.N)*"`);
@@ -58,14 +75,21 @@ test('every check is well formed', () => {
     if (id[1] !== undefined) {
       assert.deepEqual([id[1], id[2]], [section[1], section[2]], `${where}: the id names another section than ${c.section}`);
     }
-    assert.ok(LEVELS.includes(c.level), `${where}: level ${c.level}`);
-    assert.ok(c.title.trim().length > 0, `${where}: empty title`);
-    assert.ok(c.requirement.trim().length > 0, `${where}: empty requirement`);
+    assert.equal(c.design, undefined, `${where}: only architecture checks are limited to one design`);
+    assert.ok(c.run === undefined, `${where}: only architecture checks are procedures`);
     assert.equal(typeof c.expect, 'function', where);
-    const request = typeof c.request === 'string' || Buffer.isBuffer(c.request) ? [c.request] : c.request.chunks;
+    const request = c.request === undefined ? [] : typeof c.request === 'string' || Buffer.isBuffer(c.request) ? [c.request] : c.request.chunks;
     assert.ok(request.length > 0 && request.every((chunk) => chunk.length > 0), `${where}: empty request`);
     if (c.level === 'MUST') assert.equal(c.required, true, `${where}: a MUST check must be required`);
     if (c.level === 'MAY') assert.equal(c.required, false, `${where}: a MAY check cannot be required`);
+  }
+});
+
+test('every built-in design has an architecture fingerprint', () => {
+  const designs = new Set(catalogue.filter((c) => c.level === 'architecture').map((c) => c.design));
+  // conformance/ never imports servers/, so the six designs are named here.
+  for (const design of ['blocking', 'process', 'thread', 'async', 'poll', 'epoll']) {
+    assert.ok(designs.has(design), `no arch/${design}/ check`);
   }
 });
 
@@ -77,6 +101,7 @@ test('every quoted requirement is an RFC sentence of the cited section', { skip:
   if (tsv === undefined) return;
   const sentences = loadSentences(tsv);
   for (const c of catalogue) {
+    if (c.level === 'architecture') continue; // our own sentence, not an RFC's
     const where = `check ${c.id}`;
     const quote = normalize(c.requirement);
     const prose = PROSE_QUOTES.find((p) => normalize(p.text) === quote);

@@ -5,7 +5,11 @@
 // every MUST, plus the few SHOULDs without which a static-file origin server is not usable (a 404
 // for a missing file, 400 for a malformed request line, persistent connections). The other SHOULDs
 // warn, and fail under --strict; a MAY never fails the run.
+//
+// The architecture checks come last: each applies to one built-in design, needs the server's pid,
+// and is skipped, with the reason, for every other target (architecture.ts).
 import type { Check } from '../types.js';
+import { architectureChecks } from './architecture.js';
 import { conditionalRangeChecks } from './conditional-range.js';
 import { framingChecks } from './framing.js';
 import { getHeadChecks } from './get-head.js';
@@ -26,4 +30,5 @@ export const catalogue: readonly Check[] = [
   ...framingChecks,
   ...conditionalRangeChecks,
   ...pathSafetyChecks,
+  ...architectureChecks,
 ];
