@@ -1,0 +1,182 @@
+// One contract, every server: in the style of honojs/hono's shared router tests, this suite loops
+// over SERVERS in servers/registry.ts and runs the same cases against each, so a server that
+// registers is covered without a line here. Every skip carries a written reason.
+//
+// Each server runs as a child (spawnServer), stopped in after(). Responses are read with the
+// conformance client's parser, never the server's core. The cases open one connection at a time
+// (closing each before the next case), so that a serial design such as `blocking` is never made
+// to wait on a connection the suite forgot.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { catalogue } from '../conformance/checks/index.js';
+import { get, head } from '../conformance/checks/requests.js';
+import { exchange, readResponses } from '../conformance/client.js';
+import { childPids, isAlive } from '../conformance/proc.js';
+import { runChecks } from '../conformance/runner.js';
+import type { Exchange, RequestPlan, WireResponse } from '../conformance/types.js';
+import { SERVERS, spawnServer, type RunningServer, type ServerDesign } from '../servers/registry.js';
+import { HTML, RawPeer, urlParts } from './helpers.js';
+
+/** The six designs of DESIGN.md; one that has not registered yet is listed as a skip. */
+const DESIGNS = ['blocking', 'process', 'thread', 'async', 'poll', 'epoll'];
+const WAIT_MS = 5000;
+
+const fixture = (path: string): Buffer => readFileSync(join(HTML, path));
+
+/** How a wrong body differs, in a few words, rather than two dumps of a megabyte. */
+function sameBytes(actual: Buffer, expected: Buffer, what: string): void {
+  if (actual.equals(expected)) return;
+  let i = 0;
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
+  assert.fail(`${what}: ${actual.length} B, expected ${expected.length} B; first difference at byte ${i}`);
+}
+
+function finals(ex: Exchange): WireResponse[] {
+  return ex.responses.filter((r) => r.status >= 200);
+}
+
+function talk(addr: { host: string; port: number }, plan: RequestPlan): Promise<Exchange> {
+  return exchange(addr.host, addr.port, plan, { timeoutMs: WAIT_MS });
+}
+
+function describeEx(ex: Exchange): string {
+  return `${ex.responses.map((r) => r.status).join(', ') || 'no response'}${ex.parseError ? `; unparsable: ${ex.parseError}` : ''}${ex.timedOut ? '; timed out' : ''}`;
+}
+
+/** A new client is answered: the server survived whatever came before. */
+async function servesNextClient(addr: { host: string; port: number }): Promise<void> {
+  const ex = await talk(addr, { chunks: [get('/index.html')] });
+  assert.equal(finals(ex)[0]?.status, 200, `a new client is answered: ${describeEx(ex)}`);
+  sameBytes(finals(ex)[0]!.body, fixture('index.html'), 'index.html');
+}
+
+function contract(design: ServerDesign): void {
+  describe(`${design.name} server: contract`, () => {
+    let server: RunningServer | undefined;
+    let addr: { host: string; port: number };
+    before(async () => {
+      server = await spawnServer(design.name, HTML);
+      addr = urlParts(server.url);
+    });
+    after(async () => {
+      await server?.stop();
+    });
+
+    it('passes the conformance catalogue, its architecture fingerprint included', async () => {
+      const results = await runChecks(catalogue, addr, {
+        pid: server!.pid,
+        design: design.name,
+        concurrency: design.serial ? 1 : 8,
+      });
+      const bad = results.filter((r) => r.outcome === 'fail' || r.outcome === 'error');
+      assert.deepEqual(
+        bad.map((r) => `${r.outcome} ${r.id}: expected ${r.expected}; actual ${r.actual}${r.reason ? `; ${r.reason}` : ''}`),
+        [],
+      );
+      if (DESIGNS.includes(design.name)) {
+        const own = results.filter((r) => r.level === 'architecture' && r.outcome !== 'skip');
+        assert.ok(own.length > 0 && own.every((r) => r.outcome === 'pass'), `an arch/${design.name}/ check ran and passed`);
+      }
+    });
+
+    it('keep-alive: three requests in turn on one connection are all answered', async () => {
+      const paths = ['/index.html', '/style.css', '/app.js'];
+      const ex = await talk(addr, { chunks: paths.map((p) => get(p)), responses: 3, awaitEachResponse: true });
+      assert.equal(finals(ex).length, 3, describeEx(ex));
+      paths.forEach((p, i) => sameBytes(finals(ex)[i]!.body, fixture(p), p));
+    });
+
+    it('pipelining: five requests in one write are answered in order, byte for byte', async () => {
+      const paths = ['/index.html', '/style.css', '/app.js', '/logo.png', '/docs/index.html'];
+      const ex = await talk(addr, { chunks: [paths.map((p) => get(p)).join('')], responses: 5 });
+      assert.equal(finals(ex).length, 5, describeEx(ex));
+      paths.forEach((p, i) => sameBytes(finals(ex)[i]!.body, fixture(p), `response ${i + 1} (${p})`));
+    });
+
+    it('HEAD then GET pipelined: the HEAD response carries no body bytes', async () => {
+      const ex = await talk(addr, { chunks: [head('/index.html') + get('/style.css')], responses: 2, headIndexes: [0] });
+      const [headRes, getRes] = finals(ex);
+      assert.ok(headRes && getRes && !ex.parseError, describeEx(ex));
+      assert.equal(headRes.status, 200);
+      assert.ok(headRes.raw.subarray(-4).equals(Buffer.from('\r\n\r\n')), 'the HEAD response ends with its head');
+      // The GET's status line follows the HEAD's empty line at once.
+      assert.equal(ex.received.indexOf('HTTP/1.1 200', 1), headRes.raw.length, 'no byte between the HEAD response and the GET response');
+      sameBytes(getRes.body, fixture('style.css'), 'style.css');
+    });
+
+    it('a client that half-closes after a complete request still gets the full response', async () => {
+      const peer = await RawPeer.open(addr.host, addr.port);
+      try {
+        peer.write(get('/large.bin'));
+        peer.socket.end();
+        const whole = (p: RawPeer): boolean => readResponses(p.received).responses.length > 0;
+        assert.ok(await peer.until((p) => whole(p) || p.closed, WAIT_MS), 'an answer or a close');
+        const [res] = readResponses(peer.received).responses;
+        assert.equal(res?.status, 200, `got ${peer.received.length} bytes`);
+        sameBytes(res.body, fixture('large.bin'), 'large.bin');
+      } finally {
+        peer.destroy();
+      }
+    });
+
+    it('a client that vanishes mid-request leaves the server serving the next one', async () => {
+      const rude = await RawPeer.open(addr.host, addr.port);
+      rude.write('GET /index.html HTTP/1.1\r\nHo');
+      await sleep(20);
+      rude.destroy();
+      await servesNextClient(addr);
+    });
+
+    it('a client that resets mid-response leaves the server serving the next one', async () => {
+      const rude = await RawPeer.open(addr.host, addr.port);
+      try {
+        rude.write(get('/large.bin'));
+        assert.ok(await rude.until((p) => p.received.length > 0, WAIT_MS), 'the response starts');
+      } finally {
+        rude.socket.resetAndDestroy();
+      }
+      await servesNextClient(addr);
+    });
+  });
+
+  describe(`${design.name} server: stopping`, () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      it(`stops on ${signal} with an idle connection open: exit 0 within 5 s, no child left`, async () => {
+        const server = await spawnServer(design.name, HTML);
+        const addr = urlParts(server.url);
+        const peer = await RawPeer.open(addr.host, addr.port);
+        try {
+          peer.write(get('/index.html'));
+          assert.ok(await peer.until((p) => readResponses(p.received).responses.length === 1, WAIT_MS), 'answered, then idle');
+          const children = childPids(server.pid);
+          const exited = new Promise<string>((resolve) => server.child.once('exit', (code, sig) => resolve(sig ?? `code ${code}`)));
+          server.child.kill(signal);
+          const how = await Promise.race([exited, sleep(5000, 'still running after 5 s', { ref: false })]);
+          assert.equal(how, 'code 0', `exits cleanly on ${signal}`);
+          // Children may take a moment to be reaped once their parent is gone.
+          let left = children.filter(isAlive);
+          for (let i = 0; i < 20 && left.length > 0; i++) {
+            await sleep(50);
+            left = left.filter(isAlive);
+          }
+          for (const pid of left) process.kill(pid, 'SIGKILL');
+          assert.deepEqual(left, [], `children of ${children.length} left running`);
+        } finally {
+          peer.destroy();
+          await server.stop();
+        }
+      });
+    }
+  });
+}
+
+for (const design of SERVERS) contract(design);
+
+for (const name of DESIGNS.filter((d) => !SERVERS.some((s) => s.name === d))) {
+  describe(`${name} server`, () => {
+    it('meets the server contract', { skip: `${name} is not registered in servers/registry.ts yet` }, () => {});
+  });
+}
