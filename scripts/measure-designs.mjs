@@ -60,6 +60,19 @@ function cpuTicks(pids) {
   return ticks;
 }
 
+/** Proportional set size: shared pages are split between the processes that share them, so a
+ * sum over the tree does not count Node's shared code once per child. */
+function pssBytes(pids) {
+  return pids.reduce((sum, pid) => {
+    try {
+      const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+      return sum + Number(kb ?? 0) * 1024;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
 function threads(pids) {
   return pids.reduce((n, pid) => {
     try {
@@ -121,10 +134,14 @@ async function measure(name) {
   const close = await withServer(name, (_, url) => (wrk(url, 10, ['-H', 'Connection: close'], 2), wrk(url, 10, ['-H', 'Connection: close'])));
   const at100 = await withServer(name, async (server) => {
     const { hostname, port } = new URL(server.url);
+    const restPss = pssBytes(tree(server.pid));
+    const cpuBefore = cpuTicks(tree(server.pid));
     const opened = await openConnections(hostname, Number(port), 100);
     const pids = tree(server.pid);
+    const cpuMsPerConnection = ((cpuTicks(pids) - cpuBefore) * (1000 / CLK_TCK)) / Math.max(opened.answered, 1);
+    const pssMiB = (pssBytes(pids) - restPss) / 2 ** 20;
     for (const s of opened.sockets) s.destroy();
-    return { threads: threads(pids), processes: pids.length, answered: opened.answered, ms: opened.lastAnswerMs };
+    return { threads: threads(pids), processes: pids.length, answered: opened.answered, ms: opened.lastAnswerMs, cpuMsPerConnection, pssMiB };
   });
   return { name, idleCpu: idle.cpu, restThreads: idle.threads, keepAlive, close, at100 };
 }
@@ -133,12 +150,12 @@ requireWrk();
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 const names = wanted.length > 0 ? wanted : SERVER_NAMES;
 console.log(`measure-designs: ${names.join(', ')}; ${SECONDS} s per wrk run; server on CPU 0, wrk on CPU 1; ${new Date().toISOString()}\n`);
-console.log('| server | rps keep-alive (50 conns) | rps new connection per request (10 conns) | idle CPU | threads at rest | 100 new conns: answered, in ms | threads / processes at 100 conns |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log('| server | rps keep-alive (50 conns) | rps new connection per request (10 conns) | idle CPU | threads at rest | 100 new conns: answered, in ms | server CPU per answered new conn | threads / processes at 100 conns | memory added by 100 conns (PSS) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const name of names) {
   const r = await measure(name);
   const note = (w) => (w.errors !== 'none' || w.non2xx !== '0' ? ` (errors: ${w.errors}; non-2xx: ${w.non2xx})` : '');
   console.log(
-    `| ${r.name} | ${Math.round(r.keepAlive.rps)}${note(r.keepAlive)} | ${Math.round(r.close.rps)}${note(r.close)} | ${r.idleCpu.toFixed(0)}% | ${r.restThreads} | ${r.at100.answered}, ${r.at100.ms} | ${r.at100.threads} / ${r.at100.processes} |`,
+    `| ${r.name} | ${Math.round(r.keepAlive.rps)}${note(r.keepAlive)} | ${Math.round(r.close.rps)}${note(r.close)} | ${r.idleCpu.toFixed(0)}% | ${r.restThreads} | ${r.at100.answered}, ${r.at100.ms} | ${r.at100.cpuMsPerConnection.toFixed(1)} ms | ${r.at100.threads} / ${r.at100.processes} | ${r.at100.pssMiB.toFixed(0)} MiB |`,
   );
 }
