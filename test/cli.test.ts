@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,10 @@ async function liar(): Promise<{ server: Server; url: string }> {
 }
 
 describe('http-lab CLI', () => {
+  it('the bin is executable, so npx http-lab works after npm ci as well as npm install', () => {
+    assert.notEqual(statSync(CLI).mode & 0o111, 0, `${CLI} has no execute bit`);
+  });
+
   it('--help lists the commands and exits 0', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
