@@ -6,14 +6,15 @@
 // The server is pinned to CPU 0 and wrk to CPU 1 (taskset), so that they do not share a core. A 2 s
 // wrk run warms each server up first and is not counted.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVER_NAMES, spawnServer } from '../dist/servers/registry.js';
+import { childPids, clockTicksPerSecond, readStat, taskCount } from '../dist/conformance/proc.js';
 
 const HTML = new URL('../html', import.meta.url).pathname;
 const SECONDS = Number(process.env.MEASURE_SECONDS ?? 5);
-const CLK_TCK = 100;
+const CLK_TCK = clockTicksPerSecond();
 
 function requireWrk() {
   if (spawnSync('wrk', ['--version']).error) {
@@ -34,30 +35,19 @@ function wrk(url, connections, extra = [], seconds = SECONDS) {
 /** The server and every descendant process. */
 function tree(pid) {
   const pids = [pid];
-  for (let i = 0; i < pids.length; i++) {
-    for (const task of readdirSync(`/proc/${pids[i]}/task`)) {
-      try {
-        const children = readFileSync(`/proc/${pids[i]}/task/${task}/children`, 'utf8').trim();
-        if (children) pids.push(...children.split(' ').map(Number));
-      } catch {
-        // the task ended meanwhile
-      }
-    }
-  }
+  for (let i = 0; i < pids.length; i++) pids.push(...childPids(pids[i]));
   return pids;
 }
 
 function cpuTicks(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
+  return pids.reduce((ticks, pid) => {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+      const { utime, stime } = readStat(pid);
+      return ticks + utime + stime;
     } catch {
-      // exited
+      return ticks; // exited
     }
-  }
-  return ticks;
+  }, 0);
 }
 
 /** Proportional set size: shared pages are split between the processes that share them, so a
@@ -76,9 +66,9 @@ function pssBytes(pids) {
 function threads(pids) {
   return pids.reduce((n, pid) => {
     try {
-      return n + readdirSync(`/proc/${pid}/task`).length;
+      return n + taskCount(pid);
     } catch {
-      return n;
+      return n; // exited
     }
   }, 0);
 }
