@@ -65,23 +65,6 @@ describe('thread server', () => {
     await server.stop();
   });
 
-  it('serves keep-alive and pipelined requests on one connection, in order', async () => {
-    const peer = await RawPeer.open(addr.host, addr.port);
-    try {
-      peer.write('GET /style.css HTTP/1.1\r\nHost: t\r\n\r\n');
-      assert.ok(await peer.until((p) => p.responses() === 1, 3000), 'first request on the connection answered');
-      peer.write('GET /app.js HTTP/1.1\r\nHost: t\r\n\r\nGET /docs/ HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
-      assert.ok(await peer.until((p) => p.closed, 3000), 'closed after Connection: close');
-      const text = peer.text();
-      const css = readFileSync(join(HTML, 'style.css'), 'latin1');
-      const js = readFileSync(join(HTML, 'app.js'), 'latin1');
-      const docs = readFileSync(join(HTML, 'docs', 'index.html'), 'latin1');
-      assert.equal(peer.responses(), 3);
-      assert.ok(text.indexOf(css) < text.indexOf(js) && text.indexOf(js) < text.indexOf(docs), 'responses in request order');
-    } finally {
-      peer.destroy();
-    }
-  });
 
   it('answers a second connection while the first stays open', async () => {
     const first = await RawPeer.open(addr.host, addr.port);
