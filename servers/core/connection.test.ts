@@ -2,9 +2,9 @@
 // the Date header, output bounded per takeOutput() call, and byte-at-a-time input.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatHttpDate } from './dates.js';
+import { DateCache, formatHttpDate } from './dates.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import type { RequestHandler } from './connection.js';
+import { ServerConnection, type RequestHandler } from './connection.js';
 import { FakeClock, collect, echoHandler, header, makeConnection, parseResponses, roundTrip, type WireResponse } from './testing.js';
 
 const HOST = 'Host: example.test\r\n';
@@ -369,4 +369,17 @@ describe('connection: one byte at a time == whole buffer', () => {
       assert.equal(close, whole.close);
     });
   }
+  it('an exception from the handler is answered 500 with Connection: close, and nothing after it', () => {
+    const conn = new ServerConnection(() => {
+      throw new Error('/secret/path exploded');
+    }, { dates: new DateCache(() => 0) });
+    conn.receive(Buffer.from('GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n'));
+    const out = conn.takeOutput();
+    const text = Buffer.concat(out.chunks).toString('latin1');
+    assert.match(text, /^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    assert.match(text, /\r\nConnection: close\r\n/);
+    assert.doesNotMatch(text, /secret/, 'no error detail leaks to the client');
+    assert.equal((text.match(/^HTTP\/1\.1 /gm) ?? []).length, 1, 'the pipelined request is not answered');
+    assert.equal(out.close, true);
+  });
 });

@@ -99,8 +99,10 @@ export class ServerConnection {
       const request = event.request;
       const persist = persistsAfter(request);
       const token: ConnectionToken = !persist ? 'close' : request.http11 ? 'none' : 'keep-alive';
-      this.emit(this.handler(request), request.method === 'HEAD', token, push);
-      if (!persist) {
+      const response = this.respond(request);
+      const closing = !persist || response.status === 500;
+      this.emit(response, request.method === 'HEAD', closing ? 'close' : token, push);
+      if (closing) {
         this.closing = true;
         break;
       }
@@ -108,6 +110,19 @@ export class ServerConnection {
     this.parser.retain();
     if (chunks.length === 0 && !this.closing) return NOTHING;
     return { chunks, bytes, close: this.closing };
+  }
+
+  /** The handler's response; an exception from it is a bug in the application, not in the
+   * client, so it is answered (RFC 9110 §15.6.1: 500 "indicates that the server encountered an
+   * unexpected condition that prevented it from fulfilling the request") and the connection closed,
+   * rather than taking the whole server down. */
+  private respond(request: ParsedRequest): Response {
+    try {
+      return this.handler(request);
+    } catch {
+      // No detail in the body: an error message can carry file paths.
+      return textResponse(500, 'the server hit an unexpected error');
+    }
   }
 
   private emit(response: Response, head: boolean, connection: ConnectionToken, push: (b: Uint8Array) => void): void {

@@ -5,8 +5,14 @@ import type { FileAccess, FileStat } from '../core/static-files.js';
 
 export const nodeFileAccess: FileAccess = {
   stat(path: string): FileStat | null {
-    const s = statSync(path, { throwIfNoEntry: false });
-    if (s === undefined) return null;
+    let s;
+    try {
+      s = statSync(path);
+    } catch {
+      // ENOENT, and also ENOTDIR (/index.html/x), ENAMETOOLONG (a 256-byte segment), ELOOP and
+      // EACCES: every one means there is no file to serve here.
+      return null;
+    }
     return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino, isFile: s.isFile(), isDirectory: s.isDirectory() };
   },
   realpath(path: string): string | null {
