@@ -469,3 +469,29 @@ describe('static site: a large file changed underneath', () => {
     assert.equal(next.body.toString(), '0123456789', 'the stale entry was forgotten');
   });
 });
+
+describe('static site: repeated precondition fields and future modification times', () => {
+  it('two If-Unmodified-Since lines are a list of dates, so the field is ignored (RFC 9110 §13.1.4)', () => {
+    const epoch = 'If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT\r\n';
+    assert.equal(one(req('GET', '/alpha.txt', epoch)).status, 412, 'one line is evaluated');
+    assert.equal(one(req('GET', '/alpha.txt', epoch + epoch)).status, 200, 'two lines are ignored');
+  });
+
+  it('two If-Range lines make the condition false, so Range is ignored (RFC 9110 §13.1.5)', () => {
+    const site = makeSite();
+    const etag = ETAG_OF(site);
+    const range = 'Range: bytes=0-3\r\n';
+    assert.equal(one(req('GET', '/alpha.txt', `${range}If-Range: ${etag}\r\n`), 'GET', site).status, 206, 'one matching line');
+    const res = one(req('GET', '/alpha.txt', `${range}If-Range: ${etag}\r\nIf-Range: "other"\r\n`), 'GET', site);
+    assert.equal(res.status, 200);
+    assert.equal(header(res, 'content-range'), undefined);
+  });
+
+  it('a file modified in the future is sent with Last-Modified equal to Date (RFC 9110 §8.8.2.1)', () => {
+    const site = makeSite();
+    site.files.file(`${ROOT}/future.txt`, 'later', site.clock.ms + 2 * 86_400_000);
+    const res = one(req('GET', '/future.txt'), 'GET', site);
+    assert.equal(res.status, 200);
+    assert.equal(header(res, 'last-modified'), header(res, 'date'));
+  });
+});

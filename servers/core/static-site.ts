@@ -2,7 +2,7 @@
 // (RFC 9110 §13) and single byte ranges (RFC 9110 §14) are decided here; framing, persistence and
 // serialisation belong to the connection.
 import { ProtocolError } from './errors.js';
-import { parseHttpDate } from './dates.js';
+import { formatHttpDate, parseHttpDate } from './dates.js';
 import { splitList, trimOws } from './abnf.js';
 import type { RequestHandler } from './connection.js';
 import type { ParsedRequest } from './request-parser.js';
@@ -61,7 +61,7 @@ function respond(files: StaticFiles, request: ParsedRequest): Response {
   }
   const validators: Array<[string, string]> = [
     ['Content-Type', found.contentType],
-    ['Last-Modified', found.lastModified],
+    ['Last-Modified', lastModified(found, now)],
     ['ETag', found.etag],
     ['Accept-Ranges', 'bytes'],
   ];
@@ -78,6 +78,15 @@ function respond(files: StaticFiles, request: ParsedRequest): Response {
   return { status: 200, headers: validators, body, length: found.size };
 }
 
+/** RFC 9110 §8.8.2.1: "An origin server with a clock ... MUST NOT generate a Last-Modified date
+ * that is later than the server's time of message origination (Date). If the last modification time
+ * is derived from implementation-specific metadata that evaluates to some time in the future,
+ * according to the origin server's clock, then the origin server MUST replace that value with the
+ * message origination date." */
+function lastModified(file: FileEntry, now: number): string {
+  return file.mtimeMs > now ? formatHttpDate(now) : file.lastModified;
+}
+
 /** RFC 9110 §13.2.2, steps 1 to 4, for GET and HEAD on an existing file. */
 function evaluatePreconditions(request: ParsedRequest, file: FileEntry, now: number): Response | null {
   const h = request.headers;
@@ -87,7 +96,10 @@ function evaluatePreconditions(request: ParsedRequest, file: FileEntry, now: num
     // entity tags for If-Match".
     if (!matchesEntityTag(ifMatch, file.etag, true)) return textResponse(412, 'If-Match does not match');
   } else {
-    const ifUnmodifiedSince = h.get('if-unmodified-since');
+    // RFC 9110 §13.1.4: "A recipient MUST ignore the If-Unmodified-Since header field if the
+    // received field value is not a valid HTTP-date (including when the field value appears to be
+    // a list of dates)". Two field lines are such a list.
+    const ifUnmodifiedSince = h.count('if-unmodified-since') === 1 ? h.get('if-unmodified-since') : undefined;
     const date = ifUnmodifiedSince === undefined ? null : parseHttpDate(ifUnmodifiedSince, now);
     if (date !== null && Math.floor(file.mtimeMs / 1000) * 1000 > date) return textResponse(412, 'modified since If-Unmodified-Since');
   }
@@ -137,7 +149,8 @@ interface ByteRange {
 function selectRange(request: ParsedRequest, file: FileEntry, now: number): ByteRange | 'unsatisfiable' | null {
   const header = request.headers.get('range');
   if (header === undefined || request.headers.count('range') > 1) return null;
-  const ifRange = request.headers.get('if-range');
+  // Two If-Range lines form a list, which is neither an entity-tag nor a date: the condition is false.
+  const ifRange = request.headers.count('if-range') > 1 ? '' : request.headers.get('if-range');
   // RFC 9110 §13.1.5: "A server MUST ignore an If-Range header field received in a request that
   // does not contain a Range header field." and when the validator does not match, "the recipient
   // SHOULD ignore the Range header field".
