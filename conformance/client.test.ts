@@ -192,6 +192,59 @@ test('awaitEachResponse writes the next request only after the previous response
   assert.equal(ex.sent.toString('latin1'), REQ + REQ);
 });
 
+test('a follow-up chunk is built from the responses before it', async (t) => {
+  let n = 0;
+  const port = await serve(t, answerEach(() => `HTTP/1.1 200 OK\r\nETag: "v${++n}"\r\nContent-Length: 0\r\n\r\n`));
+  const seen: string[][] = [];
+  const follow = (answered: readonly { headers: Array<[string, string]> }[]): string => {
+    seen.push(answered.map((r) => r.headers.find(([name]) => name === 'ETag')![1]));
+    return `GET / HTTP/1.1\r\nHost: t\r\nIf-None-Match: ${seen[seen.length - 1]!.at(-1)}\r\n\r\n`;
+  };
+  const ex = await run(port, { chunks: [REQ, follow, follow], responses: 3, awaitEachResponse: true });
+  assert.equal(ex.responses.length, 3);
+  assert.deepEqual(seen, [['"v1"'], ['"v1"', '"v2"']]);
+  assert.equal(
+    ex.sent.toString('latin1'),
+    REQ + 'GET / HTTP/1.1\r\nHost: t\r\nIf-None-Match: "v1"\r\n\r\n' + 'GET / HTTP/1.1\r\nHost: t\r\nIf-None-Match: "v2"\r\n\r\n',
+  );
+});
+
+test('a follow-up that throws rejects: the harness could not build the request', async (t) => {
+  const port = await serve(t, answerEach(() => OK));
+  const broken = (): string => {
+    throw new Error('no ETag');
+  };
+  await assert.rejects(run(port, { chunks: [REQ, broken], responses: 2, awaitEachResponse: true }), /request 2 could not be built: no ETag/);
+});
+
+test('reconnect: a server that closes after each response gets the next request on a new connection', async (t) => {
+  let connections = 0;
+  const port = await serve(t, (socket) => {
+    const n = ++connections;
+    answerEach(() => {
+      socket.end(`HTTP/1.0 200 OK\r\nETag: "c${n}"\r\nContent-Length: 0\r\n\r\n`);
+      return undefined;
+    })(socket);
+  });
+  const follow = (answered: readonly { headers: Array<[string, string]> }[]): string =>
+    `GET / HTTP/1.1\r\nHost: t\r\nIf-None-Match: ${answered.at(-1)!.headers[0]![1]}\r\n\r\n`;
+  const ex = await run(port, { chunks: [REQ, follow, REQ], responses: 3, awaitEachResponse: true, reconnect: true });
+  assert.equal(ex.responses.length, 3);
+  assert.equal(ex.connections, 3);
+  assert.ok(ex.sent.toString('latin1').includes('If-None-Match: "c1"'), ex.sent.toString('latin1'));
+});
+
+test('reconnect: a connection that ends in garbage is not replaced', async (t) => {
+  const port = await serve(t, answerEach((_head, _i, socket) => {
+    socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nnot a response');
+    return undefined;
+  }));
+  const ex = await run(port, { chunks: [REQ, REQ], responses: 2, awaitEachResponse: true, reconnect: true });
+  assert.equal(ex.responses.length, 1);
+  assert.equal(ex.connections, undefined);
+  assert.ok(ex.parseError ?? ex.trailingGarbage.length, 'the garbage is reported');
+});
+
 test('delayMs separates the chunks', async (t) => {
   const arrivals: number[] = [];
   const port = await serve(t, (socket) => {

@@ -19,6 +19,10 @@ export interface ExchangeOptions {
   timeoutMs: number;
   /** with plan.awaitClose: how long to keep reading after the last expected response (default 1000) */
   closeWaitMs?: number;
+  /** called once, when the expected responses are in and the exchange starts waiting for the
+   * close (plan.awaitClose): from then on it sends nothing and only listens. The runner uses it to
+   * let another check start, since a connection that only waits puts no load on the server. */
+  onCloseWait?: () => void;
 }
 
 const DEFAULT_CLOSE_WAIT_MS = 1000;
@@ -225,7 +229,50 @@ function toBuffer(chunk: string | Buffer): Buffer {
 
 /** Send `plan`'s bytes to host:port and read the responses. Rejects only when the connection cannot
  * be made; everything after that (timeouts, resets, garbage) is recorded in the Exchange. */
-export function exchange(host: string, port: number, plan: RequestPlan, opts: ExchangeOptions): Promise<Exchange> {
+export async function exchange(host: string, port: number, plan: RequestPlan, opts: ExchangeOptions): Promise<Exchange> {
+  if (!plan.reconnect || !plan.awaitEachResponse) return exchangeOnce(host, port, plan, opts, []);
+  const started = performance.now();
+  const expected = plan.responses ?? 1;
+  const parts: Exchange[] = [];
+  const answered: WireResponse[] = [];
+  let next = 0; // the first chunk not yet answered
+  for (;;) {
+    const remainingMs = Math.max(1, opts.timeoutMs - (performance.now() - started));
+    const before = answered.length;
+    const rest: RequestPlan = {
+      ...plan,
+      chunks: plan.chunks.slice(next),
+      responses: expected - before,
+      headIndexes: (plan.headIndexes ?? []).map((i) => i - before).filter((i) => i >= 0),
+    };
+    const ex = await exchangeOnce(host, port, rest, { ...opts, timeoutMs: remainingMs }, answered);
+    parts.push(ex);
+    const finals = ex.responses.filter((r) => r.status >= 200);
+    answered.push(...finals);
+    next += finals.length;
+    const clean = ex.closed && !ex.timedOut && ex.parseError === undefined && ex.trailingGarbage.length === 0;
+    if (!clean || finals.length === 0 || next >= plan.chunks.length || answered.length >= expected) break;
+  }
+  const last = parts[parts.length - 1]!;
+  return {
+    ...last,
+    responses: parts.flatMap((p) => p.responses),
+    received: Buffer.concat(parts.map((p) => p.received)),
+    sent: Buffer.concat(parts.map((p) => p.sent)),
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    ...(parts.length > 1 ? { connections: parts.length } : {}),
+  };
+}
+
+/** One connection: `plan`'s chunks in order; `before` are the final responses that earlier
+ * connections of the same exchange received, for follow-up chunks to build on. */
+function exchangeOnce(
+  host: string,
+  port: number,
+  plan: RequestPlan,
+  opts: ExchangeOptions,
+  before: readonly WireResponse[],
+): Promise<Exchange> {
   const expected = plan.responses ?? 1;
   const closeWaitMs = opts.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
   const headIndexes = new Set(plan.headIndexes ?? []);
@@ -285,7 +332,13 @@ export function exchange(host: string, port: number, plan: RequestPlan, opts: Ex
 
     function writeNext(): void {
       if (done || closedBy || nextChunk >= plan.chunks.length) return;
-      const bytes = toBuffer(plan.chunks[nextChunk++]!);
+      const chunk = plan.chunks[nextChunk++]!;
+      let bytes: Buffer;
+      try {
+        bytes = toBuffer(typeof chunk === 'function' ? chunk([...before, ...responses.filter((r) => r.status >= 200)]) : chunk);
+      } catch (err) {
+        return fail(new Error(`request ${nextChunk} could not be built: ${err instanceof Error ? err.message : String(err)}`));
+      }
       sent.push(bytes);
       socket.write(bytes);
       if (plan.awaitEachResponse || nextChunk >= plan.chunks.length) return;
@@ -327,7 +380,10 @@ export function exchange(host: string, port: number, plan: RequestPlan, opts: Ex
       if (eof || parseError !== undefined) return finish(false);
       if (finals < expected) return;
       if (!plan.awaitClose) return finish(false);
-      closeWait ??= setTimeout(() => finish(false), closeWaitMs);
+      if (closeWait === undefined) {
+        closeWait = setTimeout(() => finish(false), closeWaitMs);
+        opts.onCloseWait?.();
+      }
     }
 
     socket.on('connect', () => {

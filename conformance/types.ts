@@ -45,6 +45,9 @@ export interface Exchange {
   timedOut: boolean;
   /** how the server closed, when it did: a FIN, or a reset (ECONNRESET, EPIPE) */
   closedBy?: 'fin' | 'reset';
+  /** how many connections the exchange used, when RequestPlan.reconnect made it more than one;
+   * `closed`, `closedBy`, `trailingGarbage` and `parseError` then describe the last */
+  connections?: number;
 }
 
 /** The result of an expectation: pass or not, plus what was allowed and what came back. */
@@ -82,10 +85,17 @@ export interface RunContext extends CheckContext {
   timeoutMs: number;
 }
 
+/** A request built from the final responses that came before it on the connection, e.g. a
+ * conditional GET that echoes the ETag of the previous response. Only with `awaitEachResponse`,
+ * and never first: it is called when it is its turn to be written, with every final response
+ * received so far. What it returns is sent, and recorded in `Exchange.sent`, like any chunk; if it
+ * throws, the harness could not build the request and the check is an `error`. */
+export type FollowUp = (answered: readonly WireResponse[]) => string | Buffer;
+
 /** How a check writes its request bytes. */
 export interface RequestPlan {
   /** the chunks to write, in order; a delay (ms) may separate them */
-  chunks: Array<string | Buffer>;
+  chunks: Array<string | Buffer | FollowUp>;
   delayMs?: number;
   /** how many complete responses the client waits for before it stops reading (default 1) */
   responses?: number;
@@ -97,6 +107,11 @@ export interface RequestPlan {
   /** write chunk i+1 only once the response to chunk i is complete: requests in turn on one
    * connection, without pipelining (each chunk is then one request) */
   awaitEachResponse?: boolean;
+  /** with awaitEachResponse: when the server closes the connection after complete responses and
+   * requests remain, write the next unanswered one on a new connection, as a client does after an
+   * HTTP/1.0 response or "Connection: close". For checks whose subject is not persistence; a
+   * connection that ends in unparsable bytes, or with nothing answered, is not replaced. */
+  reconnect?: boolean;
 }
 
 /** What every check holds, whatever it does. */
@@ -170,4 +185,35 @@ export interface ConformanceReport {
   durationMs: number;
   summary: ConformanceSummary;
   checks: CheckResult[];
+}
+
+/** The JSON document `http-lab conform --format json` writes for several targets (`--target a b`):
+ * one ConformanceReport per target, in the order given, each exactly as a single-target run writes
+ * it. `targets[i]` is `reports[i].target`. */
+export interface ConformanceMatrixReport {
+  schema: 'http-lab/conformance-matrix@1';
+  targets: string[];
+  reports: ConformanceReport[];
+}
+
+/** One line of the catalogue, as `http-lab conform --list` shows it (nothing is run). */
+export interface CatalogueEntry {
+  id: string;
+  section: string;
+  level: Level;
+  /** with --strict applied: a failure would fail the run */
+  required: boolean;
+  title: string;
+  requirement: string;
+  /** the check applies to this built-in design only */
+  design?: string;
+}
+
+/** The JSON document `http-lab conform --list --format json` writes. */
+export interface CatalogueListing {
+  schema: 'http-lab/catalogue@1';
+  /** the selection that produced this list */
+  selection: { level: 'must' | 'should' | 'all'; only: string[]; skip: string[]; strict: boolean };
+  total: number;
+  checks: CatalogueEntry[];
 }

@@ -79,7 +79,16 @@ test('every check is well formed', () => {
     assert.ok(c.run === undefined, `${where}: only architecture checks are procedures`);
     assert.equal(typeof c.expect, 'function', where);
     const request = c.request === undefined ? [] : typeof c.request === 'string' || Buffer.isBuffer(c.request) ? [c.request] : c.request.chunks;
-    assert.ok(request.length > 0 && request.every((chunk) => chunk.length > 0), `${where}: empty request`);
+    assert.ok(request.length > 0 && request.every((chunk) => typeof chunk === 'function' || chunk.length > 0), `${where}: empty request`);
+    // A follow-up is built from the responses before it: there must be some, each awaited in turn.
+    request.forEach((chunk, i) => {
+      if (typeof chunk !== 'function') return;
+      assert.ok(i > 0, `${where}: a follow-up request cannot be the first chunk`);
+      assert.ok(typeof c.request === 'object' && !Buffer.isBuffer(c.request) && c.request.awaitEachResponse, `${where}: a follow-up needs awaitEachResponse`);
+    });
+    if (typeof c.request === 'object' && !Buffer.isBuffer(c.request) && c.request.reconnect) {
+      assert.ok(c.request.awaitEachResponse, `${where}: reconnect needs awaitEachResponse`);
+    }
     if (c.level === 'MUST') assert.equal(c.required, true, `${where}: a MUST check must be required`);
     if (c.level === 'MAY') assert.equal(c.required, false, `${where}: a MAY check cannot be required`);
   }

@@ -1,7 +1,8 @@
 // GET and HEAD on the docroot (RFC 9110 §9.1, §9.3.2, §8.6): exact bytes for every kind of file,
 // the directory index, and HEAD responses that carry no content.
 import type { Check, Exchange, Verdict } from '../types.js';
-import { all, bodyEquals, closedAfter, contentLengthIs, oneOf, status, statusAt } from '../verifiers.js';
+import { all, bodyEquals, closedAfter, contentLengthIs, describeExchange, finalResponses, noBody, oneOf, status, statusAt, verdict } from '../verifiers.js';
+import { fieldValues } from './fields.js';
 import { MISSING, get, head } from './requests.js';
 
 const SUPPORT_GET_HEAD = 'All general-purpose servers MUST support the methods GET and HEAD.';
@@ -31,6 +32,21 @@ function nothingAfterHead(ex: Exchange, styleCss: Buffer): Verdict {
     'pipelined GET answered': all(statusAt(ex, 1, 200), bodyEquals(ex, 1, styleCss, 'style.css')),
     'closed after the HEAD response': closedAfter(ex, 1),
   });
+}
+
+/** Fields that describe the representation, and that a HEAD response should repeat from GET. */
+const SAME_FIELDS = ['Content-Type', 'Content-Length', 'ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Encoding', 'Content-Language', 'Cache-Control', 'Vary'];
+
+/** Response 1 (HEAD) carries each of SAME_FIELDS exactly as response 0 (GET) did, or neither has it. */
+function sameFields(ex: Exchange): Verdict {
+  const [get, head] = finalResponses(ex);
+  const expected = `HEAD repeats GET's ${SAME_FIELDS.join(', ')} (each present in both with the same value, or in neither)`;
+  if (!get || !head) return verdict(false, expected, describeExchange(ex));
+  const differ = SAME_FIELDS.filter((name) => fieldValues(get, name).join('\n') !== fieldValues(head, name).join('\n')).map(
+    (name) => `${name}: GET ${fieldValues(get, name).join(' | ') || '(none)'}, HEAD ${fieldValues(head, name).join(' | ') || '(none)'}`,
+  );
+  const shown = SAME_FIELDS.filter((name) => fieldValues(get, name).length > 0).join(', ');
+  return verdict(differ.length === 0, expected, differ.length ? differ.join('; ') : `the same ${shown}`);
 }
 
 export const getHeadChecks: Check[] = [
@@ -73,5 +89,43 @@ export const getHeadChecks: Check[] = [
       'been sent in the content of a response if the same request had used the GET method.',
     request: { chunks: [head('/index.html')], headIndexes: [0] },
     expect: (ex, ctx) => all(status(ex, 200), contentLengthIs(ex, ctx.fixture('index.html').length)),
+  },
+  {
+    id: 'rfc9110/9.3.2/head-same-fields',
+    section: 'RFC 9110 §9.3.2',
+    level: 'SHOULD',
+    required: false,
+    title: 'HEAD sends the same representation fields as GET (Content-Type, Content-Length, ETag, Last-Modified, ...)',
+    requirement: 'The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET.',
+    request: { chunks: [get('/index.html'), head('/index.html')], responses: 2, awaitEachResponse: true, reconnect: true, headIndexes: [1] },
+    expect: (ex) => all(status(ex, 200), statusAt(ex, 1, 200), sameFields(ex)),
+  },
+  {
+    // A 1 MiB file is too large for most servers to hold in memory: HEAD must announce its length
+    // without sending it, and the GET behind it must still be served whole.
+    id: 'rfc9110/9.3.2/head-large-pipelined',
+    section: 'RFC 9110 §9.3.2',
+    level: 'MUST',
+    required: true,
+    title: 'HEAD /large.bin sends no content; GET /large.bin and GET /style.css pipelined behind it are served whole (or the connection closes)',
+    requirement: HEAD_NO_CONTENT,
+    request: { chunks: [head('/large.bin') + get('/large.bin') + get('/style.css')], responses: 3, headIndexes: [0] },
+    expect: (ex, ctx) => {
+      const large = ctx.fixture('large.bin');
+      return all(
+        status(ex, 200),
+        contentLengthIs(ex, large.length),
+        noBody(ex),
+        oneOf({
+          'pipelined GETs answered': all(
+            statusAt(ex, 1, 200),
+            bodyEquals(ex, 1, large, 'large.bin'),
+            statusAt(ex, 2, 200),
+            bodyEquals(ex, 2, ctx.fixture('style.css'), 'style.css'),
+          ),
+          'closed after the HEAD response': closedAfter(ex, 1),
+        }),
+      );
+    },
   },
 ];

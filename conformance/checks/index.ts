@@ -9,6 +9,7 @@
 // The architecture checks come last: each applies to one built-in design, needs the server's pid,
 // and is skipped, with the reason, for every other target (architecture.ts).
 import type { Check } from '../types.js';
+import { adversarialChecks } from './adversarial.js';
 import { architectureChecks } from './architecture.js';
 import { conditionalRangeChecks } from './conditional-range.js';
 import { framingChecks } from './framing.js';
@@ -18,7 +19,9 @@ import { messageSyntaxChecks } from './message-syntax.js';
 import { methodChecks } from './methods.js';
 import { pathSafetyChecks } from './path-safety.js';
 import { persistenceChecks } from './persistence.js';
+import { rangeChecks } from './ranges.js';
 import { responseChecks } from './responses.js';
+import { validatorChecks } from './validators.js';
 
 export const catalogue: readonly Check[] = [
   ...getHeadChecks,
@@ -28,7 +31,10 @@ export const catalogue: readonly Check[] = [
   ...methodChecks,
   ...persistenceChecks,
   ...framingChecks,
+  ...adversarialChecks,
   ...conditionalRangeChecks,
+  ...validatorChecks,
+  ...rangeChecks,
   ...pathSafetyChecks,
   ...architectureChecks,
 ];

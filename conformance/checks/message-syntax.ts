@@ -1,5 +1,9 @@
-// Request-line and field-line syntax (RFC 9112 §2.2, §3, §3.2, §5.1, §5.2; RFC 9110 §6.2, §15.6.6).
-// Where the RFC lets the server choose, every allowed branch passes and the branch taken is recorded.
+// Request-line and field-line syntax (RFC 9112 §2.2, §3, §3.2, §5.1, §5.2; RFC 9110 §4.1, §5.4, §6.2,
+// §15.6.6). Where the RFC lets the server choose, every allowed branch passes and the branch taken is
+// recorded.
+//
+// The length checks here are plain status checks on an otherwise valid request; what happens to the
+// connection afterwards (a pipelined canary, the close) belongs to the adversarial family.
 import type { Check } from '../types.js';
 import { all, bodyEquals, describeExchange, describeResponse, finalResponses, oneOf, status, verdict } from '../verifiers.js';
 import { HOST, get } from './requests.js';
@@ -7,6 +11,16 @@ import { HOST, get } from './requests.js';
 const INVALID_REQUEST_LINE =
   'Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved ' +
   'Permanently) redirect with the request-target properly encoded.';
+
+/** A request-target of `octets` octets naming no file, in segments of 99 octets: a long URI, but
+ * every segment a possible file name (NAME_MAX is 255), so that only its length is judged here. A
+ * single overlong segment is path/long-segment's. */
+function longTarget(octets: number): string {
+  let target = '';
+  while (target.length < octets) target += '/' + 'a'.repeat(99);
+  return target.slice(0, octets);
+}
+const KIB_64 = 64 * 1024;
 
 function invalidRequestLine(slug: string, title: string, bytes: string): Check {
   return {
@@ -142,5 +156,58 @@ export const messageSyntaxChecks: Check[] = [
       'that major version to which the recipient is conformant.',
     request: `GET /index.html HTTP/1.9\r\nHost: ${HOST}\r\n\r\n`,
     expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+  },
+  {
+    // "longer than any URI it wishes to parse": a server that does parse 64 KiB finds no such
+    // file (404), and that branch is allowed too.
+    id: 'rfc9112/3/target-too-long',
+    section: 'RFC 9112 §3',
+    level: 'MUST',
+    required: true,
+    title: 'A 64 KiB request-target is answered 414 (or 404 by a server that parses it)',
+    requirement:
+      'A server that receives a request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too ' +
+      'Long) status code (see [HTTP]).',
+    request: get(longTarget(KIB_64)),
+    expect: (ex) =>
+      oneOf({
+        'too long (414)': status(ex, 414),
+        'parsed (404)': status(ex, 404),
+      }),
+  },
+  {
+    id: 'rfc9110/5.4/header-too-large',
+    section: 'RFC 9110 §5.4',
+    level: 'MUST',
+    required: true,
+    title: 'A 64 KiB header field line is answered 431 (or another 4xx), or processed',
+    requirement:
+      'A server that receives a request header field line, field value, or set of fields larger than it wishes to ' +
+      'process MUST respond with an appropriate 4xx (Client Error) status code.',
+    request: get('/index.html', `X-Lab-Large: ${'a'.repeat(KIB_64)}`),
+    expect: (ex, ctx) => {
+      const res = finalResponses(ex)[0];
+      return oneOf({
+        'too large (431)': status(ex, 431),
+        [`another 4xx (${res?.status ?? '-'})`]: verdict(
+          res !== undefined && res.status >= 400 && res.status < 500,
+          'a 4xx',
+          res ? describeResponse(res) : describeExchange(ex),
+        ),
+        'processed (200)': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+      });
+    },
+  },
+  {
+    id: 'rfc9110/4.1/target-8000',
+    section: 'RFC 9110 §4.1',
+    level: 'SHOULD',
+    required: false,
+    title: 'An 8000-octet request-target is parsed: 404 for the missing file, not 414 or 400',
+    requirement:
+      'It is RECOMMENDED that all senders and recipients support, at a minimum, URIs with lengths of 8000 octets in ' +
+      'protocol elements.',
+    request: get(longTarget(8000)),
+    expect: (ex) => status(ex, 404),
   },
 ];

@@ -2,9 +2,13 @@
 // ".." below climbs far enough to reach / from any docroot. A request passes when it is refused
 // (400, 403, 404), or answered with something that is not /etc/passwd; it fails when the body is
 // /etc/passwd, or when the server errs (5xx) or does not answer.
+//
+// Spellings that stay inside the docroot ("/docs/../index.html", "//index.html") must name the file
+// they normalise to, or be refused: never another file, never an error. The request-target forms
+// (absolute-form, a fragment) are RFC 9112 §3.2's.
 import type { Check, Exchange, Verdict } from '../types.js';
-import { describeExchange, describeResponse, finalResponses, verdict } from '../verifiers.js';
-import { get } from './requests.js';
+import { all, bodyEquals, describeExchange, describeResponse, finalResponses, status, verdict } from '../verifiers.js';
+import { HOST, get } from './requests.js';
 import { PATH_NAMES } from './prose.js';
 
 /** The first line of a Unix /etc/passwd. */
@@ -38,6 +42,53 @@ function traversal(slug: string, title: string, target: string): Check {
   };
 }
 
+/** `target` names `fixture` once normalised: it is served byte for byte, redirected (3xx with
+ * Location), or refused (400, 403, 404). */
+function sameFile(slug: string, title: string, target: string, fixture: string): Check {
+  return {
+    id: `path/${slug}`,
+    section: PATH_NAMES.section,
+    level: 'robustness',
+    required: true,
+    title,
+    requirement: PATH_NAMES.text,
+    request: get(target),
+    expect: (ex, ctx) => {
+      const res = finalResponses(ex)[0];
+      const expected = `200 with exactly ${fixture}, a redirect with Location, or refused (400, 403, 404)`;
+      if (!res) return verdict(false, expected, describeExchange(ex));
+      if ([400, 403, 404].includes(res.status)) return { ...verdict(true, expected, describeResponse(res)), branch: `refused (${res.status})` };
+      if ([301, 302, 307, 308].includes(res.status) && res.headers.some(([n]) => n.toLowerCase() === 'location')) {
+        return { ...verdict(true, expected, describeResponse(res)), branch: `redirected (${res.status})` };
+      }
+      const served = all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture(fixture), fixture));
+      return { ...served, expected, ...(served.pass ? { branch: `served ${fixture}` } : {}) };
+    },
+  };
+}
+
+/** `target` names nothing the file system can hold: refused (400, 403, 404, 414). A server that
+ * passes the file system's error (ENOTDIR, ENAMETOOLONG) on as a 5xx, or dies of it, fails. */
+function refusedName(slug: string, title: string, target: string): Check {
+  return {
+    id: `path/${slug}`,
+    section: PATH_NAMES.section,
+    level: 'robustness',
+    required: true,
+    title,
+    requirement: PATH_NAMES.text,
+    request: get(target),
+    expect: (ex) => {
+      const res = finalResponses(ex)[0];
+      const refused = res !== undefined && [400, 403, 404, 414].includes(res.status);
+      return {
+        ...verdict(refused, '404, or 400, 403, 414', res ? describeResponse(res) : describeExchange(ex)),
+        ...(refused ? { branch: `refused (${res.status})` } : {}),
+      };
+    },
+  };
+}
+
 const up = (segment: string, separator: string): string => Array(UP).fill(segment).join(separator);
 
 export const pathSafetyChecks: Check[] = [
@@ -67,5 +118,52 @@ export const pathSafetyChecks: Check[] = [
         ...(refused ? { branch: `refused (${res.status})` } : {}),
       };
     },
+  },
+  refusedName('file-as-directory', 'GET /index.html/x (a file used as a folder) is answered 404, not an error', '/index.html/x'),
+  refusedName(
+    'long-segment',
+    'GET /<300 octets>.html (a segment longer than any file name) is answered 404 (or 400, 414), not an error',
+    `/${'a'.repeat(300)}.html`,
+  ),
+  sameFile('dotdot-inside', 'GET /docs/../index.html serves index.html (dot segments removed), or is refused', '/docs/../index.html', 'index.html'),
+  sameFile('dot-segment', 'GET /./index.html serves index.html, or is refused', '/./index.html', 'index.html'),
+  sameFile('double-slash', 'GET //index.html serves index.html, or is refused', '//index.html', 'index.html'),
+  sameFile('encoded-slash', 'GET /docs%2findex.html serves docs/index.html (%2f decoded), or is refused', '/docs%2findex.html', 'docs/index.html'),
+  {
+    // The lab's rule for a static docroot: the path names the file; the query is not part of it.
+    id: 'path/query-ignored',
+    section: PATH_NAMES.section,
+    level: 'robustness',
+    required: true,
+    title: 'GET /index.html?x=1 serves index.html: the query is not part of the file name',
+    requirement: PATH_NAMES.text,
+    request: get('/index.html?x=1'),
+    expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+  },
+  {
+    id: 'rfc9112/3.2.2/absolute-form',
+    section: 'RFC 9112 §3.2.2',
+    level: 'MUST',
+    required: true,
+    title: `GET http://${HOST}/index.html (absolute-form) serves index.html`,
+    requirement:
+      'A server MUST accept the absolute-form in requests even though most HTTP/1.1 clients will only send the ' +
+      'absolute-form to a proxy.',
+    request: `GET http://${HOST}/index.html HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`,
+    expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+  },
+  {
+    // A fragment is never sent (RFC 9110 §7.1: the target URI excludes it) and "#" is not in the
+    // request-target grammar, so the request-line is invalid.
+    id: 'rfc9112/3.2/fragment-in-target',
+    section: 'RFC 9112 §3.2',
+    level: 'SHOULD',
+    required: true,
+    title: 'GET /index.html#x (a fragment in the request-target) is rejected with 400',
+    requirement:
+      'Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved ' +
+      'Permanently) redirect with the request-target properly encoded.',
+    request: get('/index.html#x'),
+    expect: (ex) => status(ex, 400, 301),
   },
 ];

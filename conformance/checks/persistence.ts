@@ -2,7 +2,9 @@
 // server must close, a canary request is pipelined behind the one under test: it must never be
 // answered.
 import type { Check } from '../types.js';
-import { all, bodyEquals, closedAfter, header, status, statusAt } from '../verifiers.js';
+import type { Exchange, Verdict } from '../types.js';
+import { all, bodyEquals, closedAfter, describeExchange, finalResponses, header, oneOf, status, statusAt, verdict } from '../verifiers.js';
+import { fieldValues, listMembers } from './fields.js';
 import { CANARY, CANARY_HTTP10, get, request } from './requests.js';
 import { HTTP10_PERSISTENCE } from './prose.js';
 
@@ -12,6 +14,30 @@ const CLOSE_REQUESTED =
 
 const noCloseOption = (values: string[]): boolean =>
   !values.flatMap((v) => v.split(',')).some((t) => t.trim().toLowerCase() === 'close');
+
+/** The HTTP/1.0 keep-alive exchange: a request with the option, then one without it. Either the
+ * connection persisted, and the first response did not say "close"; or it closed after the first
+ * response, which then must not have said "keep-alive" (a client would send its next request into a
+ * closing connection). */
+function keepAliveHonestly(ex: Exchange, style: Buffer, index: Buffer): Verdict {
+  const first = finalResponses(ex)[0];
+  const options = listMembers(fieldValues(first, 'Connection'));
+  return all(
+    status(ex, 200),
+    bodyEquals(ex, 0, index, 'index.html'),
+    oneOf({
+      'persists': all(
+        verdict(!options.includes('close'), 'the first response does not say "close"', `Connection: ${options.join(', ') || '(none)'}`),
+        statusAt(ex, 1, 200),
+        bodyEquals(ex, 1, style, 'style.css'),
+      ),
+      'closes': all(
+        verdict(!options.includes('keep-alive'), 'the first response does not say "keep-alive"', `Connection: ${options.join(', ') || '(none)'}`),
+        verdict(finalResponses(ex).length === 1 && ex.closed, 'one response, then close', describeExchange(ex)),
+      ),
+    }),
+  );
+}
 
 export const persistenceChecks: Check[] = [
   {
@@ -94,5 +120,30 @@ export const persistenceChecks: Check[] = [
         header(ex, 'Transfer-Encoding', 'no Transfer-Encoding', (v) => v.length === 0),
         bodyEquals(ex, 0, ctx.fixture('large.bin'), 'large.bin'),
       ),
+  },
+  {
+    id: 'rfc9112/9.3/http10-keep-alive',
+    section: HTTP10_PERSISTENCE.section,
+    level: 'robustness',
+    required: true,
+    title: 'HTTP/1.0 with Connection: keep-alive persists (not saying "close"), or closes (not saying "keep-alive")',
+    requirement: HTTP10_PERSISTENCE.text,
+    request: {
+      chunks: [request('GET', '/index.html', ['Connection: keep-alive'], 'HTTP/1.0'), request('GET', '/style.css', [], 'HTTP/1.0')],
+      responses: 2,
+      awaitEachResponse: true,
+    },
+    expect: (ex, ctx) => keepAliveHonestly(ex, ctx.fixture('style.css'), ctx.fixture('index.html')),
+  },
+  {
+    // RFC 9110 §7.6.1: "Connection options are case-insensitive."
+    id: 'rfc9112/9.6/connection-close-case',
+    section: 'RFC 9112 §9.6',
+    level: 'MUST',
+    required: true,
+    title: 'Connection: keep-alive, CLOSE (options are case-insensitive) closes after the response',
+    requirement: CLOSE_REQUESTED,
+    request: { chunks: [get('/index.html', 'Connection: keep-alive, CLOSE') + CANARY], awaitClose: true },
+    expect: (ex) => all(status(ex, 200), closedAfter(ex, 1)),
   },
 ];

@@ -1,18 +1,23 @@
 // Response semantics every answer must carry (RFC 9110 §5.6.7, §6.2, §6.6.1, §8.3, §8.6, §15.5;
-// RFC 9112 §4): Date, media types, length delimitation, the status line, error representations.
+// RFC 9112 §4, §6.2, §6.3): Date, media types, length delimitation, the status line, error
+// representations. Error responses are judged as closely as successes: a 400 or 405 must be as
+// well delimited and dated as a 200.
 import type { Check, Exchange, Verdict } from '../types.js';
 import {
   all,
   bodyEquals,
+  describeEnd,
   describeExchange,
   describeResponse,
   finalResponses,
   header,
+  oneOf,
   status,
   statusAt,
   verdict,
 } from '../verifiers.js';
-import { MISSING, get } from './requests.js';
+import { fieldValues, imfFixdateMs, isImfFixdate, mediaType } from './fields.js';
+import { HOST, MISSING, get, request } from './requests.js';
 
 const SEND_CONTENT_TYPE =
   'A sender that generates a message containing content SHOULD generate a Content-Type header field in that message ' +
@@ -56,25 +61,52 @@ function dateOn(slug: string, target: string, code: number): Check {
   };
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+/** A request-line with a fourth token: invalid (RFC 9112 §3.2: SHOULD 400), and refused with 400 by
+ * every server tried, HTTP/1.0 peers included (a request without Host is not: they serve it). */
+const BAD_LINE = `GET /index.html HTTP/1.1 extra\r\nHost: ${HOST}\r\n\r\n`;
+/** How far the Date field may be from the client's clock: the Date is formatted to the second and
+ * may be cached for one, and the exchange takes time. */
+const DATE_SKEW_MS = 60_000;
+/** A docroot file whose extension no media type table knows. */
+const UNKNOWN_TYPE_FIXTURE = 'notes.httplab';
 
-/** IMF-fixdate (RFC 9110 §5.6.7) naming a real instant whose weekday is right. */
-export function isImfFixdate(value: string): boolean {
-  const m = IMF_FIXDATE.exec(value);
-  if (!m) return false;
-  const [, weekday, day, month, year, hour, minute, second] = m;
-  const monthIndex = MONTHS.indexOf(month!);
-  const date = new Date(Date.UTC(Number(year), monthIndex, Number(day), Number(hour), Number(minute), Number(second)));
-  return (
-    date.getUTCDate() === Number(day) &&
-    date.getUTCMonth() === monthIndex &&
-    Number(hour) <= 23 &&
-    Number(minute) <= 59 &&
-    Number(second) <= 60 &&
-    WEEKDAYS[date.getUTCDay()] === weekday
-  );
+/** The first final response carries exactly one Date field. */
+const hasDate = (ex: Exchange, i = 0): Verdict => header(ex, 'Date', 'one Date field', (v) => v.length === 1, i);
+
+/** A response of status `code` to `bytes` carries Date. */
+function dateWith(slug: string, title: string, bytes: string, code: number): Check {
+  return {
+    id: `rfc9110/6.6.1/${slug}`,
+    section: 'RFC 9110 §6.6.1',
+    level: 'MUST',
+    required: true,
+    title,
+    requirement: DATE_REQUIRED,
+    request: bytes,
+    expect: (ex) => all(status(ex, code), hasDate(ex)),
+  };
+}
+
+/** The first final response, if it has content, labels it with one Content-Type. */
+function labelsContent(ex: Exchange): Verdict {
+  const res = finalResponses(ex)[0];
+  const expected = 'content labelled with one Content-Type';
+  if (!res) return verdict(false, expected, describeExchange(ex));
+  const types = fieldValues(res, 'Content-Type');
+  if (res.body.length === 0) return { ...verdict(true, expected, describeResponse(res)), branch: 'no content: nothing to label' };
+  return verdict(types.length === 1 && /^[^\s/;]+\/[^\s/;]+/.test(types[0]!), expected, describeResponse(res));
+}
+
+/** The i-th response is delimited by Content-Length or chunked (not by closing), and no bytes
+ * follow it that are not another response: its Content-Length, if any, counted its body exactly. */
+function lengthDelimited(ex: Exchange, i: number): Verdict {
+  const res = finalResponses(ex)[i];
+  const expected = `${i === 0 ? '' : 'response ' + (i + 1) + ': '}delimited by Content-Length or chunked, with nothing after it but the next response`;
+  if (!res) return verdict(false, expected, describeExchange(ex));
+  const last = i === finalResponses(ex).length - 1;
+  const stray = last && (ex.trailingGarbage.length > 0 || ex.parseError !== undefined);
+  const ok = (res.framing === 'content-length' || res.framing === 'chunked') && !stray;
+  return verdict(ok, expected, `${describeResponse(res)} (framing: ${res.framing}); ${describeEnd(ex)}`);
 }
 
 /** A 404 whose body explains the error and is delimited by length or chunking, not by closing. */
@@ -177,6 +209,187 @@ export const responseChecks: Check[] = [
     expect: (ex) => {
       const res = finalResponses(ex)[0];
       return verdict(res?.version === 'HTTP/1.1', 'HTTP/1.1', res ? describeResponse(res) : describeExchange(ex));
+    },
+  },
+  {
+    id: 'rfc9110/15.5/not-found-subdir',
+    section: 'RFC 9110 §15.5',
+    level: 'SHOULD',
+    required: true,
+    title: 'A missing file in a subfolder answers 404 with a self-delimited explanation',
+    requirement:
+      'Except when responding to a HEAD request, the server SHOULD send a representation containing an explanation of ' +
+      'the error situation, and whether it is a temporary or permanent condition.',
+    request: get('/docs/no-such-file.html'),
+    expect: (ex) => all(status(ex, 404), selfDelimitedExplanation(ex)),
+  },
+  // Date on every kind of answer, not only on files: a conditional 304 is in validators.ts.
+  dateWith('date-on-400', 'A 400 response (to an invalid request-line) carries a Date header field', BAD_LINE, 400),
+  {
+    id: 'rfc9110/6.6.1/date-on-405',
+    section: 'RFC 9110 §6.6.1',
+    level: 'MUST',
+    required: true,
+    title: 'A 405 response (DELETE of a file) carries a Date header field; a 501 need not',
+    requirement: DATE_REQUIRED,
+    request: request('DELETE', '/index.html'),
+    expect: (ex) =>
+      oneOf({
+        '405 with Date': all(status(ex, 405), hasDate(ex)),
+        '501 (a 5xx: Date is a MAY)': status(ex, 501),
+      }),
+  },
+  {
+    // 5xx: the same sentence makes Date a MAY, so either branch passes and the choice is recorded.
+    id: 'rfc9110/6.6.1/date-on-501',
+    section: 'RFC 9110 §6.6.1',
+    level: 'MAY',
+    required: false,
+    title: 'A 501 response (unknown method) may carry a Date header field (recorded)',
+    requirement: DATE_REQUIRED,
+    request: request('FOO', '/index.html'),
+    expect: (ex) => {
+      const res = finalResponses(ex)[0];
+      if (res && res.status < 500) return { ...hasDate(ex), expected: `a ${res.status} (2xx-4xx) carries Date` };
+      return oneOf({
+        'Date sent': all(status(ex, 501), hasDate(ex)),
+        'no Date': all(status(ex, 501), header(ex, 'Date', 'no Date field', (v) => v.length === 0)),
+      });
+    },
+  },
+  {
+    id: 'rfc9110/6.6.1/date-accurate',
+    section: 'RFC 9110 §6.6.1',
+    level: 'SHOULD',
+    required: false,
+    title: `Date is within ${DATE_SKEW_MS / 1000} s of the client's clock`,
+    requirement:
+      'A sender that generates a Date header field SHOULD generate its field value as the best available ' +
+      'approximation of the date and time of message generation.',
+    request: get('/index.html'),
+    expect: (ex) => {
+      const now = Date.now();
+      return all(
+        status(ex, 200),
+        header(ex, 'Date', `one IMF-fixdate Date within ${DATE_SKEW_MS / 1000} s of ${new Date(now).toUTCString()}`, (v) => {
+          const at = v.length === 1 ? imfFixdateMs(v[0]!) : undefined;
+          return at !== undefined && Math.abs(at - now) <= DATE_SKEW_MS;
+        }),
+      );
+    },
+  },
+  {
+    id: 'rfc9110/8.3/content-type-404',
+    section: 'RFC 9110 §8.3',
+    level: 'SHOULD',
+    required: false,
+    title: 'The explanation in a 404 response is labelled with a Content-Type',
+    requirement: SEND_CONTENT_TYPE,
+    request: get(MISSING),
+    expect: (ex) => all(status(ex, 404), labelsContent(ex)),
+  },
+  {
+    id: 'rfc9110/8.3/content-type-400',
+    section: 'RFC 9110 §8.3',
+    level: 'SHOULD',
+    required: false,
+    title: 'The explanation in a 400 response (to an invalid request-line) is labelled with a Content-Type',
+    requirement: SEND_CONTENT_TYPE,
+    request: BAD_LINE,
+    expect: (ex) => all(status(ex, 400), labelsContent(ex)),
+  },
+  {
+    // The sentence lets a sender omit Content-Type when it does not know the type; a guess other
+    // than application/octet-stream (RFC 2046's "arbitrary binary data") would be a wrong label.
+    id: 'rfc9110/8.3/content-type-unknown',
+    section: 'RFC 9110 §8.3',
+    level: 'SHOULD',
+    required: false,
+    title: `A file of unknown type (/${UNKNOWN_TYPE_FIXTURE}) is sent unlabelled or as application/octet-stream`,
+    requirement: SEND_CONTENT_TYPE,
+    request: get(`/${UNKNOWN_TYPE_FIXTURE}`),
+    expect: (ex, ctx) =>
+      all(
+        status(ex, 200),
+        bodyEquals(ex, 0, ctx.fixture(UNKNOWN_TYPE_FIXTURE), UNKNOWN_TYPE_FIXTURE),
+        oneOf({
+          'application/octet-stream': header(ex, 'Content-Type', 'Content-Type: application/octet-stream', (v) =>
+            v.length === 1 && mediaType(v[0]!) === 'application/octet-stream',
+          ),
+          'no Content-Type': header(ex, 'Content-Type', 'no Content-Type', (v) => v.length === 0),
+        }),
+      ),
+  },
+  {
+    // For an HTTP/1.0 request the highest version with major <= 1 is HTTP/1.1 for an HTTP/1.1
+    // server; RFC 9112 §2.3 allows HTTP/1.0 only as a workaround for a client known to be broken.
+    id: 'rfc9110/6.2/response-version-http10',
+    section: 'RFC 9110 §6.2',
+    level: 'SHOULD',
+    required: false,
+    title: 'An HTTP/1.0 request is answered with HTTP/1.1',
+    requirement:
+      'A server SHOULD send a response version equal to the highest version to which the server is conformant that has ' +
+      'a major version less than or equal to the one received in the request.',
+    request: request('GET', '/index.html', [], 'HTTP/1.0'),
+    expect: (ex) => {
+      const res = finalResponses(ex)[0];
+      return verdict(res?.version === 'HTTP/1.1', 'HTTP/1.1', res ? describeResponse(res) : describeExchange(ex));
+    },
+  },
+  {
+    // A close-delimited 400 cannot be told from one cut off by a network failure.
+    id: 'rfc9112/6.3/length-delimited-400',
+    section: 'RFC 9112 §6.3',
+    level: 'SHOULD',
+    required: false,
+    title: 'A 400 response (to an invalid request-line) is delimited by its length, which counts its content exactly',
+    requirement:
+      'Since there is no way to distinguish a successfully completed, close-delimited response message from a partially ' +
+      'received message interrupted by network failure, a server SHOULD generate encoding or length-delimited messages ' +
+      'whenever possible.',
+    request: { chunks: [BAD_LINE], awaitClose: true },
+    expect: (ex) => all(status(ex, 400), lengthDelimited(ex, 0)),
+  },
+  {
+    id: 'rfc9112/6.3/length-delimited-405',
+    section: 'RFC 9112 §6.3',
+    level: 'SHOULD',
+    required: false,
+    title: 'A refused method (DELETE) is answered length-delimited, and the next request on the connection parses',
+    requirement:
+      'Since there is no way to distinguish a successfully completed, close-delimited response message from a partially ' +
+      'received message interrupted by network failure, a server SHOULD generate encoding or length-delimited messages ' +
+      'whenever possible.',
+    request: { chunks: [request('DELETE', '/index.html'), get('/style.css')], responses: 2, awaitEachResponse: true },
+    expect: (ex, ctx) =>
+      all(
+        status(ex, 405, 501),
+        lengthDelimited(ex, 0),
+        oneOf({
+          'the next request was answered': all(statusAt(ex, 1, 200), bodyEquals(ex, 1, ctx.fixture('style.css'), 'style.css')),
+          'closed after the refusal': verdict(finalResponses(ex).length === 1 && ex.closed, 'one response, then close', describeExchange(ex)),
+        }),
+      ),
+  },
+  {
+    id: 'rfc9112/6.2/no-content-length-with-te',
+    section: 'RFC 9112 §6.2',
+    level: 'MUST',
+    required: true,
+    title: 'No response carries both Content-Length and Transfer-Encoding (1 MiB file, then a 404)',
+    requirement: 'A sender MUST NOT send a Content-Length header field in any message that contains a Transfer-Encoding header field.',
+    request: { chunks: [get('/large.bin'), get(MISSING)], responses: 2, awaitEachResponse: true, reconnect: true },
+    expect: (ex, ctx) => {
+      const both = (i: number): Verdict => {
+        const res = finalResponses(ex)[i];
+        const expected = `response ${i + 1}: not both Content-Length and Transfer-Encoding`;
+        if (!res) return verdict(false, expected, describeExchange(ex));
+        const te = fieldValues(res, 'Transfer-Encoding');
+        const cl = fieldValues(res, 'Content-Length');
+        return verdict(te.length === 0 || cl.length === 0, expected, describeResponse(res));
+      };
+      return all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('large.bin'), 'large.bin'), both(0), statusAt(ex, 1, 404), both(1));
     },
   },
 ];

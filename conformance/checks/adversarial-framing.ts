@@ -1,0 +1,396 @@
+// Adversarial framing: Content-Length and Transfer-Encoding together, obfuscated or unknown codings,
+// invalid and overflowing lengths, bad chunk lines, and content that is itself a request
+// (adversarial.md rows 1-12, 35-38, 40, 43). Framing.ts holds the plain cases (two different
+// lengths, "abc", "-1", 2^64, "5, 5", CL+TE, "chunked, gzip", HTTP/1.0 with TE); these are the
+// variants that a lenient or naive parser reads differently from a strict one.
+//
+// Each body is built so that every wrong reading answers the canary or a request that should have
+// been content, and every allowed reading (each a oneOf branch) does not: a parser that reads
+// "+5" as 5, "1_0" as 10 or a wrapped 2^64+5 as 5 reads exactly the bytes given and then answers
+// the canary. No wrong reading waits for bytes that never come, so a wrong server fails rather than
+// timing out.
+import type { Check, CheckContext, Exchange, Verdict } from '../types.js';
+import { all, closedAfter, oneOf, status, statusAt } from '../verifiers.js';
+import {
+  CANARY,
+  CL_INVALID,
+  CL_TE_CLOSE,
+  GRAMMAR,
+  HTTP10_TE,
+  INDEX,
+  LARGE_DECIMAL,
+  LARGE_HEX,
+  NEXT,
+  READ_BODY_OR_CLOSE,
+  TE_NOT_FINAL,
+  UNKNOWN_CODING,
+  UNRECOVERABLE,
+  WS_BEFORE_COLON,
+  adversarial,
+  get,
+  nextOrClose,
+  rejected,
+  rejectedAndClosed,
+  served,
+  servedThenNext,
+  statusIn,
+  thenCanary,
+} from './adversarial-support.js';
+
+const LAST_CHUNK = '0\r\n\r\n';
+const HELLO_CHUNKED = '5\r\nhello\r\n0\r\n\r\n';
+/** 400 names §6.3 (chunked not final); 501 names §6.1 (a coding not understood): both reject. */
+const TE_REJECT = [400, 501];
+
+/** CL and TE together: rejected, or read by Transfer-Encoding alone; closed either way (§6.1). */
+function clAndTe(slug: string, title: string, fields: string[], body: string): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §6.1',
+    level: 'MUST',
+    title,
+    requirement: CL_TE_CLOSE,
+    request: thenCanary(get(INDEX, ...fields) + body, CANARY),
+    expect: (ex, ctx) =>
+      all(oneOf({ 'rejected (400)': status(ex, 400), 'read by Transfer-Encoding': served(ex, ctx) }), closedAfter(ex, 1)),
+  });
+}
+
+/** A Transfer-Encoding whose final coding is not chunked: 400 (or 501), then close (§6.3). */
+function notChunked(slug: string, title: string, fields: string[]): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §6.3',
+    level: 'MUST',
+    title,
+    requirement: TE_NOT_FINAL,
+    request: thenCanary(get(INDEX, ...fields) + LAST_CHUNK, CANARY),
+    expect: (ex) => rejectedAndClosed(ex, ...TE_REJECT),
+  });
+}
+
+/** The content is read whole, or the connection closes after the response (§9.3). */
+function bodyReadOrClosed(ex: Exchange, ctx: CheckContext): Verdict {
+  return oneOf({
+    'content read, next request answered': all(served(ex, ctx), statusAt(ex, 1, 200), nextOrClose(ex, ctx)),
+    'answered, then closed': all(served(ex, ctx), closedAfter(ex, 1)),
+    'rejected, then closed': all(statusIn(ex, 400, 599, 'a 4xx or 5xx status'), closedAfter(ex, 1)),
+  });
+}
+
+/** A Transfer-Encoding that frames the content as chunked, however odd: the chunked content is
+ * read whole, or the server closes. Never is it read as a request. */
+function chunkedFraming(slug: string, title: string, fields: string[]): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §9.3',
+    level: 'MUST',
+    title,
+    requirement: READ_BODY_OR_CLOSE,
+    request: thenCanary(get(INDEX, ...fields) + HELLO_CHUNKED, NEXT),
+    expect: bodyReadOrClosed,
+  });
+}
+
+/** An invalid Content-Length: 400, then close (§6.3). `body` is what the most lenient reading of
+ * the value would take, so that such a reading answers the canary. */
+function badLength(slug: string, title: string, fields: string[], body: string): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §6.3',
+    level: 'MUST',
+    title,
+    requirement: UNRECOVERABLE,
+    request: thenCanary(get(INDEX, ...fields) + body, CANARY),
+    expect: (ex) => rejectedAndClosed(ex, 400),
+  });
+}
+
+/** A chunked body that cannot be decoded: the server cannot read it whole, so it closes after its
+ * response (§9.3), preferably a 400 (§2.2); a response sent before the content was read is
+ * allowed too. */
+function badChunks(slug: string, title: string, chunks: string): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §9.3',
+    level: 'MUST',
+    title,
+    requirement: READ_BODY_OR_CLOSE,
+    request: thenCanary(get(INDEX, 'Transfer-Encoding: chunked') + chunks, CANARY),
+    expect: (ex, ctx) =>
+      all(
+        oneOf({
+          'rejected (4xx)': statusIn(ex, 400, 499, 'a 4xx status'),
+          'answered before the content': served(ex, ctx),
+        }),
+        closedAfter(ex, 1),
+      ),
+  });
+}
+
+/** A number too large for any integer type: refused (400 or 413), then close. */
+function tooLarge(slug: string, section: 'RFC 9110 §8.6' | 'RFC 9112 §7.1', title: string, bytes: string): Check {
+  return adversarial({
+    slug,
+    section,
+    level: 'MUST',
+    title,
+    requirement: section === 'RFC 9110 §8.6' ? LARGE_DECIMAL : LARGE_HEX,
+    request: thenCanary(bytes, CANARY),
+    expect: (ex) => rejectedAndClosed(ex, 400, 413),
+  });
+}
+
+/** Content that is itself a request, then a real request: the content is read and dropped (the
+ * real one is answered second), or the server closes; the content is never answered. */
+function contentIsRequest(slug: string, title: string, head: string, content: string, delayMs?: number): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §9.3',
+    level: 'MUST',
+    title,
+    requirement: READ_BODY_OR_CLOSE,
+    request: {
+      chunks: delayMs === undefined ? [head + content + NEXT] : [head, content + NEXT],
+      ...(delayMs === undefined ? {} : { delayMs }),
+      awaitClose: true,
+    },
+    expect: bodyReadOrClosed,
+  });
+}
+
+const canaryChunked = `${CANARY.length.toString(16)}\r\n${CANARY}\r\n${LAST_CHUNK}`;
+const canaryAndLast = LAST_CHUNK + CANARY;
+
+export const adversarialFramingChecks: Check[] = [
+  // --- Content-Length with Transfer-Encoding (RFC 9112 §6.1) ---
+  // CL 3 ends the content inside the chunked body: a CL reader sees "\r\n" + canary and answers it.
+  clAndTe(
+    'cl-te-cl-shorter',
+    'CL: 3 with TE: chunked (CL.TE): rejected or read as chunked, then close',
+    ['Content-Length: 3', 'Transfer-Encoding: chunked'],
+    LAST_CHUNK,
+  ),
+  // TE first, then a CL that covers the canary: a CL reader swallows it, a TE reader must close.
+  clAndTe(
+    'te-cl-cl-longer',
+    'TE: chunked then a CL covering the canary (TE.CL): rejected or read as chunked, then close',
+    ['Transfer-Encoding: chunked', `Content-Length: ${canaryAndLast.length}`],
+    LAST_CHUNK,
+  ),
+  clAndTe(
+    'cl-zero-te-chunked',
+    'CL: 0 with TE: chunked and a 5-byte chunk: rejected or read as chunked, then close',
+    ['Content-Length: 0', 'Transfer-Encoding: chunked'],
+    HELLO_CHUNKED,
+  ),
+  adversarial({
+    // "identity" is no longer a registered coding: a server that reads it as "no coding" and
+    // falls back to CL reads "hello" and answers the canary.
+    slug: 'cl-te-identity',
+    section: 'RFC 9112 §6.1',
+    level: 'MUST',
+    title: 'CL: 5 with TE: identity: rejected (400 or 501), then close; never framed by CL',
+    requirement: CL_TE_CLOSE,
+    request: thenCanary(get(INDEX, 'Content-Length: 5', 'Transfer-Encoding: identity') + 'hello', CANARY),
+    expect: (ex) => rejectedAndClosed(ex, ...TE_REJECT),
+  }),
+  adversarial({
+    slug: 'te-http10-keep-alive',
+    section: 'RFC 9112 §6.1',
+    level: 'MUST',
+    title: 'HTTP/1.0 keep-alive request with TE: chunked: answered, then closed despite keep-alive',
+    requirement: HTTP10_TE,
+    request: thenCanary(
+      `GET ${INDEX} HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n${LAST_CHUNK}`,
+      CANARY,
+    ),
+    expect: (ex) => closedAfter(ex, 1),
+  }),
+  adversarial({
+    slug: 'cl-te-http10-keep-alive',
+    section: 'RFC 9112 §6.1',
+    level: 'MUST',
+    title: 'HTTP/1.0 keep-alive request with CL and TE: answered, then closed despite keep-alive',
+    requirement: HTTP10_TE,
+    request: thenCanary(
+      `GET ${INDEX} HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n${LAST_CHUNK}`,
+      CANARY,
+    ),
+    expect: (ex) => closedAfter(ex, 1),
+  }),
+
+  // --- Transfer-Encoding that is not chunked (RFC 9112 §6.3) ---
+  notChunked('te-unknown', 'TE: blegh (unknown coding): rejected (400 or 501), then close', ['Transfer-Encoding: blegh']),
+  notChunked('te-chunk-truncated', 'TE: chunk (not chunked): rejected (400 or 501), then close', ['Transfer-Encoding: chunk']),
+  notChunked('te-quoted', 'TE: "chunked" (quoted, not a token): rejected (400 or 501), then close', ['Transfer-Encoding: "chunked"']),
+  notChunked('te-vertical-tab', 'TE: \\x0bchunked (VT is not whitespace): rejected (400 or 501), then close', ['Transfer-Encoding: \x0bchunked']),
+  notChunked('te-nbsp', 'TE: \\xa0chunked (0xA0 is not whitespace): rejected (400 or 501), then close', ['Transfer-Encoding: \xa0chunked']),
+  notChunked('te-second-line-not-chunked', 'TE: chunked, then a TE: blegh line (chunked not final): rejected, then close', [
+    'Transfer-Encoding: chunked',
+    'Transfer-Encoding: blegh',
+  ]),
+
+  // --- Transfer-Encoding that still frames the content as chunked (RFC 9112 §9.3) ---
+  chunkedFraming('te-gzip-chunked', 'TE: gzip, chunked: the chunked content read whole, or rejected and closed', [
+    'Transfer-Encoding: gzip, chunked',
+  ]),
+  chunkedFraming('te-chunked-twice', 'TE: chunked, chunked: the chunked content read whole, or rejected and closed', [
+    'Transfer-Encoding: chunked, chunked',
+  ]),
+  chunkedFraming('te-chunked-two-lines', 'Two TE: chunked lines: the chunked content read whole, or rejected and closed', [
+    'Transfer-Encoding: chunked',
+    'Transfer-Encoding: chunked',
+  ]),
+  // RFC 9110 §5.6.1.2: empty list elements are ignored, so ",chunked" is chunked.
+  chunkedFraming('te-empty-list-element', 'TE: ,chunked: read as chunked (empty elements are ignored), or rejected and closed', [
+    'Transfer-Encoding: ,chunked',
+  ]),
+  // Transfer-coding names are case-insensitive (RFC 9112 §7).
+  chunkedFraming('te-chunked-uppercase', 'TE: CHUNKED: read as chunked (codings are case-insensitive), or rejected and closed', [
+    'Transfer-Encoding: CHUNKED',
+  ]),
+  adversarial({
+    slug: 'te-unknown-coding-501',
+    section: 'RFC 9112 §6.1',
+    level: 'SHOULD',
+    required: false,
+    title: 'TE: blegh, chunked (a coding the server does not understand) is answered 501',
+    requirement: UNKNOWN_CODING,
+    request: thenCanary(get(INDEX, 'Transfer-Encoding: blegh, chunked') + HELLO_CHUNKED, CANARY),
+    expect: (ex) => status(ex, 501),
+  }),
+  adversarial({
+    slug: 'te-ws-before-colon',
+    section: 'RFC 9112 §5.1',
+    level: 'MUST',
+    title: '"Transfer-Encoding : chunked" (space before the colon): 400, and nothing after it answered',
+    requirement: WS_BEFORE_COLON,
+    request: thenCanary(get(INDEX, 'Transfer-Encoding : chunked') + LAST_CHUNK, CANARY),
+    expect: (ex) => rejected(ex, 400),
+  }),
+  adversarial({
+    // "Transfer_Encoding" is a valid field name, and not Transfer-Encoding: the request has no
+    // content, so "0" is the next request-line (400). A server that folds "_" into "-" reads a
+    // chunked body instead and answers the canary.
+    slug: 'te-underscore-name',
+    section: 'RFC 9112 §2.2',
+    level: 'SHOULD',
+    title: 'Transfer_Encoding: chunked is another field: served, then "0" is a bad request-line (400), or closed',
+    requirement: GRAMMAR,
+    request: thenCanary(get(INDEX, 'Transfer_Encoding: chunked') + LAST_CHUNK, CANARY),
+    expect: (ex, ctx) =>
+      all(
+        served(ex, ctx),
+        oneOf({
+          'then 400 for "0", then close': all(statusAt(ex, 1, 400), closedAfter(ex, 2)),
+          'then closed': closedAfter(ex, 1),
+        }),
+      ),
+  }),
+
+  // --- Invalid Content-Length (RFC 9112 §6.3); "abc" and "-1" are in framing.ts ---
+  badLength('cl-plus-sign', 'Content-Length: +5: 400, then close', ['Content-Length: +5'], 'hello'),
+  badLength('cl-hex', 'Content-Length: 0x10: 400, then close', ['Content-Length: 0x10'], 'x'.repeat(16)),
+  badLength('cl-underscore', 'Content-Length: 1_0: 400, then close', ['Content-Length: 1_0'], 'x'.repeat(10)),
+  badLength('cl-trailing-letter', 'Content-Length: 1Z: 400, then close', ['Content-Length: 1Z'], 'Z'),
+  badLength('cl-empty', 'An empty Content-Length: 400, then close', ['Content-Length: '], ''),
+  badLength('cl-inner-space', 'Content-Length: 1 0: 400, then close', ['Content-Length: 1 0'], 'x'.repeat(10)),
+  badLength('cl-negative-huge', 'Content-Length: -123456789123456789123456789: 400, then close', [
+    'Content-Length: -123456789123456789123456789',
+  ], ''),
+  badLength('cl-list-different', 'Content-Length: 0, 5 (different values): 400, then close', ['Content-Length: 0, 5'], 'hello'),
+  badLength('cl-conflict-last', 'Content-Length: 0, then Content-Length: 5: 400, then close', [
+    'Content-Length: 0',
+    'Content-Length: 5',
+  ], 'hello'),
+  adversarial({
+    slug: 'cl-duplicate-lines',
+    section: 'RFC 9112 §6.3',
+    level: 'MUST',
+    title: 'Two Content-Length: 5 lines: read as 5, or rejected with 400 and close',
+    requirement: CL_INVALID,
+    request: thenCanary(get(INDEX, 'Content-Length: 5', 'Content-Length: 5') + 'hello', NEXT),
+    expect: (ex, ctx) =>
+      oneOf({ 'read as 5': servedThenNext(ex, ctx), 'rejected (400, then close)': rejectedAndClosed(ex, 400) }),
+  }),
+  adversarial({
+    slug: 'cl-ws-before-colon',
+    section: 'RFC 9112 §5.1',
+    level: 'MUST',
+    title: '"Content-Length : 5" (space before the colon): 400, and the 5 bytes and the canary never answered',
+    requirement: WS_BEFORE_COLON,
+    request: thenCanary(get(INDEX, 'Content-Length : 5') + 'hello', CANARY),
+    expect: (ex) => rejected(ex, 400),
+  }),
+  adversarial({
+    slug: 'cl-htab-before-colon',
+    section: 'RFC 9112 §5.1',
+    level: 'MUST',
+    title: '"Content-Length<HTAB>: 5" (tab before the colon): 400, and nothing after it answered',
+    requirement: WS_BEFORE_COLON,
+    request: thenCanary(get(INDEX, 'Content-Length\t: 5') + 'hello', CANARY),
+    expect: (ex) => rejected(ex, 400),
+  }),
+  tooLarge(
+    'cl-overflow-40-digits',
+    'RFC 9110 §8.6',
+    'A 40-digit Content-Length is refused (400 or 413), then close',
+    get(INDEX, `Content-Length: ${'1234567890'.repeat(4)}`),
+  ),
+  // 2^64 + 5 wraps to 5 in a 64-bit integer: such a parser reads "hello" and answers the canary.
+  tooLarge(
+    'cl-overflow-wraps',
+    'RFC 9110 §8.6',
+    'Content-Length: 2^64+5 is refused (400 or 413), never read as 5',
+    get(INDEX, 'Content-Length: 18446744073709551621') + 'hello',
+  ),
+
+  // --- Chunk lines (RFC 9112 §7.1 grammar; §9.3: read the content whole or close) ---
+  badChunks('chunk-size-letter', 'Chunk size Z: 400, then close', `Z\r\nhello\r\n${LAST_CHUNK}`),
+  badChunks('chunk-size-0x', 'Chunk size 0x5: 400, then close', `0x5\r\nhello\r\n${LAST_CHUNK}`),
+  badChunks('chunk-size-plus', 'Chunk size +5: 400, then close', `+5\r\nhello\r\n${LAST_CHUNK}`),
+  badChunks('chunk-size-leading-space', 'Chunk size " 5": 400, then close', ` 5\r\nhello\r\n${LAST_CHUNK}`),
+  badChunks('chunk-size-minus-zero', 'Chunk size -0: 400, then close', `-0\r\n\r\n`),
+  badChunks('chunk-size-empty', 'An empty chunk-size line: 400, then close', `\r\nhello\r\n${LAST_CHUNK}`),
+  badChunks('chunk-size-underscore', 'Chunk size 0_2e: 400, then close', `0_2e\r\n${'x'.repeat(0x2e)}\r\n${LAST_CHUNK}`),
+  badChunks('chunk-size-bare-lf', 'A chunk-size line ended by a bare LF: 400, then close', `5\nhello\r\n${LAST_CHUNK}`),
+  badChunks('chunk-data-bare-lf', 'Chunk data followed by a bare LF: 400, then close', `5\r\nhello\n${LAST_CHUNK}`),
+  badChunks('last-chunk-bare-lf', 'A last-chunk line ended by a bare LF: 400, then close', `5\r\nhello\r\n0\n\r\n`),
+  badChunks('chunk-size-bare-cr', 'A chunk-size line with a bare CR (5\\r\\r;ABCD): 400, then close', `5\r\r;ABCD\r\nhello\r\n${LAST_CHUNK}`),
+  badChunks('chunk-data-no-crlf', 'Chunk data not followed by CRLF (5, helloX0): 400, then close', `5\r\nhelloX${LAST_CHUNK}`),
+  tooLarge(
+    'chunk-size-overflow',
+    'RFC 9112 §7.1',
+    'Chunk size FFFFFFFFFFFFFFFFFFFF is refused (400 or 413), then close',
+    get(INDEX, 'Transfer-Encoding: chunked') + `FFFFFFFFFFFFFFFFFFFF\r\nhello\r\n${LAST_CHUNK}`,
+  ),
+  // 2^68 + 5 wraps to 5 in a 64-bit integer.
+  tooLarge(
+    'chunk-size-overflow-wraps',
+    'RFC 9112 §7.1',
+    'Chunk size 10000000000000005 (2^68+5) is refused (400 or 413), never read as 5',
+    get(INDEX, 'Transfer-Encoding: chunked') + `10000000000000005\r\nhello\r\n${LAST_CHUNK}`,
+  ),
+
+  // --- Content that is a request (RFC 9112 §9.3) ---
+  contentIsRequest(
+    'cl-content-is-request',
+    'A GET whose Content-Length content is a request: that request is never answered',
+    get(INDEX, `Content-Length: ${CANARY.length}`),
+    CANARY,
+  ),
+  contentIsRequest(
+    'cl-content-is-request-delayed',
+    'The same, with the content sent 100 ms after the head: it is still content, never a request',
+    get(INDEX, `Content-Length: ${CANARY.length}`),
+    CANARY,
+    100,
+  ),
+  contentIsRequest(
+    'chunked-content-is-request',
+    'A GET whose chunked content is a request: that request is never answered',
+    get(INDEX, 'Transfer-Encoding: chunked'),
+    canaryChunked,
+  ),
+];

@@ -1,0 +1,278 @@
+// Adversarial message syntax: bare CR and bare LF, NUL, obs-fold and leading whitespace that hide a
+// framing field, whitespace before the colon, field names that are not tokens, oversized elements,
+// and garbage after a valid request (adversarial.md rows 9, 13-21, 33, 34, 41).
+//
+// Where the RFC lets the server choose (bare CR: invalid or SP; bare LF: MAY accept; obs-fold: 400
+// or SP; a whitespace-preceded first field line: reject or ignore), every branch passes and the one
+// taken is recorded. The hidden field is a Content-Length as long as the real request pipelined
+// behind (NEXT), so a parser that wrongly sees it swallows that request and answers nothing more:
+// that matches no branch.
+import type { Check } from '../types.js';
+import { all, closedAfter, oneOf, status, statusAt } from '../verifiers.js';
+import {
+  BARE_CR,
+  BARE_LF,
+  CANARY,
+  CR_LF_NUL,
+  FIELDS_TOO_LARGE,
+  GRAMMAR,
+  HOST,
+  HOST_RULE,
+  INDEX,
+  INVALID_REQUEST_LINE,
+  METHOD_TOO_LONG,
+  NEXT,
+  OBS_FOLD,
+  TARGET_TOO_LONG,
+  WS_BEFORE_COLON,
+  WS_BEFORE_FIRST_FIELD,
+  adversarial,
+  clientError,
+  get,
+  nothingMore,
+  rawHead,
+  rejected,
+  rejectedAndClosed,
+  served,
+  servedThenNext,
+  thenCanary,
+} from './adversarial-support.js';
+
+const HIDDEN_CL = `Content-Length: ${NEXT.length}`;
+
+/** A bare CR: the element is invalid (400), or the CR is read as SP; never a line break. */
+function bareCr(slug: string, title: string, head: string): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §2.2',
+    level: 'MUST',
+    title,
+    requirement: BARE_CR,
+    request: thenCanary(head, NEXT),
+    expect: (ex, ctx) => oneOf({ 'invalid (400)': rejected(ex, 400), 'CR read as SP': servedThenNext(ex, ctx) }),
+  });
+}
+
+/** A bare LF line end: accepted (MAY), or the request rejected with 400. */
+function bareLf(slug: string, title: string, head: string): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §2.2',
+    level: 'MAY',
+    title,
+    requirement: BARE_LF,
+    request: thenCanary(head, NEXT),
+    expect: (ex, ctx) => oneOf({ 'LF accepted as a line end': servedThenNext(ex, ctx), 'rejected (400)': rejected(ex, 400) }),
+  });
+}
+
+/** A field line that does not match field-line = field-name ":" OWS field-value OWS: 400 and close. */
+function badField(slug: string, title: string, line: string, body = ''): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9112 §2.2',
+    level: 'SHOULD',
+    title,
+    requirement: GRAMMAR,
+    request: thenCanary(get(INDEX, line) + body, CANARY),
+    expect: (ex) => rejectedAndClosed(ex, 400),
+  });
+}
+
+/** Too large to process: a 4xx, and nothing after it answered. */
+function tooLarge(slug: string, title: string, head: string): Check {
+  return adversarial({
+    slug,
+    section: 'RFC 9110 §5.4',
+    level: 'MUST',
+    title,
+    requirement: FIELDS_TOO_LARGE,
+    request: thenCanary(head, CANARY),
+    expect: (ex) => all(clientError(ex), nothingMore(ex)),
+  });
+}
+
+const flood = Array.from({ length: 1200 }, (_, i) => `X-Lab-Flood-${i}: ${i}`);
+
+export const adversarialSyntaxChecks: Check[] = [
+  // --- Bare CR (RFC 9112 §2.2) ---
+  bareCr(
+    'bare-cr-hides-content-length',
+    'A bare CR before "Content-Length: N" in a value: 400, or read as SP (no content)',
+    get(INDEX, `X-Lab-Visible: a\r${HIDDEN_CL}`),
+  ),
+  bareCr('bare-cr-visible-smuggled', '"Visible: :/\\rSmuggled: :)": 400, or the CR read as SP', get(INDEX, 'Visible: :/\rSmuggled: :)')),
+  bareCr(
+    'bare-cr-field-line-start',
+    'A field line starting with a bare CR: 400, or read as SP (then obs-fold)',
+    get(INDEX, '\rX-Lab-Probe: 1'),
+  ),
+  adversarial({
+    // Read as SP, the request-line has four words: invalid either way, never a line break.
+    slug: 'bare-cr-request-line',
+    section: 'RFC 9112 §2.2',
+    level: 'MUST',
+    title: 'A bare CR inside the request-line ("HTTP/1.1\\rX-Lab-Probe: 1"): 400, never a line break',
+    requirement: BARE_CR,
+    request: thenCanary(`GET ${INDEX} HTTP/1.1\rX-Lab-Probe: 1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
+    expect: (ex) => rejected(ex, 400),
+  }),
+
+  // --- Bare LF (RFC 9112 §2.2, MAY) ---
+  bareLf(
+    'bare-lf-request-line',
+    'A request-line ended by a bare LF: accepted, or 400 and nothing more',
+    `GET ${INDEX} HTTP/1.1\nHost: ${HOST}\r\n\r\n`,
+  ),
+  bareLf(
+    'bare-lf-field-line',
+    'A field line ended by a bare LF: accepted, or 400 and nothing more',
+    `GET ${INDEX} HTTP/1.1\r\nHost: ${HOST}\nX-Lab-Probe: 1\r\n\r\n`,
+  ),
+  bareLf(
+    'bare-lf-empty-line',
+    'A header section ended by a bare LF: accepted, or 400 and nothing more',
+    `GET ${INDEX} HTTP/1.1\r\nHost: ${HOST}\r\n\n`,
+  ),
+
+  // --- NUL (RFC 9110 §5.5; RFC 9112 §3.2) ---
+  adversarial({
+    slug: 'nul-in-value',
+    section: 'RFC 9110 §5.5',
+    level: 'MUST',
+    title: 'A NUL in a field value: 400, or the NUL read as SP',
+    requirement: CR_LF_NUL,
+    request: thenCanary(get(INDEX, 'X-Lab-Probe: a\x00b'), NEXT),
+    expect: (ex, ctx) => oneOf({ 'rejected (400)': rejected(ex, 400), 'NUL read as SP': servedThenNext(ex, ctx) }),
+  }),
+  adversarial({
+    // Read as SP, "http-lab .test" is an invalid Host (RFC 9112 §3.2): 400 either way.
+    slug: 'nul-in-host',
+    section: 'RFC 9110 §5.5',
+    level: 'MUST',
+    title: 'Host: http-lab\\x00.test: 400 (rejected, or "http-lab .test" is an invalid Host)',
+    requirement: CR_LF_NUL,
+    request: thenCanary(rawHead('Host: http-lab\x00.test'), CANARY),
+    expect: (ex) => rejected(ex, 400),
+  }),
+  adversarial({
+    // A server that cuts the target at the NUL, as a C string, serves /index.html.
+    slug: 'nul-in-target',
+    section: 'RFC 9112 §3.2',
+    level: 'SHOULD',
+    title: 'A NUL in the request-target (/index.html\\x00.txt): 400, or 301 to the encoded target',
+    requirement: INVALID_REQUEST_LINE,
+    request: thenCanary(`GET ${INDEX}\x00.txt HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
+    expect: (ex) => oneOf({ 'rejected (400)': rejected(ex, 400), 'redirected (301)': status(ex, 301) }),
+  }),
+
+  // --- obs-fold and leading whitespace that hide a framing field ---
+  adversarial({
+    slug: 'obs-fold-hides-content-length',
+    section: 'RFC 9112 §5.2',
+    level: 'MUST',
+    title: 'An obs-fold " Content-Length: N" line: 400, or unfolded into the previous value (no content)',
+    requirement: OBS_FOLD,
+    request: thenCanary(get(INDEX, 'X-Lab-Folded: a', ` ${HIDDEN_CL}`), NEXT),
+    expect: (ex, ctx) => oneOf({ 'rejected (400)': rejected(ex, 400), 'unfolded to SP': servedThenNext(ex, ctx) }),
+  }),
+  adversarial({
+    slug: 'obs-fold-hides-transfer-encoding',
+    section: 'RFC 9112 §5.2',
+    level: 'MUST',
+    title: 'An obs-fold "<HTAB>Transfer-Encoding: chunked" line: 400, or unfolded (no content)',
+    requirement: OBS_FOLD,
+    request: thenCanary(get(INDEX, 'X-Lab-Folded: a', '\tTransfer-Encoding: chunked'), NEXT),
+    expect: (ex, ctx) => oneOf({ 'rejected (400)': rejected(ex, 400), 'unfolded to SP': servedThenNext(ex, ctx) }),
+  }),
+  adversarial({
+    slug: 'ws-before-first-field-content-length',
+    section: 'RFC 9112 §2.2',
+    level: 'MUST',
+    title: 'A "<HTAB>Content-Length: N" line right after the request-line: 400, or the line ignored (no content)',
+    requirement: WS_BEFORE_FIRST_FIELD,
+    request: thenCanary(rawHead(`\t${HIDDEN_CL}`, `Host: ${HOST}`), NEXT),
+    expect: (ex, ctx) => oneOf({ 'rejected (400)': rejected(ex, 400), 'line ignored': servedThenNext(ex, ctx) }),
+  }),
+  adversarial({
+    // Rejected as invalid, or the line ignored and then Host is missing: 400 either way.
+    slug: 'ws-before-first-field-host',
+    section: 'RFC 9112 §2.2',
+    level: 'MUST',
+    title: 'The only Host line preceded by SP: 400 (rejected, or ignored and then Host is missing)',
+    requirement: WS_BEFORE_FIRST_FIELD,
+    request: thenCanary(rawHead(` Host: ${HOST}`), CANARY),
+    expect: (ex) => rejected(ex, 400),
+  }),
+  adversarial({
+    slug: 'host-ws-before-colon',
+    section: 'RFC 9112 §5.1',
+    level: 'MUST',
+    title: '"Host : http-lab.test" (space before the colon): 400, and nothing after it answered',
+    requirement: WS_BEFORE_COLON,
+    request: thenCanary(rawHead(`Host : ${HOST}`), CANARY),
+    expect: (ex) => rejected(ex, 400),
+  }),
+  adversarial({
+    slug: 'host-nbsp',
+    section: 'RFC 9112 §3.2',
+    level: 'MUST',
+    title: 'Host: \\xa0http-lab.test (0xA0 is not whitespace): an invalid Host, 400',
+    requirement: HOST_RULE,
+    request: thenCanary(rawHead(`Host: \xa0${HOST}`), CANARY),
+    expect: (ex) => rejected(ex, 400),
+  }),
+
+  // --- Field names that are not tokens (RFC 9112 §2.2, §5; RFC 9110 §5.1) ---
+  badField('field-name-brackets', 'A field name with "[]" (X-Invalid[]): 400, then close', 'X-Invalid[]: t'),
+  badField('field-name-space', 'A field name with a space inside (Bad Header): 400, then close', 'Bad Header: v'),
+  badField('field-name-ctl', 'A field name starting with 0x01: 400, then close', '\x01X-Lab-Probe: v'),
+  badField('field-name-obs-text', 'A field name starting with byte 0xEF: 400, then close', '\xefoo: bar'),
+  badField('field-name-empty', 'An empty field name (": x"): 400, then close', ': x'),
+  badField('field-line-no-colon', 'A field line without a colon ("Content-Length 5"): 400, then close', 'Content-Length 5', 'hello'),
+
+  // --- Oversized elements ---
+  adversarial({
+    slug: 'request-target-64k',
+    section: 'RFC 9112 §3',
+    level: 'MUST',
+    title: 'A 64 KiB request-target: 414, and nothing after it answered',
+    requirement: TARGET_TOO_LONG,
+    request: thenCanary(get(`/${'a'.repeat(64 * 1024)}`), CANARY),
+    expect: (ex) => rejected(ex, 414),
+  }),
+  adversarial({
+    slug: 'method-10k',
+    section: 'RFC 9112 §3',
+    level: 'SHOULD',
+    required: false,
+    title: 'A 10 KiB method: 501',
+    requirement: METHOD_TOO_LONG,
+    request: thenCanary(`${'X'.repeat(10 * 1024)} ${INDEX} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
+    expect: (ex) => status(ex, 501),
+  }),
+  tooLarge(
+    'field-value-64k',
+    'A 64 KiB field value: a 4xx (431 preferred), and nothing after it answered',
+    get(INDEX, `X-Lab-Big: ${'a'.repeat(64 * 1024)}`),
+  ),
+  tooLarge('field-count-flood', '1,200 field lines: a 4xx (431 preferred), and nothing after it answered', get(INDEX, ...flood)),
+
+  // --- Garbage after a valid request (adversarial.md row 41) ---
+  adversarial({
+    slug: 'garbage-after-request',
+    section: 'RFC 9112 §2.2',
+    level: 'SHOULD',
+    title: 'A valid request, then "Invalid\\r\\n\\r\\n": served, then 400 and close (or closed)',
+    requirement: GRAMMAR,
+    request: thenCanary(get(INDEX) + 'Invalid\r\n\r\n', CANARY),
+    expect: (ex, ctx) =>
+      all(
+        served(ex, ctx),
+        oneOf({
+          'then 400, then close': all(statusAt(ex, 1, 400), closedAfter(ex, 2)),
+          'then closed': closedAfter(ex, 1),
+        }),
+      ),
+  }),
+];

@@ -1,0 +1,65 @@
+// The adversarial family judged against two stand-ins written here, to show that no check passes
+// vacuously and that rejecting is always an allowed answer where the RFC allows it:
+// - a naive server that answers every blank-line-terminated head with 200 and never closes (it
+//   ignores Content-Length and Transfer-Encoding: the classic smuggling victim) fails every check;
+// - a server that answers 400 and closes passes every check except those whose RFC sentence names
+//   another status or requires the request to be served.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { answerEach, startFake, type FakeServer } from '../fake-server.js';
+import { findRepoRoot } from '../fixtures.js';
+import { runChecks } from '../runner.js';
+import { adversarialChecks } from './adversarial.js';
+
+const INDEX = readFileSync(join(findRepoRoot(import.meta.url), 'html', 'index.html'));
+const OK = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${INDEX.length}\r\n\r\n`, 'latin1'), INDEX]);
+const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+const OPTS = { closeWaitMs: 300, timeoutMs: 5000 };
+
+describe('the adversarial family', () => {
+  let naive: FakeServer;
+  let rejecting: FakeServer;
+  before(async () => {
+    naive = await startFake(answerEach(() => OK));
+    rejecting = await startFake(
+      answerEach((_head, _i, socket) => {
+        socket.end(BAD_REQUEST);
+        return undefined;
+      }),
+    );
+  });
+  after(async () => {
+    await naive?.close();
+    await rejecting?.close();
+  });
+
+  it('has at least 40 checks, each id derived from its section', () => {
+    assert.ok(adversarialChecks.length >= 40, `${adversarialChecks.length} checks`);
+    for (const c of adversarialChecks) {
+      const m = /^RFC (\d+) §([\d.]+)$/.exec(c.section);
+      assert.ok(m, c.id);
+      assert.ok(c.id.startsWith(`rfc${m[1]}/${m[2]}/`), `${c.id} cites ${c.section}`);
+    }
+  });
+
+  it('fails every check on a server that answers every head and never closes', async () => {
+    const results = await runChecks(adversarialChecks, { host: '127.0.0.1', port: naive.port }, OPTS);
+    const passed = results.filter((r) => r.outcome === 'pass').map((r) => r.id);
+    assert.deepEqual(passed, []);
+    assert.deepEqual(results.filter((r) => r.outcome === 'error').map((r) => `${r.id}: ${r.reason}`), []);
+  });
+
+  it('passes every check that allows a rejection on a server that answers 400 and closes', async () => {
+    const results = await runChecks(adversarialChecks, { host: '127.0.0.1', port: rejecting.port }, OPTS);
+    const notPassed = results.filter((r) => r.outcome !== 'pass').map((r) => r.id);
+    assert.deepEqual(notPassed.sort(), [
+      'rfc9112/2.2/garbage-after-request', // the valid request must be served
+      'rfc9112/2.2/te-underscore-name', // a valid request with an unknown field must be served
+      'rfc9112/3/method-10k', // 501
+      'rfc9112/3/request-target-64k', // 414
+      'rfc9112/6.1/te-unknown-coding-501', // 501
+    ]);
+  });
+});
