@@ -1,78 +1,185 @@
-// `http-lab conform`: runs the conformance catalogue against a built-in target (started here as a
-// child process on an ephemeral port, and always stopped) or any --url.
+// `http-lab conform`: runs the conformance catalogue, or the part of it that --only, --skip and
+// --level select, against built-in targets (each started here as a child process on an ephemeral
+// port, run, and stopped before the next one starts, also on failure and on Ctrl-C) or any --url.
+// One target gives the single-target report; several give a checks × targets matrix.
 import { writeFileSync } from 'node:fs';
 import { catalogue } from '../conformance/checks/index.js';
 import { buildReport, probe, runChecks } from '../conformance/runner.js';
+import { selectChecks, SelectionError, type LevelFilter } from '../conformance/selection.js';
+import type { CatalogueListing, Check, ConformanceReport } from '../conformance/types.js';
+import { renderListJson, renderListMarkdown, renderListText } from '../reports/conformance-list.js';
+import { renderConformanceJunit } from '../reports/conformance-junit.js';
+import { renderConformanceMarkdown, renderMatrixMarkdown } from '../reports/conformance-markdown.js';
+import { renderMatrixJson, renderMatrixText } from '../reports/conformance-matrix.js';
 import { renderConformanceJson, renderConformanceText } from '../reports/conformance-text.js';
-import { findServer, spawnServer, type RunningServer } from '../servers/registry.js';
+import { findPeer, findPeerProgram, findServer, spawnTarget, TARGET_NAMES, type RunningServer } from '../servers/registry.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
 import { onInterrupt } from './lifecycle.js';
 import { bundledDocroot } from './paths.js';
 
+export type ConformFormat = 'text' | 'json' | 'junit' | 'markdown';
+
 export interface ConformArgs {
-  target?: string;
+  /** built-in targets, run in turn */
+  targets?: string[];
   url?: string;
-  format: 'text' | 'json';
+  format: ConformFormat;
   out?: string;
   timeout: number;
   concurrency?: number;
   strict: boolean;
   verbose: boolean;
   color: boolean;
+  only?: string[];
+  skip?: string[];
+  level?: LevelFilter;
+  /** print the selected checks instead of running them */
+  list?: boolean;
 }
 
 export async function conform(args: ConformArgs): Promise<number> {
-  let server: RunningServer | undefined;
-  const stopServer = async (): Promise<void> => {
-    await server?.stop();
-  };
-  const removeInterruptHandler = onInterrupt(stopServer);
+  const level = args.level ?? 'all';
+  let checks: Check[];
   try {
-    let url: URL;
-    let label: string;
-    let serial = false;
-    if (args.target !== undefined) {
-      const design = findServer(args.target);
-      if (design === undefined) throw new UsageError(`unknown target "${args.target}"`);
+    checks = selectChecks(catalogue, { only: args.only ?? [], skip: args.skip ?? [], level });
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (args.list) return list(checks, args, level);
+  if (checks.length === 0) throw new UsageError(`no check is selected (--level ${level}${describePatterns(args)})`);
+
+  const targets = [...new Set(args.targets ?? [])];
+  // Before starting anything: every name is known, and every peer's program is installed.
+  for (const name of targets) {
+    const peer = findPeer(name);
+    if (findServer(name) === undefined && peer === undefined) throw new UsageError(`unknown target "${name}" (built-in targets: ${TARGET_NAMES.join(', ')})`);
+    if (peer !== undefined) {
       try {
-        server = await spawnServer(args.target, bundledDocroot());
+        findPeerProgram(peer);
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
-      url = new URL(server.url);
-      label = args.target;
-      serial = design.serial;
-    } else {
-      url = parseUrl(args.url!);
-      label = url.origin;
     }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const port = Number(url.port || 80);
-    try {
-      await probe(host, port, Math.min(args.timeout, 5000));
-    } catch (err) {
-      throw new UsageError(`${label} is unreachable: ${(err as Error).message}`);
+  }
+
+  let server: RunningServer | undefined;
+  const stopServer = async (): Promise<void> => {
+    const running = server;
+    server = undefined;
+    await running?.stop();
+  };
+  const removeInterruptHandler = onInterrupt(stopServer);
+  const reports: ConformanceReport[] = [];
+  try {
+    if (targets.length === 0) {
+      const url = parseUrl(args.url!);
+      reports.push(await runAgainst(checks, url, url.origin, args, undefined));
     }
-    const startedAt = new Date();
-    const results = await runChecks(catalogue, { host, port }, {
-      timeoutMs: args.timeout,
-      concurrency: args.concurrency ?? (serial ? 1 : 8),
-      strict: args.strict,
-      ...(server ? { pid: server.pid, design: args.target } : {}),
-    });
-    const report = buildReport(label, url.origin, results, startedAt.toISOString(), Date.now() - startedAt.getTime());
-    const rendered = args.format === 'json' ? renderConformanceJson(report) : renderConformanceText(report, { verbose: args.verbose, color: args.color && args.out === undefined });
-    if (args.out !== undefined) {
-      writeFileSync(args.out, rendered);
-      process.stderr.write(`wrote ${args.out}: ${report.summary.pass}/${report.summary.total} pass, ${report.summary.fail} fail\n`);
-    } else {
-      process.stdout.write(rendered);
+    for (const name of targets) {
+      try {
+        server = await spawnTarget(name, bundledDocroot());
+      } catch (err) {
+        throw new UsageError(oneLine((err as Error).message));
+      }
+      reports.push(await runAgainst(checks, new URL(server.url), name, args, server));
+      await stopServer();
     }
-    return report.summary.fail > 0 ? EXIT_FAILED : EXIT_OK;
   } finally {
     removeInterruptHandler();
     await stopServer();
   }
+
+  const rendered = render(reports, args);
+  if (args.out !== undefined) {
+    writeFileSync(args.out, rendered);
+    const counts = reports.map((r) => `${reports.length > 1 ? `${r.target} ` : ''}${r.summary.pass}/${r.summary.total} pass, ${r.summary.fail} fail`);
+    process.stderr.write(`wrote ${args.out}: ${counts.join('; ')}\n`);
+  } else {
+    process.stdout.write(rendered);
+  }
+  return reports.some((r) => r.summary.fail > 0) ? EXIT_FAILED : EXIT_OK;
+}
+
+async function runAgainst(checks: Check[], url: URL, label: string, args: ConformArgs, server: RunningServer | undefined): Promise<ConformanceReport> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || 80);
+  try {
+    await probe(host, port, Math.min(args.timeout, 5000));
+  } catch (err) {
+    throw new UsageError(`${label} is unreachable: ${(err as Error).message}`);
+  }
+  const startedAt = new Date();
+  const results = await runChecks(checks, { host, port }, {
+    timeoutMs: args.timeout,
+    concurrency: args.concurrency ?? (server?.serial ? 1 : server?.concurrency ?? 8),
+    strict: args.strict,
+    // The pid lets architecture checks read /proc; the design (built-in servers only, never a
+    // peer) says which fingerprint applies. A peer has no design, so every fingerprint skips.
+    ...(server ? { pid: server.pid } : {}),
+    ...(server?.design !== undefined ? { design: server.design } : {}),
+  });
+  return buildReport(label, url.origin, results, startedAt.toISOString(), Date.now() - startedAt.getTime());
+}
+
+function render(reports: ConformanceReport[], args: ConformArgs): string {
+  const color = args.color && args.out === undefined;
+  if (args.format === 'junit') return renderConformanceJunit(reports);
+  if (reports.length === 1) {
+    const report = reports[0]!;
+    switch (args.format) {
+      case 'json':
+        return renderConformanceJson(report);
+      case 'markdown':
+        return renderConformanceMarkdown(report);
+      case 'text':
+        return renderConformanceText(report, { verbose: args.verbose, color });
+    }
+  }
+  switch (args.format) {
+    case 'json':
+      return renderMatrixJson(reports);
+    case 'markdown':
+      return renderMatrixMarkdown(reports);
+    case 'text':
+      return renderMatrixText(reports, { verbose: args.verbose, color });
+  }
+}
+
+function list(checks: Check[], args: ConformArgs, level: LevelFilter): number {
+  if (args.format === 'junit') throw new UsageError('--list prints text, json or markdown (junit reports a run)');
+  const listing: CatalogueListing = {
+    schema: 'http-lab/catalogue@1',
+    selection: { level, only: args.only ?? [], skip: args.skip ?? [], strict: args.strict },
+    total: checks.length,
+    checks: checks.map((c) => ({
+      id: c.id,
+      section: c.section,
+      level: c.level,
+      required: c.required || (args.strict && c.level === 'SHOULD'),
+      title: c.title,
+      requirement: c.requirement,
+      ...(c.design !== undefined ? { design: c.design } : {}),
+    })),
+  };
+  const rendered = args.format === 'json' ? renderListJson(listing) : args.format === 'markdown' ? renderListMarkdown(listing) : renderListText(listing);
+  if (args.out !== undefined) {
+    writeFileSync(args.out, rendered);
+    process.stderr.write(`wrote ${args.out}: ${checks.length} checks\n`);
+  } else {
+    process.stdout.write(rendered);
+  }
+  return EXIT_OK;
+}
+
+/** A start-up failure in one line: what happened, and the program's last word on it. */
+function oneLine(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.length <= 1 ? (lines[0] ?? message) : `${lines[0]} (${lines[lines.length - 1]})`;
+}
+
+function describePatterns(args: ConformArgs): string {
+  return [...(args.only ?? []).map((p) => ` --only ${p}`), ...(args.skip ?? []).map((p) => ` --skip ${p}`)].join('');
 }
 
 function parseUrl(raw: string): URL {

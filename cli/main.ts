@@ -3,7 +3,8 @@
 // part of the lab.
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { SERVER_NAMES } from '../servers/registry.js';
+import { LEVEL_FILTERS } from '../conformance/selection.js';
+import { PEER_NAMES, SERVER_NAMES, TARGET_NAMES } from '../servers/registry.js';
 import { conform } from './conform.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { bundledDocroot } from './paths.js';
@@ -12,8 +13,44 @@ import { serve } from './serve.js';
 const useColor = (): boolean => process.stdout.isTTY === true && !('NO_COLOR' in process.env);
 
 function targetsHelp(): string {
-  return `built-in targets: ${SERVER_NAMES.join(', ')}`;
+  return `built-in targets: ${SERVER_NAMES.join(', ')}; peers (conform only): ${PEER_NAMES.join(', ')}`;
 }
+
+const WIDTH = Math.min(110, process.stdout.columns ?? 100);
+
+/** yargs' ESM build wraps help text at a fixed column, through the middle of words: long text is
+ * wrapped here, at spaces, to lines it then leaves alone. */
+function wrapWords(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((paragraph) => {
+      const lines: string[] = [];
+      let line = '';
+      for (const word of paragraph.split(' ')) {
+        if (line !== '' && line.length + 1 + word.length > width) {
+          lines.push(line);
+          line = word;
+        } else line = line === '' ? word : `${line} ${word}`;
+      }
+      return [...lines, line].join('\n');
+    })
+    .join('\n');
+}
+
+const CONFORM_HELP = `Examples:
+  $ http-lab conform --target blocking
+  $ http-lab conform --target epoll nginx python --format markdown >> "$GITHUB_STEP_SUMMARY"
+  $ http-lab conform --target epoll --only 'rfc9112/6.*' --skip rfc9112/6.1/cl-and-te
+  $ http-lab conform --list --level must
+  $ http-lab conform --url http://127.0.0.1:8080/ --format junit --out conformance.xml
+
+Targets: ${SERVER_NAMES.join(', ')} (the designs, with their architecture fingerprints); nginx and python (peers: the system's nginx with one worker, or python3 -m http.server, on the bundled html/; a missing program exits 2). Several targets run one after another and print a checks × targets matrix; the targets' disagreements are marked and listed first.
+
+Patterns for --only and --skip: an id (rfc9112/3.2/host-missing) or a leading part of one (rfc9112/3.2, path, arch); a glob on ids, where * stays within a part and ** crosses parts ('rfc9112/6.*', 'adversarial/*': quote globs); or a section with its subsections ('RFC 9112 §6.1', '9112 §6.1', 9112/6.1; 9112 alone is the whole RFC). --only keeps what matches any of its patterns, then --skip drops what matches any of its. A pattern that matches no check exits 2.
+
+Levels: must = MUST checks, and robustness checks that are required; should = must, plus every SHOULD and every robustness check; all = every check, MAY and architecture included (the default). Required checks fail the run (exit 1); --strict makes SHOULD checks required. A failed check that is not required is a warn.
+
+Formats: text, json (http-lab/conformance@1; several targets: http-lab/conformance-matrix@1), junit (one testsuite per target; a warn is a passing testcase with a system-out note), markdown (for $GITHUB_STEP_SUMMARY).`;
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('http-lab')
@@ -51,24 +88,46 @@ const cli = yargs(hideBin(process.argv))
     'run the HTTP/1.1 conformance checks against a built-in server or a URL',
     (y: Argv) =>
       y
-        .option('target', { alias: 't', type: 'string', choices: SERVER_NAMES, describe: 'start this built-in server on an ephemeral port' })
+        .option('target', {
+          alias: 't',
+          type: 'string',
+          array: true,
+          choices: TARGET_NAMES,
+          describe: 'built-in targets to start and check in turn (several: a matrix)',
+        })
         .option('url', { alias: 'u', type: 'string', describe: 'a running server whose root is a copy of html/' })
         .conflicts('target', 'url')
-        .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
+        .option('format', { alias: 'f', choices: ['text', 'json', 'junit', 'markdown'] as const, default: 'text' as const, describe: 'output format (markdown suits $GITHUB_STEP_SUMMARY)' })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
+        .option('only', {
+          type: 'string',
+          array: true,
+          describe: 'run only the checks matching one of these patterns (see below)',
+        })
+        .option('skip', { type: 'string', array: true, describe: 'leave out the checks matching one of these patterns' })
+        .option('level', {
+          choices: LEVEL_FILTERS,
+          default: 'all' as const,
+          describe: 'which levels to run (see below)',
+        })
+        .option('list', { type: 'boolean', default: false, describe: 'print the selected checks without running them (text, json, markdown)' })
         .option('timeout', { type: 'number', default: 5000, describe: 'per-check timeout in ms (a timeout is an error, not a failure)' })
         .option('concurrency', { type: 'number', describe: 'checks in flight at once (default 8; 1 for serial targets)' })
-        .option('strict', { type: 'boolean', default: false, describe: 'SHOULD-level checks become required' })
+        .option('strict', { type: 'boolean', default: false, describe: 'SHOULD checks become required: their failures fail the run (exit 1)' })
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'add a wire trace to failures' })
         .check((a) => {
-          if (a.target === undefined && a.url === undefined) throw new Error('give --target <name> or --url <url>');
+          if (a.target === undefined && a.url === undefined && !a.list) throw new Error('give --target <name...> or --url <url>');
+          if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
           return checkPositive('timeout', a.timeout) && (a.concurrency === undefined || checkPositive('concurrency', a.concurrency));
         })
-        .example('$0 conform --target blocking', 'start the blocking server and check it')
-        .example('$0 conform --url http://127.0.0.1:8080/ --format json --out conformance.json', 'check a running server'),
+        .epilogue(wrapWords(CONFORM_HELP, WIDTH - 1)),
     async (a) => {
       process.exitCode = await conform({
-        ...(a.target !== undefined ? { target: a.target } : {}),
+        ...(a.target !== undefined ? { targets: a.target.map(String) } : {}),
+        ...(a.only !== undefined ? { only: a.only.map(String) } : {}),
+        ...(a.skip !== undefined ? { skip: a.skip.map(String) } : {}),
+        level: a.level,
+        list: a.list,
         ...(a.url !== undefined ? { url: a.url } : {}),
         ...(a.out !== undefined ? { out: a.out } : {}),
         ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
@@ -86,7 +145,7 @@ const cli = yargs(hideBin(process.argv))
   .help()
   .alias('help', 'h')
   .version()
-  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .wrap(WIDTH)
   .fail((message, error) => {
     // yargs exits 1 on bad usage by default; the contract is exit 2 with a one-line reason.
     if (error !== undefined && error !== null && !(error instanceof UsageError) && !message) throw error;

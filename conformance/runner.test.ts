@@ -156,13 +156,44 @@ test('architecture checks are skipped without a pid, and run with one', async (t
   assert.equal(ran!.outcome, 'pass');
 });
 
+test('a check that only waits for the close gives its slot to the next one; active exchanges stay bounded', async (t) => {
+  // The server answers each request after 40 ms and never closes: every check below waits its
+  // whole closeWaitMs (and fails, as a server that must close but does not should).
+  let waiting = 0;
+  let peak = 0;
+  const fake = await serve(t, answerEach((_, __, socket) => {
+    peak = Math.max(peak, ++waiting);
+    setTimeout(() => {
+      waiting--;
+      socket.write(OK);
+    }, 40);
+    return undefined;
+  }));
+  const checks = Array.from({ length: 8 }, (_, i) => check({ id: `idle/${i}`, request: { chunks: [REQ], awaitClose: true }, expect: (ex) => ({ pass: ex.closed, expected: 'close', actual: ex.closed ? 'closed' : 'left open' }) }));
+  const started = performance.now();
+  const results = await runChecks(checks, target(fake), { concurrency: 2, closeWaitMs: 400 });
+  const ms = performance.now() - started;
+  assert.deepEqual(results.map((r) => r.outcome), Array(8).fill('fail'));
+  assert.ok(results.every((r) => r.ms >= 390), 'each check still waited its whole closeWaitMs');
+  assert.equal(peak, 2, 'never more than 2 requests being answered at once');
+  // one after another in 2 slots the waits would take 4 × 440 ms
+  assert.ok(ms < 1200, `the waits overlapped: ${Math.round(ms)} ms`);
+  // a serial target keeps one connection at a time, waits included
+  const serialStarted = performance.now();
+  await runChecks(checks.slice(0, 3), target(fake), { concurrency: 1, closeWaitMs: 200 });
+  assert.ok(performance.now() - serialStarted >= 3 * 200, 'serial: the waits did not overlap');
+});
+
 test('a check for one design is skipped, with the reason, for any other target', async (t) => {
   const fake = await serve(t, answerEach(() => OK));
   const arch = check({ id: 'arch/x', level: 'architecture', design: 'thread' });
   const [other] = await runChecks([arch], target(fake), { pid: 42, design: 'blocking' });
   assert.deepEqual([other!.outcome, other!.reason], ['skip', 'applies to the thread design only (the target is blocking)']);
   const [unknown] = await runChecks([arch], target(fake), { pid: 42 });
-  assert.deepEqual([unknown!.outcome, unknown!.reason], ['skip', 'applies to the thread design only (the target design is not known)']);
+  // a pid without a design: a peer such as nginx
+  assert.deepEqual([unknown!.outcome, unknown!.reason], ['skip', 'applies to the thread design only (the target is not a built-in design)']);
+  const [url] = await runChecks([check({ id: 'x/y', design: 'thread' })], target(fake));
+  assert.deepEqual([url!.outcome, url!.reason], ['skip', 'applies to the thread design only (the target design is not known)']);
   const [own] = await runChecks([arch], target(fake), { pid: 42, design: 'thread' });
   assert.equal(own!.outcome, 'pass');
 });

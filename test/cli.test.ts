@@ -17,10 +17,10 @@ interface Run {
   ms: number;
 }
 
-function runCli(args: string[], timeoutMs = 60_000): Promise<Run> {
+function runCli(args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -62,6 +62,80 @@ describe('http-lab CLI', () => {
     assert.match(r.stderr, /Unknown argument: bogus/);
   });
 
+  it('--list prints the selected catalogue without running anything, and exits 0', async () => {
+    const r = await runCli(['conform', '--list', '--only', 'rfc9112/3.2', '--skip', 'rfc9112/3.2/host-invalid']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^id\s+section\s+level\s+required\s+title$/);
+    assert.match(r.stdout, /^rfc9112\/3\.2\/host-missing\s+RFC 9112 §3\.2\s+MUST\s+yes\s+\S/m);
+    // §3.2 and its subsections (§3.2.2, ...), less the one skipped
+    for (const line of lines.slice(1, -2)) assert.match(line, /^rfc9112\/3\.2[./]\S+\s+RFC 9112 §3\.2/);
+    assert.ok(!lines.slice(1, -2).some((l) => l.startsWith('rfc9112/3.2/host-invalid ')));
+    assert.match(lines[lines.length - 1]!, /^\d+ checks \(\d+ required\) with --level all --only rfc9112\/3\.2 --skip rfc9112\/3\.2\/host-invalid$/);
+  });
+
+  it('--list honours --level, --strict and --format json/markdown', async () => {
+    const json = await runCli(['conform', '--list', '--level', 'should', '--strict', '--format', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    assert.equal(doc.schema, 'http-lab/catalogue@1');
+    assert.equal(doc.total, doc.checks.length);
+    assert.deepEqual(doc.selection, { level: 'should', only: [], skip: [], strict: true });
+    for (const c of doc.checks) {
+      assert.ok(['MUST', 'SHOULD', 'robustness'].includes(c.level), `${c.id} is ${c.level}`);
+      if (c.level === 'SHOULD') assert.equal(c.required, true, `${c.id} is required under --strict`);
+    }
+    const md = await runCli(['conform', '--list', '--level', 'must', '--format', 'markdown']);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^\| id \| section \| level \| required \| title \|$/m);
+    assert.doesNotMatch(md.stdout, /\| (SHOULD|MAY|architecture) \|/);
+  });
+
+  it('a pattern that matches no check, or --list as junit, exits 2 with a one-line reason', async () => {
+    const nothing = await runCli(['conform', '--target', 'epoll', '--only', 'rfc9999/1']);
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.stderr, /^http-lab: --only rfc9999\/1 matches no check/);
+    const junit = await runCli(['conform', '--list', '--format', 'junit']);
+    assert.equal(junit.code, 2);
+    assert.match(junit.stderr, /--list prints text, json or markdown/);
+  });
+
+  it('a peer whose program is missing exits 2 with a one-line reason, before starting anything', async () => {
+    const r = await runCli(['conform', '--target', 'epoll', 'nginx'], 60_000, { HTTP_LAB_NGINX: '/nonexistent/sbin/nginx' });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n')[0], 'http-lab: nginx is not installed at /nonexistent/sbin/nginx (from HTTP_LAB_NGINX)');
+    assert.equal(r.stdout, '');
+  });
+
+  it('several targets run in turn: JSON is a conformance-matrix@1 of single-target reports; JUnit has a testsuite each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'http-lab-cli-'));
+    try {
+      const args = ['conform', '--target', 'blocking', 'epoll', '--only', 'rfc9112/3.2', 'arch/blocking', 'arch/epoll'];
+      const r = await runCli([...args, '--format', 'json', '--out', join(dir, 'm.json')]);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+      assert.equal(doc.schema, 'http-lab/conformance-matrix@1');
+      assert.deepEqual(doc.targets, ['blocking', 'epoll']);
+      assert.deepEqual(doc.reports.map((x: { schema: string; target: string }) => [x.schema, x.target]), [['http-lab/conformance@1', 'blocking'], ['http-lab/conformance@1', 'epoll']]);
+      for (const report of doc.reports) {
+        assert.equal(report.summary.fail + report.summary.error, 0, JSON.stringify(report.checks.filter((c: { outcome: string }) => c.outcome !== 'pass' && c.outcome !== 'skip')));
+        // each design passes its own fingerprint and skips the other's
+        const own = report.checks.find((c: { id: string }) => c.id.startsWith(`arch/${report.target}/`));
+        assert.equal(own?.outcome, 'pass');
+        assert.ok(report.checks.every((c: { id: string; outcome: string }) => !c.id.startsWith('arch/') || c.id.startsWith(`arch/${report.target}/`) || c.outcome === 'skip'));
+      }
+      const text = await runCli(args);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /^\s+check\s+level\s+blocking\s+epoll$/m);
+      assert.match(text.stdout, /The targets agree on every check\./);
+      const junit = await runCli([...args, '--format', 'junit']);
+      assert.equal(junit.code, 0, junit.stderr);
+      assert.equal((junit.stdout.match(/<testsuite /g) ?? []).length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an unknown target exits 2 and names the choices', async () => {
     const r = await runCli(['conform', '--target', 'nope']);
     assert.equal(r.code, 2);
@@ -71,7 +145,7 @@ describe('http-lab CLI', () => {
   it('conform without --target or --url exits 2', async () => {
     const r = await runCli(['conform']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--target <name> or --url <url>/);
+    assert.match(r.stderr, /--target <name\.\.\.> or --url <url>/);
   });
 
   it('a port out of range exits 2', async () => {

@@ -1,0 +1,214 @@
+// The peers, nginx and Python's http.server, started by the registry on the bundled docroot and
+// judged by the whole catalogue. They are other people's servers: what is asserted is that the
+// harness judges them (no `error` outcome), believably (nginx passes nearly every required RFC
+// check; python fails MUSTs it is known to fail, each failure quoting its RFC sentence), and that
+// they are stopped afterwards, their children included. Each skips, with the reason, where its
+// program is not installed (scripts/test-setup.sh installs nginx where it can).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { catalogue } from '../conformance/checks/index.js';
+import { isAlive } from '../conformance/proc.js';
+import { runChecks } from '../conformance/runner.js';
+import type { CheckResult } from '../conformance/types.js';
+import { findPeer, findPeerProgram, freePort, nginxConfig, PEER_NAMES, PEERS, ProgramMissingError, SERVER_NAMES, SERVERS, spawnPeer, spawnTarget, TARGET_NAMES, type RunningServer } from '../servers/registry.js';
+import { CLI, HTML, repoRoot, urlParts } from './helpers.js';
+
+function missing(name: string): string | undefined {
+  try {
+    findPeerProgram(findPeer(name)!);
+    return undefined;
+  } catch (err) {
+    return `${(err as Error).message}: skipped`;
+  }
+}
+
+function children(pid: number): number[] {
+  const file = `/proc/${pid}/task/${pid}/children`;
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
+}
+
+async function gone(pid: number, ms = 3000): Promise<boolean> {
+  for (let waited = 0; waited < ms && isAlive(pid); waited += 25) await sleep(25);
+  return !isAlive(pid);
+}
+
+const describeFailures = (results: CheckResult[]): string =>
+  results.map((r) => `${r.outcome} ${r.id}: expected ${r.expected}; actual ${r.actual}${r.reason ? `; ${r.reason}` : ''}`).join('\n');
+
+describe('the registry keeps peers apart from the designs', () => {
+  it('PEERS are not in SERVERS (the contract suite loops over SERVERS), and --target accepts both', () => {
+    assert.deepEqual(PEER_NAMES, ['nginx', 'python']);
+    for (const name of PEER_NAMES) assert.ok(!SERVERS.some((s) => s.name === name), `${name} is not a design`);
+    assert.deepEqual(TARGET_NAMES, [...SERVER_NAMES, ...PEER_NAMES]);
+  });
+
+  it('a missing program is a ProgramMissingError with a one-line reason', () => {
+    const nginx = PEERS.find((p) => p.name === 'nginx')!;
+    assert.throws(() => findPeerProgram(nginx, { PATH: '/nonexistent', HTTP_LAB_NGINX: '/nonexistent/nginx' }), ProgramMissingError);
+    assert.throws(() => findPeerProgram(nginx, { HTTP_LAB_NGINX: '/nonexistent/nginx' }), /^ProgramMissingError: nginx is not installed at \/nonexistent\/nginx \(from HTTP_LAB_NGINX\)$/);
+  });
+
+  it("nginx's configuration is stock-like and keeps every path in its private folder", () => {
+    const conf = nginxConfig(4321, '/srv/html', '/tmp/x');
+    for (const line of ['daemon off;', 'worker_processes 1;', 'error_log stderr;', 'pid /tmp/x/nginx.pid;', 'access_log off;', 'sendfile on;', 'listen 127.0.0.1:4321;', 'root /srv/html;', 'index index.html;']) {
+      assert.ok(conf.includes(line), `${line} in\n${conf}`);
+    }
+    assert.match(conf, /client_body_temp_path \/tmp\/x\//);
+  });
+});
+
+for (const name of PEER_NAMES) {
+  const skip = missing(name);
+  describe(`peer ${name}`, { skip }, () => {
+    let server: RunningServer | undefined;
+    let results: CheckResult[] = [];
+    let workers: number[] = [];
+    before(async () => {
+      server = await spawnTarget(name, HTML);
+      workers = children(server.pid);
+      results = await runChecks(catalogue, urlParts(server.url), {
+        pid: server.pid,
+        ...(server.design !== undefined ? { design: server.design } : {}),
+        ...(server.concurrency !== undefined ? { concurrency: server.concurrency } : {}),
+      });
+    });
+    after(async () => {
+      await server?.stop();
+    });
+
+    it('starts as a peer, with no design, on an ephemeral port of 127.0.0.1', () => {
+      assert.equal(server!.kind, 'peer');
+      assert.equal(server!.design, undefined);
+      assert.match(server!.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.ok(isAlive(server!.pid));
+    });
+
+    it('is judged: no check is an error (a harness problem), and every architecture check skips', () => {
+      assert.deepEqual(describeFailures(results.filter((r) => r.outcome === 'error')), '');
+      for (const r of results.filter((r) => r.level === 'architecture')) {
+        assert.equal(r.outcome, 'skip', r.id);
+        assert.match(r.reason!, /not a built-in design/);
+      }
+    });
+
+    it('every failure names the RFC sentence it violates', (t) => {
+      const failed = results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn');
+      t.diagnostic(`${name}: ${results.filter((r) => r.outcome === 'pass').length} pass, ${results.filter((r) => r.outcome === 'fail').length} fail, ${results.filter((r) => r.outcome === 'warn').length} warn`);
+      for (const r of failed) {
+        assert.ok((r.requirement ?? '').trim().length > 20, `${r.id} quotes its requirement`);
+        assert.ok(r.expected.length > 0 && r.actual.length > 0, `${r.id} says what was expected and what came back`);
+      }
+    });
+
+    if (name === 'nginx') {
+      it('passes at least 85% of the required RFC checks', (t) => {
+        const required = results.filter((r) => r.required && r.level !== 'architecture' && r.section.startsWith('RFC '));
+        const failed = required.filter((r) => r.outcome !== 'pass');
+        t.diagnostic(`nginx fails ${failed.length} of ${required.length} required RFC checks:\n${describeFailures(failed)}`);
+        assert.ok(required.length >= 40, `${required.length} required RFC checks`);
+        assert.ok((required.length - failed.length) / required.length >= 0.85, describeFailures(failed));
+      });
+    }
+
+    if (name === 'python') {
+      it('fails the MUSTs http.server is known to fail (Host is never checked)', () => {
+        for (const id of ['rfc9112/3.2/host-missing', 'rfc9112/3.2/host-duplicate', 'rfc9112/5.1/ws-before-colon']) {
+          const r = results.find((x) => x.id === id);
+          if (r === undefined) continue; // not in this catalogue any more
+          assert.equal(r.outcome, 'fail', `${id}: ${r.actual}`);
+          assert.match(r.requirement!, /MUST/);
+        }
+        // ... and still serves files correctly
+        assert.equal(results.find((r) => r.id === 'rfc9110/9.1/get-index')?.outcome, 'pass');
+      });
+    }
+
+    it('stops on SIGTERM, its worker processes too', async () => {
+      const pid = server!.pid;
+      await server!.stop();
+      assert.ok(await gone(pid), `${name} ${pid} exited`);
+      for (const worker of workers) assert.ok(await gone(worker), `${name}'s child ${worker} exited`);
+    });
+  });
+}
+
+for (const name of PEER_NAMES) {
+  describe(`peer ${name}: the port race`, { skip: missing(name) }, () => {
+    it('a port taken before the peer binds it is retried on another', async () => {
+      // Something else holds the port that the first attempt is given.
+      const squatter = createServer();
+      await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+      const taken = (squatter.address() as { port: number }).port;
+      const given: number[] = [];
+      let server: RunningServer | undefined;
+      try {
+        server = await spawnPeer(name, HTML, {
+          pickPort: async () => {
+            const port = given.length === 0 ? taken : await freePort();
+            given.push(port);
+            return port;
+          },
+        });
+        assert.equal(given.length, 2, 'a second attempt');
+        assert.equal(server.url, `http://127.0.0.1:${given[1]}`);
+        const res = await fetch(`${server.url}/index.html`);
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+      } finally {
+        await server?.stop();
+        squatter.close();
+      }
+    });
+  });
+}
+
+describe('a peer started by http-lab does not outlive it', { skip: missing('nginx') }, () => {
+  it('nginx gets SIGTERM when the process that started it is SIGKILLed', async () => {
+    const script = `import { spawnTarget } from ${JSON.stringify(`${repoRoot()}/dist/servers/registry.js`)};
+const s = await spawnTarget('nginx', ${JSON.stringify(HTML)});
+console.log(s.pid);
+setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !/\d+\n/.test(out); i++) await sleep(25);
+    const pid = Number(out.trim());
+    assert.ok(pid > 0, `the child printed nginx's pid: ${JSON.stringify(out)}`);
+    const workers = children(pid);
+    parent.kill('SIGKILL');
+    const stopped = await gone(pid);
+    if (!stopped) process.kill(pid, 'SIGKILL');
+    assert.ok(stopped, 'nginx exited with its parent (setpriv --pdeathsig)');
+    for (const worker of workers) assert.ok(await gone(worker), `worker ${worker} exited`);
+  });
+});
+
+describe('http-lab conform --target epoll nginx python --format markdown', { skip: missing('nginx') ?? missing('python') }, () => {
+  it('runs the three in turn, exits 1 (python fails MUSTs), and marks where they disagree', async () => {
+    const child = spawn(process.execPath, [CLI, 'conform', '--target', 'epoll', 'nginx', 'python', '--format', 'markdown'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 1, stderr);
+    assert.match(stdout, /^## http-lab conformance: epoll, nginx, python$/m);
+    // The design's own health is the contract suite's business: here, the peers' columns.
+    assert.match(stdout, /^\| epoll \| \d+ \| /m);
+    assert.match(stdout, /^\| python \| \d+ \| \d+ \| [1-9]\d* \| \d+ \| \d+ \| 0 \| [\d.]+ s \| ❌ \d+ required checks? failed \|$/m);
+    assert.match(stdout, /^\| nginx \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| 0 \| /m);
+    assert.match(stdout, /^### Where the targets disagree \(\d+\)$/m);
+    assert.match(stdout, /^\| ≠ rfc9112\/3\.2\/host-missing \| RFC 9112 §3\.2 \| MUST \| [^|]+ \| ✅ pass \| ❌ \*\*fail\*\* \|$/m);
+    assert.match(stdout, /^### python: failures and errors \(\d+\)$/m);
+    const rows = stdout.split('\n').filter((l) => /^\| (≠ )?[a-z]+\/\S+ \| /.test(l));
+    assert.ok(rows.length > 0);
+    for (const row of rows) {
+      const cells = row.split(' | ');
+      assert.ok(!cells.slice(-2).some((c) => c.includes('💥')), `no harness error on nginx or python: ${row}`);
+    }
+  });
+});
