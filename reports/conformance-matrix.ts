@@ -3,6 +3,7 @@
 // are marked and listed first. Pure: (reports, options) => string.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, ConformanceMatrixReport, ConformanceReport, Level, Outcome } from '../conformance/types.js';
+import { paintByOutcome } from './conformance-text.js';
 
 export interface MatrixRow {
   id: string;
@@ -68,19 +69,7 @@ export function renderMatrixJson(reports: readonly ConformanceReport[]): string 
 const LABELS: Record<Outcome, string> = { pass: 'pass', fail: 'FAIL', warn: 'warn', skip: 'skip', error: 'ERROR' };
 
 function paintLabel(paint: ChalkInstance, outcome: Outcome | undefined, width: number): string {
-  const label = (outcome === undefined ? '-' : LABELS[outcome]).padEnd(width);
-  switch (outcome) {
-    case 'pass':
-      return paint.green(label);
-    case 'fail':
-      return paint.red.bold(label);
-    case 'warn':
-      return paint.yellow(label);
-    case 'error':
-      return paint.magenta(label);
-    default:
-      return paint.gray(label);
-  }
+  return paintByOutcome(paint, outcome, (outcome === undefined ? '-' : LABELS[outcome]).padEnd(width));
 }
 
 export interface MatrixTextOptions {

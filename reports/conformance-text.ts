@@ -16,8 +16,8 @@ const INDENT = '        ';
 
 const LABELS: Record<Outcome, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERROR' };
 
-function paintOutcome(paint: ChalkInstance, outcome: Outcome): string {
-  const label = LABELS[outcome].padEnd(5);
+/** Colours a label by outcome: the one colour scheme of every terminal renderer. */
+export function paintByOutcome(paint: ChalkInstance, outcome: Outcome | undefined, label: string): string {
   switch (outcome) {
     case 'pass':
       return paint.green(label);
@@ -27,9 +27,13 @@ function paintOutcome(paint: ChalkInstance, outcome: Outcome): string {
       return paint.yellow(label);
     case 'error':
       return paint.magenta(label);
-    case 'skip':
+    default:
       return paint.gray(label);
   }
+}
+
+function paintOutcome(paint: ChalkInstance, outcome: Outcome): string {
+  return paintByOutcome(paint, outcome, LABELS[outcome].padEnd(5));
 }
 
 function indentBlock(text: string): string {
