@@ -148,6 +148,16 @@ describe('http-lab CLI', () => {
     assert.match(r.stderr, /--target <name\.\.\.> or --url <url>/);
   });
 
+  it('a fractional --backlog and an unwritable --out exit 2 before anything starts', async () => {
+    const backlog = await runCli(['serve', '--target', 'blocking', '--backlog', '1.5']);
+    assert.equal(backlog.code, 2);
+    assert.match(backlog.stderr, /--backlog must be a positive integer/);
+    const out = await runCli(['conform', '--target', 'blocking', '--out', '/nonexistent-folder/r.json']);
+    assert.equal(out.code, 2);
+    assert.match(out.stderr, /--out \/nonexistent-folder\/r\.json: the folder \/nonexistent-folder does not exist or is not writable/);
+    assert.ok(out.ms < 5000, `rejected before running (${out.ms} ms)`);
+  });
+
   it('a port out of range exits 2', async () => {
     const r = await runCli(['serve', '--target', 'blocking', '--port', '70000']);
     assert.equal(r.code, 2);

@@ -34,6 +34,19 @@ function sameBytes(actual: Buffer, expected: Buffer, what: string): void {
   assert.fail(`${what}: ${actual.length} B, expected ${expected.length} B; first difference at byte ${i}`);
 }
 
+/** Proportional set size of the server and its children: shared pages count once in all. */
+function treePss(pid: number): number {
+  let bytes = 0;
+  for (const p of [pid, ...childPids(pid)]) {
+    try {
+      bytes += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      // the child exited meanwhile
+    }
+  }
+  return bytes;
+}
+
 function finals(ex: Exchange): WireResponse[] {
   return ex.responses.filter((r) => r.status >= 200);
 }
@@ -122,6 +135,30 @@ function contract(design: ServerDesign): void {
       }
     });
 
+    it('a client that pipelines and reads nothing is pushed back, not buffered without bound', async () => {
+      const before = treePss(server!.pid);
+      const peer = await RawPeer.open(addr.host, addr.port);
+      try {
+        peer.socket.pause(); // read nothing
+        // 20 MB of pipelined requests for a 1 MiB file. A server that stops reading while its
+        // output is unsent leaves them in the kernel's buffers and the client's; one that keeps
+        // reading buffers them (and their responses) in its own memory, without bound.
+        const batch = get('/large.bin').repeat(10_000);
+        for (let i = 0; i < 55; i++) peer.socket.write(batch);
+        await sleep(3000); // well inside the 5 s idle timeout
+        const grown = (treePss(server!.pid) - before) / 2 ** 20;
+        // thread and process start a worker for this connection and a spare to replace it: two
+        // fresh runtimes, whose pages few processes share yet. Their loop blocks in send, so it
+        // cannot read ahead; the event-driven designs must show that they stop reading.
+        const allowance = design.name === 'thread' || design.name === 'process' ? 96 : 24;
+        assert.ok(grown < allowance, `the server grew by ${grown.toFixed(1)} MiB while the client read nothing`);
+      } finally {
+        peer.destroy();
+      }
+      const next = await exchange(addr.host, addr.port, { chunks: [get('/index.html')] }, { timeoutMs: WAIT_MS });
+      assert.equal(finals(next)[0]?.status, 200, 'the server still serves a new client');
+    });
+
     it('a client that vanishes mid-request leaves the server serving the next one', async () => {
       const rude = await RawPeer.open(addr.host, addr.port);
       rude.write('GET /index.html HTTP/1.1\r\nHo');
@@ -140,6 +177,43 @@ function contract(design: ServerDesign): void {
       }
       await servesNextClient(addr);
     });
+  });
+
+  describe(`${design.name} server: a slow reader (--idle-timeout 0.5)`, () => {
+    let server: RunningServer;
+    let addr: { host: string; port: number };
+    before(async () => {
+      server = await spawnServer(design.name, HTML, ['--idle-timeout', '0.5']);
+      addr = urlParts(server.url);
+    });
+    after(async () => {
+      await server.stop();
+    });
+
+    it('a client that reads slowly for longer than the idle timeout still gets every byte', async () => {
+      const large = fixture('large.bin');
+      const peer = await RawPeer.open(addr.host, addr.port);
+      try {
+        peer.socket.pause();
+        peer.write(get('/large.bin') + get('/large.bin', 'Connection: close'));
+        // About 128 KiB every 50 ms: 2 MiB take ~0.8 s, past the 0.5 s idle timeout. Sending
+        // counts as activity, so the server must not call this connection idle.
+        let tick = 0;
+        peer.socket.on('data', () => {
+          if (peer.received.length > ++tick * 128 * 1024) peer.socket.pause();
+        });
+        const timer = setInterval(() => peer.socket.resume(), 50);
+        const done = await peer.until((p) => p.closed, 15_000);
+        clearInterval(timer);
+        assert.ok(done, 'the connection closed after the last response');
+        const { responses } = readResponses(peer.received);
+        assert.equal(responses.length, 2, `2 complete responses (got ${peer.received.length} bytes)`);
+        for (const r of responses) sameBytes(r.body, large, 'large.bin');
+      } finally {
+        peer.destroy();
+      }
+    });
+
   });
 
   describe(`${design.name} server: stopping`, () => {

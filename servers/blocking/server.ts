@@ -3,7 +3,7 @@
 // then accepts the next. A second client waits in the listen backlog; that is the design.
 import { C, native } from '../native/index.js';
 import { STOP_CHECK_MS, serveBlockingConnection } from '../io/blocking-connection.js';
-import { closeQuietly, listenTcp } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, pause } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
@@ -17,7 +17,8 @@ export function runBlockingServer(options: ServerOptions): void {
   options.onListening(serverUrl(listener.host, listener.port));
   try {
     while (native.stopSignal() === 0) {
-      const fd = native.accept4(listener.fd, C.SOCK_CLOEXEC);
+      const fd = acceptConnection(listener.fd, C.SOCK_CLOEXEC);
+      if (fd === OUT_OF_RESOURCES) pause(STOP_CHECK_MS); // no descriptor left: the client waits in the backlog
       if (fd < 0) continue; // -EINTR or -EAGAIN (a slice ended): the loop checks for a stop
       serveBlockingConnection(fd, site, buffer, options.idleTimeoutMs);
     }

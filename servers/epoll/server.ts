@@ -1,6 +1,7 @@
 // The epoll server: the tutorial's last step. One thread waits in epoll_wait for the sockets that
 // are ready, and only touches those. Sockets are non-blocking; a connection asks for EPOLLOUT only
-// while it has output the kernel would not take, so an idle or caught-up connection costs nothing.
+// while it has output the kernel would not take, and for EPOLLIN only while it would read, so an
+// idle or caught-up connection costs nothing.
 //
 // Built for speed: one receive buffer reused for every read, ready events returned in a typed
 // array (no objects per event), connections in an array indexed by fd, and one send per small
@@ -8,7 +9,7 @@
 import { C, interrupted, native } from '../native/index.js';
 import { STOP_CHECK_MS } from '../io/blocking-connection.js';
 import { NonBlockingConnection } from '../io/nonblocking-connection.js';
-import { closeQuietly, listenTcp } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
@@ -23,36 +24,45 @@ export function runEpollServer(options: ServerOptions): void {
   const site = createSite(options.docroot);
   const buffer = Buffer.allocUnsafe(64 * 1024);
   const events = new Uint32Array(2 * MAX_EVENTS);
+  /** connections by fd, and the epoll events each is registered for */
   const connections: Array<NonBlockingConnection | undefined> = [];
-  /** fds currently registered with EPOLLOUT */
-  const watchingWrite = new Set<number>();
+  const registered: number[] = [];
   const live = new Set<NonBlockingConnection>();
   const errorMask = C.EPOLLERR | C.EPOLLHUP;
+  /** while out of descriptors, the listener is out of the set until this time */
+  let acceptPausedUntil = 0;
   options.onListening(serverUrl(listener.host, listener.port));
 
-  /** Keeps EPOLLOUT registered exactly while output is pending. */
+  /** Registers EPOLLIN while the connection wants to read and EPOLLOUT while output is pending:
+   * a caught-up connection is not woken by input it would not read. */
   const updateInterest = (conn: NonBlockingConnection): void => {
     if (conn.state === 'closed') {
-      watchingWrite.delete(conn.fd);
       connections[conn.fd] = undefined;
       live.delete(conn);
       return;
     }
-    const wants = conn.wantsWrite;
-    if (wants === watchingWrite.has(conn.fd)) return;
-    native.epollCtl(epfd, C.EPOLL_CTL_MOD, conn.fd, wants ? C.EPOLLIN | C.EPOLLOUT : C.EPOLLIN);
-    if (wants) watchingWrite.add(conn.fd);
-    else watchingWrite.delete(conn.fd);
+    const wanted = (conn.wantsRead ? C.EPOLLIN : 0) | (conn.wantsWrite ? C.EPOLLOUT : 0);
+    if (wanted === registered[conn.fd]) return;
+    native.epollCtl(epfd, C.EPOLL_CTL_MOD, conn.fd, wanted);
+    registered[conn.fd] = wanted;
   };
 
   const acceptAll = (now: number): void => {
     for (;;) {
-      const fd = native.accept4(listener.fd, C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
+      const fd = acceptConnection(listener.fd, C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
+      if (fd === OUT_OF_RESOURCES) {
+        // No descriptor left: leave connections in the backlog for a while rather than spin on a
+        // listener that stays readable.
+        native.epollCtl(epfd, C.EPOLL_CTL_DEL, listener.fd, 0);
+        acceptPausedUntil = now + STOP_CHECK_MS;
+        return;
+      }
       if (fd < 0) return; // -EAGAIN: the backlog is empty
       const conn = new NonBlockingConnection(fd, site.connection(), now);
       connections[fd] = conn;
       live.add(conn);
       native.epollCtl(epfd, C.EPOLL_CTL_ADD, fd, C.EPOLLIN);
+      registered[fd] = C.EPOLLIN;
     }
   };
 
@@ -74,11 +84,16 @@ export function runEpollServer(options: ServerOptions): void {
         const conn = connections[fd];
         if (conn === undefined) continue;
         if (ready & C.EPOLLOUT) conn.onWritable();
-        if (conn.state !== 'closed' && ready & (C.EPOLLIN | errorMask)) conn.read(buffer, now);
+        if (ready & errorMask && !conn.wantsRead) conn.close();
+        else if (conn.wantsRead && ready & (C.EPOLLIN | errorMask)) conn.read(buffer, now);
         updateInterest(conn);
       }
       if (now >= nextSweep) {
         nextSweep = now + STOP_CHECK_MS;
+        if (acceptPausedUntil !== 0 && now >= acceptPausedUntil) {
+          acceptPausedUntil = 0;
+          native.epollCtl(epfd, C.EPOLL_CTL_ADD, listener.fd, C.EPOLLIN);
+        }
         for (const conn of live) if (conn.expire(now, options.idleTimeoutMs)) updateInterest(conn);
       }
     }

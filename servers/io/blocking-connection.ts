@@ -37,9 +37,12 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     else connection.receive(buffer.subarray(0, n));
     for (;;) {
       const output = connection.takeOutput();
-      if (output.chunks.length > 0 && sendAll(fd, output.chunks) !== 'sent') {
-        closeQuietly(fd);
-        return;
+      if (output.chunks.length > 0) {
+        if (sendAll(fd, output.chunks) !== 'sent') {
+          closeQuietly(fd);
+          return;
+        }
+        lastActivity = Date.now(); // a client that reads a long response is not idle
       }
       if (output.close) {
         lingeringClose(fd, buffer);

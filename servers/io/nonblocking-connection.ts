@@ -4,6 +4,10 @@
 // States: open → (final response sent) lingering → closed. Output that the socket does not take at
 // once stays queued, with the offset of the first unsent byte, and is retried when the socket is
 // writable again: a partial send never loses or repeats a byte.
+//
+// Backpressure: while output is queued, nothing more is read, so a client that pipelines requests
+// and reads no responses fills its own TCP window instead of the server's memory. After EOF nothing
+// is read either: a half-closed socket stays readable forever, and reading it again would spin.
 import { C, native } from '../native/index.js';
 import type { ServerConnection } from '../core/connection.js';
 import { closeQuietly } from './sockets.js';
@@ -11,15 +15,16 @@ import { closeQuietly } from './sockets.js';
 /** How long a closing connection keeps reading (and discarding) after its half-close. */
 const LINGER_MS = 1000;
 
-export type ReadResult = 'data' | 'again' | 'closed';
-
 export class NonBlockingConnection {
   private readonly queue: Uint8Array[] = [];
   /** bytes of queue[0] already sent */
   private sentOfFirst = 0;
   private closeWhenFlushed = false;
+  /** the client sent FIN */
+  private eof = false;
   state: 'open' | 'lingering' | 'closed' = 'open';
-  lastActivity: number;
+  /** the last byte received or sent: a client that is still reading a long response is not idle */
+  private lastActivity: number;
   private lingerUntil = 0;
 
   constructor(
@@ -35,26 +40,32 @@ export class NonBlockingConnection {
     return this.queue.length > 0;
   }
 
+  /** True when the next bytes from the client should be read now (see Backpressure above). */
+  get wantsRead(): boolean {
+    if (this.state === 'closed' || this.eof) return false;
+    return this.state === 'lingering' || this.queue.length === 0;
+  }
+
   /** One recv; feeds the core and tries to send what it answers. */
-  read(buffer: Buffer, now: number): ReadResult {
+  read(buffer: Buffer, now: number): void {
     let n: number;
     try {
       n = native.recv(this.fd, buffer, 0, buffer.length);
     } catch {
       this.close(); // ECONNRESET: the client vanished
-      return 'closed';
+      return;
     }
-    if (n < 0) return 'again'; // -EAGAIN or -EINTR
+    if (n < 0) return; // -EAGAIN or -EINTR
     this.lastActivity = now;
+    if (n === 0) this.eof = true;
     if (this.state === 'lingering') {
-      // Discard: the final response is out; wait for the client's FIN.
+      // Discard: the final response is out; the client's FIN ends the linger.
       if (n === 0) this.close();
-      return n === 0 ? 'closed' : 'data';
+      return;
     }
     if (n === 0) this.http.receiveEof();
     else this.http.receive(buffer.subarray(0, n));
     this.produceAndFlush();
-    return this.state === 'closed' ? 'closed' : 'data';
   }
 
   /** The socket is writable again: send what is queued, then answer requests still buffered. */
@@ -111,6 +122,7 @@ export class NonBlockingConnection {
         return false;
       }
       if (n < 0) return false; // -EAGAIN: the kernel's send buffer is full
+      this.lastActivity = Date.now();
       this.consume(n);
     }
     return true;
@@ -139,6 +151,10 @@ export class NonBlockingConnection {
    * stack has received the client's acknowledgement".
    */
   private startLinger(): void {
+    if (this.eof) {
+      this.close(); // the client has already closed its side: nothing to wait for
+      return;
+    }
     try {
       native.shutdown(this.fd, C.SHUT_WR);
     } catch {

@@ -1,5 +1,5 @@
 // Socket helpers shared by the servers that use the syscall addon directly.
-import { C, native } from '../native/index.js';
+import { C, isSyscallError, native } from '../native/index.js';
 
 /** socket + SO_REUSEADDR + bind + listen; returns the listening fd and the bound address. */
 export function listenTcp(host: string, port: number, backlog: number, nonBlocking = false): { fd: number; host: string; port: number } {
@@ -24,4 +24,34 @@ export function closeQuietly(fd: number): void {
   } catch {
     // EBADF or ECONNRESET on close: nothing is left to release.
   }
+}
+
+/** What acceptConnection returns when the process or the system is out of descriptors or memory. */
+export const OUT_OF_RESOURCES = -1_000_000;
+
+const EXHAUSTED = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
+
+/**
+ * accept4 that a flood cannot turn into a crash: the fd, or -EAGAIN / -EINTR as native.accept4
+ * gives them, or OUT_OF_RESOURCES when no descriptor is left (the caller backs off: the connection
+ * stays in the backlog). A connection the client aborted before it was accepted reads as -EAGAIN.
+ */
+export function acceptConnection(listenFd: number, flags: number): number {
+  try {
+    return native.accept4(listenFd, flags);
+  } catch (err) {
+    if (isSyscallError(err)) {
+      if (err.code === 'ECONNABORTED') return -C.EAGAIN;
+      if (EXHAUSTED.has(err.code)) return OUT_OF_RESOURCES;
+    }
+    throw err;
+  }
+}
+
+const NO_FDS = new Int32Array(0);
+const NO_EVENTS = new Int16Array(0);
+
+/** Sleeps in poll(2) with no descriptors: a signal still interrupts it. */
+export function pause(ms: number): void {
+  native.poll(NO_FDS, NO_EVENTS, NO_EVENTS, ms);
 }

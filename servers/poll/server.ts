@@ -4,10 +4,13 @@
 // shows its cost. ("poll" as in polling, not poll(2): it asks every socket, ready or not.)
 import { C, native } from '../native/index.js';
 import { NonBlockingConnection } from '../io/nonblocking-connection.js';
-import { closeQuietly, listenTcp } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
+
+/** How long accepting pauses when no descriptor is left. */
+const ACCEPT_BACKOFF_MS = 250;
 
 /** Checking the clock on every pass would cost more than the idle sweep it paces. */
 const SWEEP_EVERY_PASSES = 4096;
@@ -20,18 +23,21 @@ export function runPollServer(options: ServerOptions): void {
   let connections: NonBlockingConnection[] = [];
   options.onListening(serverUrl(listener.host, listener.port));
   let passes = 0;
+  /** while out of descriptors, accepting waits until this time */
+  let acceptPausedUntil = 0;
   try {
     while (native.stopSignal() === 0) {
       const now = Date.now();
-      for (;;) {
-        const fd = native.accept4(listener.fd, C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
+      while (now >= acceptPausedUntil) {
+        const fd = acceptConnection(listener.fd, C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
+        if (fd === OUT_OF_RESOURCES) acceptPausedUntil = now + ACCEPT_BACKOFF_MS;
         if (fd < 0) break; // -EAGAIN: nobody is waiting
         connections.push(new NonBlockingConnection(fd, site.connection(), now));
       }
       let closed = false;
       for (const conn of connections) {
         if (conn.wantsWrite) conn.onWritable();
-        if (conn.state !== 'closed') conn.read(buffer, now);
+        if (conn.wantsRead) conn.read(buffer, now);
         closed ||= conn.state === 'closed';
       }
       if (++passes % SWEEP_EVERY_PASSES === 0) {

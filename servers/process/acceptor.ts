@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { C, native } from '../native/index.js';
 import { STOP_CHECK_MS } from '../io/blocking-connection.js';
+import { OUT_OF_RESOURCES, acceptConnection, pause } from '../io/sockets.js';
 import { OPEN_CONNECTIONS, STOP, type AcceptorData } from './acceptor-control.js';
 
 const { listenFd, maxConnections, control } = workerData as AcceptorData;
@@ -19,7 +20,8 @@ while (!stopping()) {
     continue;
   }
   // The listener has SO_RCVTIMEO = STOP_CHECK_MS, so this returns -EAGAIN at the end of each slice.
-  const fd = native.accept4(listenFd, C.SOCK_CLOEXEC);
+  const fd = acceptConnection(listenFd, C.SOCK_CLOEXEC);
+  if (fd === OUT_OF_RESOURCES) pause(STOP_CHECK_MS); // no descriptor left: the client waits in the backlog
   if (fd < 0) continue; // -EAGAIN or -EINTR: the loop checks for a stop
   Atomics.add(control, OPEN_CONNECTIONS, 1);
   parentPort!.postMessage(fd);

@@ -5,7 +5,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { C, native } from '../native/index.js';
 import { STOP_CHECK_MS } from '../io/blocking-connection.js';
-import { closeQuietly, listenTcp } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, pause } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import type { ServerOptions } from '../io/options.js';
 import { ConnectionThreads } from './connection-threads.js';
@@ -26,9 +26,11 @@ export async function runThreadServer(options: ServerOptions): Promise<void> {
         await threads.capacityFreed(STOP_CHECK_MS);
         continue;
       }
-      const fd = native.accept4(listener.fd, C.SOCK_CLOEXEC);
+      const fd = acceptConnection(listener.fd, C.SOCK_CLOEXEC);
       // -EINTR or -EAGAIN (a slice ended): the loop checks for a stop
       if (fd >= 0) threads.handOff(fd);
+      // No descriptor left: the client waits in the backlog while this thread backs off.
+      else if (fd === OUT_OF_RESOURCES) pause(STOP_CHECK_MS);
       // Blocked in accept, this thread runs no events: let them run now, so that ended Workers are
       // joined and their 'exit' handled.
       await nextTurn();
