@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The http-lab command line: the composition root, and the only module that imports from every
 // part of the lab.
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LEVEL_FILTERS } from '../conformance/selection.js';
@@ -68,7 +70,7 @@ const cli = yargs(hideBin(process.argv))
         .option('backlog', { type: 'number', default: 511, describe: 'listen backlog' })
         .option('max-workers', { type: 'number', default: 256, describe: 'thread and process servers: live threads or children at most' })
         .option('parent-pid', { type: 'number', hidden: true, describe: 'stop when this process (the http-lab that started the server) exits' })
-        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositive('backlog', a.backlog) && checkPositive('max-workers', a['max-workers']))
+        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositiveInteger('backlog', a.backlog) && checkPositiveInteger('max-workers', a['max-workers']))
         .example('$0 serve --target blocking --port 8080', 'serve html/ on http://127.0.0.1:8080'),
     async (a) => {
       await serve({
@@ -118,7 +120,7 @@ const cli = yargs(hideBin(process.argv))
         .check((a) => {
           if (a.target === undefined && a.url === undefined && !a.list) throw new Error('give --target <name...> or --url <url>');
           if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
-          return checkPositive('timeout', a.timeout) && (a.concurrency === undefined || checkPositive('concurrency', a.concurrency));
+          return checkPositive('timeout', a.timeout) && (a.concurrency === undefined || checkPositiveInteger('concurrency', a.concurrency)) && (a.out === undefined || checkWritable(a.out));
         })
         .epilogue(wrapWords(CONFORM_HELP, WIDTH - 1)),
     async (a) => {
@@ -160,6 +162,22 @@ function checkPort(port: number): boolean {
 
 function checkPositive(name: string, value: number): boolean {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number (got ${value})`);
+  return true;
+}
+
+function checkPositiveInteger(name: string, value: number): boolean {
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer (got ${value})`);
+  return true;
+}
+
+/** Checked before any target starts, so a typo in --out does not cost a whole run. */
+function checkWritable(out: string): boolean {
+  const folder = dirname(resolve(out));
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new Error(`--out ${out}: the folder ${folder} does not exist or is not writable`);
+  }
   return true;
 }
 
