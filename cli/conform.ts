@@ -4,7 +4,7 @@
 // One target gives the single-target report; several give a checks × targets matrix.
 import { writeFileSync } from 'node:fs';
 import { catalogue } from '../conformance/checks/index.js';
-import { buildReport, probe, runChecks } from '../conformance/runner.js';
+import { buildReport, DEFAULT_CONCURRENCY, probe, runChecks } from '../conformance/runner.js';
 import { selectChecks, SelectionError, type LevelFilter } from '../conformance/selection.js';
 import type { CatalogueListing, Check, ConformanceReport } from '../conformance/types.js';
 import { renderListJson, renderListMarkdown, renderListText } from '../reports/conformance-list.js';
@@ -112,7 +112,7 @@ async function runAgainst(checks: Check[], url: URL, label: string, args: Confor
   const startedAt = new Date();
   const results = await runChecks(checks, { host, port }, {
     timeoutMs: args.timeout,
-    concurrency: args.concurrency ?? (server?.serial ? 1 : server?.concurrency ?? 8),
+    concurrency: args.concurrency ?? (server?.serial ? 1 : server?.concurrency ?? DEFAULT_CONCURRENCY),
     strict: args.strict,
     // The pid lets architecture checks read /proc; the design (built-in servers only, never a
     // peer) says which fingerprint applies. A peer has no design, so every fingerprint skips.

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LEVEL_FILTERS } from '../conformance/selection.js';
+import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
 import { PEER_NAMES, SERVER_NAMES, TARGET_NAMES } from '../servers/registry.js';
 import { conform } from './conform.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
@@ -113,7 +114,7 @@ const cli = yargs(hideBin(process.argv))
           describe: 'which levels to run (see below)',
         })
         .option('list', { type: 'boolean', default: false, describe: 'print the selected checks without running them (text, json, markdown)' })
-        .option('timeout', { type: 'number', default: 5000, describe: 'per-check timeout in ms (a timeout is an error, not a failure)' })
+        .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS, describe: 'per-check timeout in ms (a timeout is an error, not a failure)' })
         .option('concurrency', { type: 'number', describe: 'checks in flight at once (default 8; 1 for serial targets)' })
         .option('strict', { type: 'boolean', default: false, describe: 'SHOULD checks become required: their failures fail the run (exit 1)' })
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'add a wire trace to failures' })

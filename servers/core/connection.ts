@@ -68,7 +68,8 @@ export class ServerConnection {
     return this.closing;
   }
 
-  /** True while part of a request has arrived and the rest has not: header-read timeouts apply. */
+  /** True while part of a request has arrived and the rest has not: what a header-read timeout
+   * (the robustness issue's work; no server enforces one yet) would watch. */
   get midRequest(): boolean {
     return this.parser.inMessage;
   }
