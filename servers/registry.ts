@@ -388,7 +388,7 @@ async function startPeerOnce(peer: PeerTarget, program: string, docroot: string,
       // nginx's master stops its worker on SIGTERM, then exits; python exits at once.
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exit;
+      await exitedOrClosed(child, exit);
       clearTimeout(timer);
     }
     removeDir();
@@ -444,4 +444,18 @@ export function spawnTarget(name: string, docroot: string): Promise<RunningServe
   if (findServer(name) !== undefined) return spawnServer(name, docroot);
   if (findPeer(name) !== undefined) return spawnPeer(name, docroot);
   return Promise.reject(new Error(`unknown target "${name}"; built-in targets: ${TARGET_NAMES.join(', ')}`));
+}
+
+/**
+ * Waits for a peer to exit. 'close' also waits for every holder of its stdout and stderr, and an
+ * nginx worker orphaned by a SIGKILLed master holds them for ever: so after 'exit', the pipes are
+ * given one second, then dropped.
+ */
+async function exitedOrClosed(child: ChildProcess, closed: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
+  clearTimeout(timer);
+  child.stdout?.destroy();
+  child.stderr?.destroy();
 }
