@@ -12,7 +12,7 @@ import { renderConformanceJunit } from '../reports/conformance-junit.js';
 import { renderConformanceMarkdown, renderMatrixMarkdown } from '../reports/conformance-markdown.js';
 import { renderMatrixJson, renderMatrixText } from '../reports/conformance-matrix.js';
 import { renderConformanceJson, renderConformanceText } from '../reports/conformance-text.js';
-import { findPeer, findPeerProgram, findServer, spawnTarget, TARGET_NAMES, type RunningServer } from '../servers/registry.js';
+import { findPeer, findPeerProgram, findServer, spawnTarget, stopAllTargets, TARGET_NAMES, type RunningServer } from '../servers/registry.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
 import { onInterrupt } from './lifecycle.js';
 import { bundledDocroot } from './paths.js';
@@ -69,7 +69,8 @@ export async function conform(args: ConformArgs): Promise<number> {
     server = undefined;
     await running?.stop();
   };
-  const removeInterruptHandler = onInterrupt(stopServer);
+  // Ctrl-C may land while a target is still starting, before `server` is set.
+  const removeInterruptHandler = onInterrupt(stopAllTargets);
   const reports: ConformanceReport[] = [];
   try {
     if (targets.length === 0) {

@@ -119,12 +119,14 @@ export function spawnServer(name: string, docroot: string, extraArgs: string[] =
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (graceMs = 3000): Promise<void> => {
+    started.delete(stop);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   };
+  started.add(stop);
   return new Promise((resolve, reject) => {
     let out = '';
     const fail = (why: string): void => {
@@ -384,6 +386,7 @@ async function startPeerOnce(peer: PeerTarget, program: string, docroot: string,
   const exit = new Promise<void>((resolve) => child.once('close', () => resolve()));
   child.once('exit', () => (exited = true));
   const stop = async (graceMs = 3000): Promise<void> => {
+    started.delete(stop);
     if (child.exitCode === null && child.signalCode === null) {
       // nginx's master stops its worker on SIGTERM, then exits; python exits at once.
       child.kill('SIGTERM');
@@ -393,6 +396,7 @@ async function startPeerOnce(peer: PeerTarget, program: string, docroot: string,
     }
     removeDir();
   };
+  started.add(stop);
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));
 
@@ -436,6 +440,15 @@ function pidFileNames(path: string, pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The stop function of every target this process has started and not yet stopped, from the
+ * moment it is spawned: a Ctrl-C that lands while a target is still starting must stop it too. */
+const started = new Set<() => Promise<void>>();
+
+/** Stops every target this process started (servers and peers, ready or still starting). */
+export async function stopAllTargets(): Promise<void> {
+  await Promise.all([...started].map((stop) => stop()));
 }
 
 /** Starts any built-in target, a design or a peer, as a child on an ephemeral port of 127.0.0.1.

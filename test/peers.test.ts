@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { catalogue } from '../conformance/checks/index.js';
 import { isAlive } from '../conformance/proc.js';
@@ -210,5 +212,23 @@ describe('http-lab conform --target epoll nginx python --format markdown', { ski
       const cells = row.split(' | ');
       assert.ok(!cells.slice(-2).some((c) => c.includes('💥')), `no harness error on nginx or python: ${row}`);
     }
+  });
+});
+
+describe('peer nginx: Ctrl-C while it is still starting', { skip: missing('nginx') }, () => {
+  it('leaves neither the peer nor its temporary folder behind', async () => {
+    const tmp = tmpdir();
+    const folders = (): Set<string> => new Set(readdirSync(tmp).filter((n) => n.startsWith('http-lab-nginx-')));
+    const before = folders();
+    const conform = spawn(process.execPath, [CLI, 'conform', '--target', 'nginx'], { stdio: 'ignore' });
+    let fresh: string[] = [];
+    for (let i = 0; i < 200 && fresh.length === 0; i++) {
+      await sleep(5);
+      fresh = [...folders()].filter((n) => !before.has(n));
+    }
+    assert.ok(fresh.length > 0, 'conform created the peer folder');
+    conform.kill('SIGTERM'); // as soon as the folder exists: nginx is still starting
+    await new Promise((resolve) => conform.once('exit', resolve));
+    for (const name of fresh) assert.equal(existsSync(join(tmp, name)), false, `${name} was removed`);
   });
 });
