@@ -70,6 +70,16 @@ function isRequired(check: Pick<Check, 'required' | 'level'>, strict = false): b
   return check.required || (strict && check.level === 'SHOULD');
 }
 
+/** The parts of a result that come from the verdict. */
+function judged(check: Check, verdict: Verdict, strict: boolean | undefined): Pick<CheckResult, 'outcome' | 'expected' | 'actual' | 'branch'> {
+  return {
+    outcome: outcomeOf(check, verdict, strict),
+    expected: verdict.expected,
+    actual: verdict.actual,
+    ...(verdict.branch !== undefined ? { branch: verdict.branch } : {}),
+  };
+}
+
 function outcomeOf(check: Pick<Check, 'required' | 'level'>, verdict: Verdict, strict = false): Outcome {
   if (verdict.pass) return 'pass';
   return isRequired(check, strict) ? 'fail' : 'warn';
@@ -142,14 +152,7 @@ async function runProcedure(
     clearTimeout(grace);
     return errorResult(`timed out after ${timeoutMs} ms`, ms);
   }
-  return {
-    ...base,
-    outcome: outcomeOf(check, verdict, opts.strict),
-    expected: verdict.expected,
-    actual: verdict.actual,
-    ...(verdict.branch !== undefined ? { branch: verdict.branch } : {}),
-    ms: elapsed(),
-  };
+  return { ...base, ...judged(check, verdict, opts.strict), ms: elapsed() };
 }
 
 async function runOne(check: Check, target: Target, opts: RunOptions, ctx: CheckContext, onCloseWait?: () => void): Promise<CheckResult> {
@@ -199,10 +202,7 @@ async function runOne(check: Check, target: Target, opts: RunOptions, ctx: Check
   }
   return {
     ...base,
-    outcome: outcomeOf(check, verdict, opts.strict),
-    expected: verdict.expected,
-    actual: verdict.actual,
-    ...(verdict.branch !== undefined ? { branch: verdict.branch } : {}),
+    ...judged(check, verdict, opts.strict),
     ms: ex.ms,
     trace: trace(ex),
   };

@@ -196,18 +196,9 @@ export interface ConformanceMatrixReport {
   reports: ConformanceReport[];
 }
 
-/** One line of the catalogue, as `http-lab conform --list` shows it (nothing is run). */
-export interface CatalogueEntry {
-  id: string;
-  section: string;
-  level: Level;
-  /** with --strict applied: a failure would fail the run */
-  required: boolean;
-  title: string;
-  requirement: string;
-  /** the check applies to this built-in design only */
-  design?: string;
-}
+/** One line of the catalogue, as `http-lab conform --list` shows it (nothing is run); `required`
+ * has --strict applied. */
+export type CatalogueEntry = CheckBase;
 
 /** The JSON document `http-lab conform --list --format json` writes. */
 export interface CatalogueListing {
