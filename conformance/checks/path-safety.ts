@@ -6,7 +6,7 @@
 // Spellings that stay inside the docroot ("/docs/../index.html", "//index.html") must name the file
 // they normalise to, or be refused: never another file, never an error. The request-target forms
 // (absolute-form, a fragment) are RFC 9112 §3.2's.
-import type { Check, Exchange, Verdict } from '../types.js';
+import type { Check, Exchange, RequestCheck, Verdict } from '../types.js';
 import { all, bodyEquals, describeExchange, describeResponse, finalResponses, status, verdict } from '../verifiers.js';
 import { HOST, get } from './requests.js';
 import { PATH_NAMES } from './prose.js';
@@ -29,7 +29,8 @@ function staysInDocroot(ex: Exchange): Verdict {
   return verdict(false, expected, describeResponse(res));
 }
 
-function traversal(slug: string, title: string, target: string): Check {
+/** A required robustness check of what GET `target` does with the file system's names. */
+function pathCheck(slug: string, title: string, target: string, expect: RequestCheck['expect']): Check {
   return {
     id: `path/${slug}`,
     section: PATH_NAMES.section,
@@ -38,55 +39,41 @@ function traversal(slug: string, title: string, target: string): Check {
     title,
     requirement: PATH_NAMES.text,
     request: get(target),
-    expect: staysInDocroot,
+    expect,
   };
+}
+
+function traversal(slug: string, title: string, target: string): Check {
+  return pathCheck(slug, title, target, staysInDocroot);
 }
 
 /** `target` names `fixture` once normalised: it is served byte for byte, redirected (3xx with
  * Location), or refused (400, 403, 404). */
 function sameFile(slug: string, title: string, target: string, fixture: string): Check {
-  return {
-    id: `path/${slug}`,
-    section: PATH_NAMES.section,
-    level: 'robustness',
-    required: true,
-    title,
-    requirement: PATH_NAMES.text,
-    request: get(target),
-    expect: (ex, ctx) => {
-      const res = finalResponses(ex)[0];
-      const expected = `200 with exactly ${fixture}, a redirect with Location, or refused (400, 403, 404)`;
-      if (!res) return verdict(false, expected, describeExchange(ex));
-      if ([400, 403, 404].includes(res.status)) return { ...verdict(true, expected, describeResponse(res)), branch: `refused (${res.status})` };
-      if ([301, 302, 307, 308].includes(res.status) && res.headers.some(([n]) => n.toLowerCase() === 'location')) {
-        return { ...verdict(true, expected, describeResponse(res)), branch: `redirected (${res.status})` };
-      }
-      const served = all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture(fixture), fixture));
-      return { ...served, expected, ...(served.pass ? { branch: `served ${fixture}` } : {}) };
-    },
-  };
+  return pathCheck(slug, title, target, (ex, ctx) => {
+    const res = finalResponses(ex)[0];
+    const expected = `200 with exactly ${fixture}, a redirect with Location, or refused (400, 403, 404)`;
+    if (!res) return verdict(false, expected, describeExchange(ex));
+    if ([400, 403, 404].includes(res.status)) return { ...verdict(true, expected, describeResponse(res)), branch: `refused (${res.status})` };
+    if ([301, 302, 307, 308].includes(res.status) && res.headers.some(([n]) => n.toLowerCase() === 'location')) {
+      return { ...verdict(true, expected, describeResponse(res)), branch: `redirected (${res.status})` };
+    }
+    const served = all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture(fixture), fixture));
+    return { ...served, expected, ...(served.pass ? { branch: `served ${fixture}` } : {}) };
+  });
 }
 
 /** `target` names nothing the file system can hold: refused (400, 403, 404, 414). A server that
  * passes the file system's error (ENOTDIR, ENAMETOOLONG) on as a 5xx, or dies of it, fails. */
 function refusedName(slug: string, title: string, target: string): Check {
-  return {
-    id: `path/${slug}`,
-    section: PATH_NAMES.section,
-    level: 'robustness',
-    required: true,
-    title,
-    requirement: PATH_NAMES.text,
-    request: get(target),
-    expect: (ex) => {
-      const res = finalResponses(ex)[0];
-      const refused = res !== undefined && [400, 403, 404, 414].includes(res.status);
-      return {
-        ...verdict(refused, '404, or 400, 403, 414', res ? describeResponse(res) : describeExchange(ex)),
-        ...(refused ? { branch: `refused (${res.status})` } : {}),
-      };
-    },
-  };
+  return pathCheck(slug, title, target, (ex) => {
+    const res = finalResponses(ex)[0];
+    const refused = res !== undefined && [400, 403, 404, 414].includes(res.status);
+    return {
+      ...verdict(refused, '404, or 400, 403, 414', res ? describeResponse(res) : describeExchange(ex)),
+      ...(refused ? { branch: `refused (${res.status})` } : {}),
+    };
+  });
 }
 
 const up = (segment: string, separator: string): string => Array(UP).fill(segment).join(separator);
