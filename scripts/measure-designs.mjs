@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVER_NAMES, spawnServer } from '../dist/servers/registry.js';
-import { childPids, clockTicksPerSecond, readStat, taskCount } from '../dist/conformance/proc.js';
+import { childPids, clockTicksPerSecond, readStat, taskCount } from '../dist/system/proc.js';
 
 const HTML = new URL('../html', import.meta.url).pathname;
 const SECONDS = Number(process.env.MEASURE_SECONDS ?? 5);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { catalogue } from '../conformance/checks/index.js';
-import { isAlive } from '../conformance/proc.js';
+import { isAlive } from '../system/proc.js';
 import { runChecks } from '../conformance/runner.js';
 import type { CheckResult } from '../conformance/types.js';
 import { findPeer, findPeerProgram, freePort, nginxConfig, PEER_NAMES, PEERS, ProgramMissingError, SERVER_NAMES, SERVERS, spawnPeer, spawnTarget, TARGET_NAMES, type RunningServer } from '../servers/registry.js';

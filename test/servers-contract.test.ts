@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { catalogue } from '../conformance/checks/index.js';
 import { get, head } from '../conformance/checks/requests.js';
 import { exchange, readResponses } from '../conformance/client.js';
-import { childPids, isAlive } from '../conformance/proc.js';
+import { childPids, isAlive } from '../system/proc.js';
 import { runChecks } from '../conformance/runner.js';
 import type { Exchange, RequestPlan, WireResponse } from '../conformance/types.js';
 import { SERVERS, spawnServer, type RunningServer, type ServerDesign } from '../servers/registry.js';

@@ -11,7 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findRepoRoot } from '../fixtures.js';
-import { childPids, EPOLL_WAIT_SYSCALLS, isAlive, parseEpollFdinfo, parseStat, socketFds, taskCount } from '../proc.js';
+import { childPids, EPOLL_WAIT_SYSCALLS, isAlive, parseEpollFdinfo, parseStat, socketFds, taskCount } from '../../system/proc.js';
 import { runChecks } from '../runner.js';
 import type { CheckResult, Outcome } from '../types.js';
 import { ARCH, architectureChecks } from './architecture.js';

@@ -1,5 +1,5 @@
 // Architecture fingerprints: each proves that a built-in server really is its design, from the
-// outside: over TCP, and by reading the server's process under /proc (conformance/proc.ts). They
+// outside: over TCP, and by reading the server's process under /proc (system/proc.ts). They
 // cite no RFC: the section is 'http-lab architecture', and the requirement is the sentence that
 // says what the design does.
 //
@@ -24,7 +24,7 @@ import {
   serverSideInode,
   socketFds,
   taskCount,
-} from '../proc.js';
+} from '../../system/proc.js';
 import type { CheckTarget, ProcedureCheck, RunContext, Verdict } from '../types.js';
 import { verdict } from '../verifiers.js';
 import { get } from './requests.js';
