@@ -12,10 +12,11 @@ import { renderConformanceJunit } from '../reports/conformance-junit.js';
 import { renderConformanceMarkdown, renderMatrixMarkdown } from '../reports/conformance-markdown.js';
 import { renderMatrixJson, renderMatrixText } from '../reports/conformance-matrix.js';
 import { renderConformanceJson, renderConformanceText } from '../reports/conformance-text.js';
-import { findPeer, findPeerProgram, findServer, spawnTarget, stopAllTargets, TARGET_NAMES, type RunningServer } from '../servers/registry.js';
+import { stopAllTargets, type RunningServer } from '../servers/registry.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
 import { onInterrupt } from './lifecycle.js';
 import { bundledDocroot } from './paths.js';
+import { checkTargetNames, parseHttpUrl, startTarget } from './targets.js';
 
 export type ConformFormat = 'text' | 'json' | 'junit' | 'markdown';
 
@@ -50,18 +51,7 @@ export async function conform(args: ConformArgs): Promise<number> {
   if (checks.length === 0) throw new UsageError(`no check is selected (--level ${level}${describePatterns(args)})`);
 
   const targets = [...new Set(args.targets ?? [])];
-  // Before starting anything: every name is known, and every peer's program is installed.
-  for (const name of targets) {
-    const peer = findPeer(name);
-    if (findServer(name) === undefined && peer === undefined) throw new UsageError(`unknown target "${name}" (built-in targets: ${TARGET_NAMES.join(', ')})`);
-    if (peer !== undefined) {
-      try {
-        findPeerProgram(peer);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    }
-  }
+  checkTargetNames(targets);
 
   let server: RunningServer | undefined;
   const stopServer = async (): Promise<void> => {
@@ -74,15 +64,11 @@ export async function conform(args: ConformArgs): Promise<number> {
   const reports: ConformanceReport[] = [];
   try {
     if (targets.length === 0) {
-      const url = parseUrl(args.url!);
+      const url = parseHttpUrl(args.url!);
       reports.push(await runAgainst(checks, url, url.origin, args, undefined));
     }
     for (const name of targets) {
-      try {
-        server = await spawnTarget(name, bundledDocroot());
-      } catch (err) {
-        throw new UsageError(oneLine((err as Error).message));
-      }
+      server = await startTarget(name, bundledDocroot());
       reports.push(await runAgainst(checks, new URL(server.url), name, args, server));
       await stopServer();
     }
@@ -173,23 +159,6 @@ function list(checks: Check[], args: ConformArgs, level: LevelFilter): number {
   return EXIT_OK;
 }
 
-/** A start-up failure in one line: what happened, and the program's last word on it. */
-function oneLine(message: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines.length <= 1 ? (lines[0] ?? message) : `${lines[0]} (${lines[lines.length - 1]})`;
-}
-
 function describePatterns(args: ConformArgs): string {
   return [...(args.only ?? []).map((p) => ` --only ${p}`), ...(args.skip ?? []).map((p) => ` --skip ${p}`)].join('');
-}
-
-function parseUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--url ${raw} is not a URL`);
-  }
-  if (url.protocol !== 'http:') throw new UsageError(`--url must be http:// (got ${url.protocol})`);
-  return url;
 }

@@ -8,6 +8,8 @@ import { hideBin } from 'yargs/helpers';
 import { LEVEL_FILTERS } from '../conformance/selection.js';
 import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
 import { PEER_NAMES, SERVER_NAMES, TARGET_NAMES } from '../servers/registry.js';
+import { DEFAULT_DURATION_S, DEFAULT_RUNS, DEFAULT_SCENARIO, DEFAULT_WARMUP_S, SCENARIOS, SCENARIO_NAMES } from '../loadtest/scenarios.js';
+import { bench } from './bench.js';
 import { conform } from './conform.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { bundledDocroot } from './paths.js';
@@ -16,7 +18,7 @@ import { serve } from './serve.js';
 const useColor = (): boolean => process.stdout.isTTY === true && !('NO_COLOR' in process.env);
 
 function targetsHelp(): string {
-  return `built-in targets: ${SERVER_NAMES.join(', ')}; peers (conform only): ${PEER_NAMES.join(', ')}`;
+  return `built-in targets: ${SERVER_NAMES.join(', ')}; peers (conform and bench): ${PEER_NAMES.join(', ')}`;
 }
 
 const WIDTH = Math.min(110, process.stdout.columns ?? 100);
@@ -54,6 +56,15 @@ Patterns for --only and --skip: an id (rfc9112/3.2/host-missing) or a leading pa
 Levels: must = MUST checks, and robustness checks that are required; should = must, plus every SHOULD and every robustness check; all = every check, MAY and architecture included (the default). Required checks fail the run (exit 1); --strict makes SHOULD checks required. A failed check that is not required is a warn.
 
 Formats: text, json (http-lab/conformance@1; several targets: http-lab/conformance-matrix@1), junit (one testsuite per target; a warn is a passing testcase with a system-out note), markdown (for $GITHUB_STEP_SUMMARY).`;
+
+const BENCH_HELP = `Examples:
+  $ http-lab bench --target epoll async --scenario keepalive --duration 3 --runs 3 --format json --out r.json
+  $ http-lab bench --target epoll nginx --scenario keepalive close pipeline
+  $ http-lab bench --url http://127.0.0.1:8080/ --scenario large --docroot ./public
+
+Scenarios: ${SCENARIOS.map((s) => `${s.name} (${s.description})`).join('; ')}.
+
+Before any load, each target must answer GET of the scenario's path with 200 and exactly the bytes of that file in --docroot; a target that does not is not measured (exit 1). An unreachable target exits 2. Each target and scenario gets a warm-up, then --runs runs, the targets interleaved (A B C A B C ...); the report gives each metric's median and the spread of rps. Latency is recorded per response in µs (HdrHistogram). The server's whole process tree is sampled from /proc for CPU and peak RSS, and the generator's own CPU too: a result is flagged generator-bound when the generator saturates a core while the server has headroom, and every run is checked against Little's law (connections × pipelining ÷ mean latency = rps, within 5%).`;
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('http-lab')
@@ -142,6 +153,58 @@ const cli = yargs(hideBin(process.argv))
       });
     },
   )
+  .command(
+    'bench',
+    'measure throughput, µs latency, CPU and memory under load (autocannon)',
+    (y: Argv) =>
+      y
+        .option('target', { alias: 't', type: 'string', array: true, choices: TARGET_NAMES, describe: 'built-in targets to start and measure, interleaved' })
+        .option('url', { alias: 'u', type: 'string', describe: 'a running server that serves a copy of --docroot' })
+        .conflicts('target', 'url')
+        .option('scenario', { alias: 's', type: 'string', array: true, choices: SCENARIO_NAMES, default: [DEFAULT_SCENARIO], describe: 'load scenarios (see below)' })
+        .option('connections', { alias: 'c', type: 'number', describe: "connections at once (default: the scenario's)" })
+        .option('pipelining', { type: 'number', describe: "requests in flight per connection (default: the scenario's)" })
+        .option('path', { type: 'string', describe: "path to request (default: the scenario's); its file in --docroot is the expected body" })
+        .option('duration', { alias: 'd', type: 'number', default: DEFAULT_DURATION_S, describe: 'seconds per measured run' })
+        .option('runs', { alias: 'r', type: 'number', default: DEFAULT_RUNS, describe: 'measured runs per target and scenario' })
+        .option('warmup', { alias: 'w', type: 'number', default: DEFAULT_WARMUP_S, describe: 'seconds of load before the runs, not counted (0: none)' })
+        .option('docroot', { type: 'string', default: bundledDocroot(), defaultDescription: 'the bundled html/', describe: 'folder served: targets are started on it, and responses must match its files' })
+        .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format (json: http-lab/bench@1)' })
+        .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
+        .check((a) => {
+          if (a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url>');
+          if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
+          return (
+            (a.connections === undefined || checkPositiveInteger('connections', a.connections)) &&
+            (a.pipelining === undefined || checkPositiveInteger('pipelining', a.pipelining)) &&
+            checkPositive('duration', a.duration) &&
+            checkPositiveInteger('runs', a.runs) &&
+            checkNonNegative('warmup', a.warmup) &&
+            (a.out === undefined || checkWritable(a.out))
+          );
+        })
+        .epilogue(wrapWords(BENCH_HELP, WIDTH - 1)),
+    async (a) => {
+      process.exitCode = await bench({
+        ...(a.target !== undefined ? { targets: a.target.map(String) } : {}),
+        ...(a.url !== undefined ? { url: a.url } : {}),
+        scenarios: a.scenario.map(String),
+        overrides: {
+          ...(a.connections !== undefined ? { connections: a.connections } : {}),
+          ...(a.pipelining !== undefined ? { pipelining: a.pipelining } : {}),
+          ...(a.path !== undefined ? { path: a.path } : {}),
+        },
+        durationS: a.duration,
+        runs: a.runs,
+        warmupS: a.warmup,
+        docroot: resolve(a.docroot),
+        format: a.format,
+        ...(a.out !== undefined ? { out: a.out } : {}),
+        color: useColor(),
+        progressBar: process.stderr.isTTY === true,
+      });
+    },
+  )
   .demandCommand(1, 'name a command')
   .strict()
   .epilogue(targetsHelp())
@@ -163,6 +226,11 @@ function checkPort(port: number): boolean {
 
 function checkPositive(name: string, value: number): boolean {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number (got ${value})`);
+  return true;
+}
+
+function checkNonNegative(name: string, value: number): boolean {
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number of 0 or more (got ${value})`);
   return true;
 }
 

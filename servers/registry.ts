@@ -320,8 +320,10 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /** setpriv --pdeathsig makes the kernel send the peer SIGTERM when http-lab dies, even by SIGKILL
- * (PR_SET_PDEATHSIG, kept across exec, so the pid stays the peer's); as `serve --parent-pid` does
- * for the built-in servers. Without util-linux's setpriv, the peer is started directly. */
+ * (PR_SET_PDEATHSIG, kept across exec, so the pid stays the peer's), as `serve --parent-pid` does
+ * for the built-in servers (with SIGKILL there). SIGTERM here: nginx's master stops its workers
+ * on it, and would orphan them on SIGKILL; so peers are never paused (`bench`). Without
+ * util-linux's setpriv, the peer is started directly. */
 let setprivPath: string | null | undefined;
 function setpriv(): string | null {
   if (setprivPath !== undefined) return setprivPath;

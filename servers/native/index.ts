@@ -97,7 +97,8 @@ export interface Native {
   installStopSignals(): void;
   /** the signal number that asked the process to stop, or 0 */
   stopSignal(): number;
-  /** prctl(PR_SET_PDEATHSIG, SIGTERM): the kernel stops this process when its parent exits */
+  /** prctl(PR_SET_PDEATHSIG, SIGKILL): the kernel kills this process when its parent exits, even
+   * while it is stopped (SIGSTOP) or blocked in a call */
   exitWithParent(): void;
   /** the calling thread's kernel thread id (gettid) */
   gettid(): number;

@@ -71,10 +71,12 @@ Napi::Value StopSignal(const Napi::CallbackInfo& info) {
 }
 
 // A server started by another http-lab command must not outlive it, even if that command crashes
-// before it can stop the server: the kernel sends SIGTERM when the parent exits.
+// before it can stop the server: the kernel sends SIGKILL when the parent exits. SIGKILL, not
+// SIGTERM: `bench` pauses idle servers with SIGSTOP, and a stopped process would hold a SIGTERM
+// pending forever; with its parent gone, a server has no one to stop gracefully for.
 Napi::Value ExitWithParent(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (::prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) return ThrowErrno(env, "prctl", errno);
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return ThrowErrno(env, "prctl", errno);
   return env.Undefined();
 }
 

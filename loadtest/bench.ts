@@ -1,0 +1,144 @@
+// The bench schedule: verify every target, then for each scenario warm each target up and measure
+// it `runs` times, the targets interleaved (A B C A B C ...) so that drift of the machine (another
+// tenant, thermal limits, a page cache filling) hits them all alike. While one target is measured,
+// the others are paused where they can be (a busy-polling server idles at 100% of a core, and
+// would take it from the one under load).
+import { cpus as osCpus } from 'node:os';
+import { runLoad } from './load.js';
+import { ResourceSampler } from './resources.js';
+import type { Scenario } from './scenarios.js';
+import { summarize } from './summarize.js';
+import type { BenchResult, BenchRun, Refusal } from './types.js';
+import { expectedBody, VerificationError, verifyTarget } from './verify.js';
+
+export interface BenchTarget {
+  name: string;
+  /** base URL; each scenario's path is requested from it */
+  url: URL;
+  /** root of the server's process tree, for CPU and memory; undefined when unknown */
+  pid: number | undefined;
+  /** stop the server while other targets are measured, and let it go on (SIGSTOP, SIGCONT) */
+  pause?: () => void;
+  resume?: () => void;
+}
+
+export interface BenchPlan {
+  targets: BenchTarget[];
+  scenarios: Scenario[];
+  durationS: number;
+  runs: number;
+  warmupS: number;
+  /** the folder whose files the responses must match byte for byte */
+  docroot: string;
+}
+
+export type BenchEvent =
+  | { kind: 'refused'; refusal: Refusal }
+  | { kind: 'start'; target: string; scenario: string; phase: 'warmup' | 'run'; run: number; runs: number; durationS: number }
+  | { kind: 'tick'; responses: number; elapsedS: number }
+  | { kind: 'run'; target: string; scenario: string; run: number; runs: number; result: BenchRun };
+
+export interface BenchOutcome {
+  results: BenchResult[];
+  refused: Refusal[];
+}
+
+/** Seconds of load the plan holds (for a progress bar's total). */
+export function plannedSeconds(plan: BenchPlan): number {
+  const perTarget = (plan.warmupS > 0 ? plan.warmupS : 0) + plan.runs * plan.durationS;
+  return plan.scenarios.length * plan.targets.length * perTarget;
+}
+
+/** Runs the plan. Throws UnreachableError from verification when a target does not answer at all;
+ * a target that answers wrongly is refused (reported, not measured) and the others go on. */
+export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => void = () => {}, signal?: AbortSignal): Promise<BenchOutcome> {
+  const cpus = osCpus().length;
+  const refused: Refusal[] = [];
+  const accepted = new Map<string, BenchTarget[]>();
+  for (const scenario of plan.scenarios) {
+    const expected = expectedBody(plan.docroot, scenario.path);
+    const ok: BenchTarget[] = [];
+    for (const target of plan.targets) {
+      try {
+        await withResumed(target, () => verifyTarget(new URL(scenario.path, target.url), expected));
+        ok.push(target);
+      } catch (err) {
+        if (!(err instanceof VerificationError)) throw err;
+        const refusal = { target: target.name, scenario: scenario.name, reason: err.message };
+        refused.push(refusal);
+        onEvent({ kind: 'refused', refusal });
+      }
+    }
+    accepted.set(scenario.name, ok);
+  }
+
+  const results: BenchResult[] = [];
+  for (const scenario of plan.scenarios) {
+    const targets = accepted.get(scenario.name)!;
+    const runs = new Map<string, BenchRun[]>(targets.map((t) => [t.name, []]));
+    if (plan.warmupS > 0) {
+      for (const target of targets) {
+        if (signal?.aborted) return { results, refused };
+        onEvent({ kind: 'start', target: target.name, scenario: scenario.name, phase: 'warmup', run: 0, runs: plan.runs, durationS: plan.warmupS });
+        await withResumed(target, () => measure(target, scenario, plan.warmupS, onEvent, signal));
+      }
+    }
+    for (let run = 1; run <= plan.runs; run++) {
+      for (const target of targets) {
+        if (signal?.aborted) return { results, refused };
+        onEvent({ kind: 'start', target: target.name, scenario: scenario.name, phase: 'run', run, runs: plan.runs, durationS: plan.durationS });
+        const result = await withResumed(target, () => measure(target, scenario, plan.durationS, onEvent, signal));
+        runs.get(target.name)!.push(result);
+        onEvent({ kind: 'run', target: target.name, scenario: scenario.name, run, runs: plan.runs, result });
+      }
+    }
+    for (const target of targets) {
+      results.push(summarize(runs.get(target.name)!, { target: target.name, url: target.url.href, scenario, durationS: plan.durationS, warmupS: plan.warmupS, cpus }));
+    }
+  }
+  return { results, refused };
+}
+
+async function withResumed<T>(target: BenchTarget, work: () => Promise<T>): Promise<T> {
+  target.resume?.();
+  try {
+    return await work();
+  } finally {
+    target.pause?.();
+  }
+}
+
+/** One period of load on one target, with its resources sampled over the same period. */
+async function measure(target: BenchTarget, scenario: Scenario, durationS: number, onEvent: (event: BenchEvent) => void, signal?: AbortSignal): Promise<BenchRun> {
+  const sampler = target.pid !== undefined ? new ResourceSampler(target.pid) : undefined;
+  sampler?.start();
+  const generatorStart = process.cpuUsage();
+  const wallStart = performance.now();
+  const load = await runLoad({
+    url: target.url,
+    scenario,
+    durationS,
+    onTick: (responses) => onEvent({ kind: 'tick', responses, elapsedS: (performance.now() - wallStart) / 1000 }),
+    ...(signal ? { signal } : {}),
+  });
+  const resources = sampler?.stop();
+  const generator = process.cpuUsage(generatorStart);
+  const generatorCpuPct = ((generator.user + generator.system) / 1000 / (performance.now() - wallStart)) * 100;
+  return {
+    rps: Math.round((load.responses / load.elapsedS) * 10) / 10,
+    latencyUs: load.latencyUs,
+    errors: load.errors,
+    timeouts: load.timeouts,
+    non2xx: load.non2xx,
+    serverCpuPct: resources ? round1(resources.serverCpuPct) : null,
+    serverRssBytes: resources ? resources.serverRssBytes : null,
+    generatorCpuPct: round1(generatorCpuPct),
+    serverBusiestThreadPct: resources ? round1(resources.busiestThreadPct) : null,
+    responses: load.responses,
+    elapsedS: Math.round(load.elapsedS * 1000) / 1000,
+  };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}

@@ -1,0 +1,56 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { countingServer } from './test-server.js';
+import { expectedBody, UnreachableError, VerificationError, verifyTarget } from './verify.js';
+
+describe('the check before load', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'http-lab-verify-'));
+    writeFileSync(join(dir, 'index.html'), 'hello\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('expects the file under the docroot, index.html for a folder', () => {
+    assert.equal(expectedBody(dir, '/index.html').toString(), 'hello\n');
+    assert.equal(expectedBody(dir, '/').toString(), 'hello\n');
+    assert.throws(() => expectedBody(dir, '/missing.html'), VerificationError);
+    assert.throws(() => expectedBody(dir, '/../etc/passwd'), /leaves the docroot/);
+  });
+
+  it('accepts a server that sends 200 and exactly the bytes', async () => {
+    const server = await countingServer('hello\n');
+    try {
+      await verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a server that returns wrong bytes, of the same length too', async () => {
+    for (const [body, why] of [['hello', /5 bytes of body where the file has 6/], ['jello\n', /differs from the file at byte 0/]] as const) {
+      const server = await countingServer(body);
+      try {
+        await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html')), (err: Error) => err instanceof VerificationError && why.test(err.message));
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it('refuses a server that answers with another status', async () => {
+    const server = await countingServer('hello\n', 404);
+    try {
+      await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html')), /answered 404/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an unreachable target is an UnreachableError, at once', async () => {
+    await assert.rejects(verifyTarget(new URL('http://127.0.0.1:1/'), Buffer.from('x')), (err: Error) => err instanceof UnreachableError && /ECONNREFUSED/.test(err.message));
+  });
+});

@@ -1,0 +1,80 @@
+// The bench report on a terminal: one row per target and scenario with the median of each metric
+// and the spread of rps, then every warning under its result. Flags in the table make a
+// generator-bound or noisy figure impossible to read as a clean one. Pure: (report, options) => string.
+import { Chalk } from 'chalk';
+import type { BenchReport, BenchResult } from '../loadtest/types.js';
+
+export interface BenchTextOptions {
+  color: boolean;
+}
+
+interface Column {
+  title: string;
+  right: boolean;
+  cell(r: BenchResult): string;
+}
+
+const COLUMNS: Column[] = [
+  { title: 'target', right: false, cell: (r) => r.target },
+  { title: 'scenario', right: false, cell: (r) => r.scenario },
+  { title: 'conns', right: true, cell: (r) => `${r.connections}${r.pipelining > 1 ? `×${r.pipelining}` : ''}` },
+  { title: 'rps', right: true, cell: (r) => thousands(r.median.rps) },
+  { title: '±cv', right: true, cell: (r) => (r.runs.length > 1 ? `${(r.spread.rpsCv * 100).toFixed(1)}%` : '-') },
+  { title: 'p50 µs', right: true, cell: (r) => thousands(r.median.latencyUs.p50) },
+  { title: 'p90', right: true, cell: (r) => thousands(r.median.latencyUs.p90) },
+  { title: 'p99', right: true, cell: (r) => thousands(r.median.latencyUs.p99) },
+  { title: 'p99.9', right: true, cell: (r) => thousands(r.median.latencyUs.p999) },
+  { title: 'max', right: true, cell: (r) => thousands(r.median.latencyUs.max) },
+  { title: 'mean', right: true, cell: (r) => thousands(r.median.latencyUs.mean) },
+  { title: 'err/to/non2xx', right: true, cell: (r) => `${total(r, 'errors')}/${total(r, 'timeouts')}/${total(r, 'non2xx')}` },
+  { title: 'srv CPU', right: true, cell: (r) => (r.median.serverCpuPct === null ? '?' : `${r.median.serverCpuPct.toFixed(0)}%`) },
+  { title: 'srv RSS', right: true, cell: (r) => (r.median.serverRssBytes === null ? '?' : `${(r.median.serverRssBytes / 2 ** 20).toFixed(1)} MiB`) },
+  { title: 'gen CPU', right: true, cell: (r) => `${r.median.generatorCpuPct.toFixed(0)}%` },
+  { title: 'flags', right: false, cell: flags },
+];
+
+export function renderBenchText(report: BenchReport, options: BenchTextOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const m = report.machine;
+  const lines: string[] = [];
+  lines.push(chalk.bold(`http-lab bench: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; ${report.generator.engine} ${report.generator.version}`));
+  const first = report.results[0];
+  if (first) lines.push(`medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up; latency in µs from request written to response read; CPU in % of one core`);
+  lines.push('');
+  const rows = report.results.map((r) => COLUMNS.map((c) => c.cell(r)));
+  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((row) => row[i]!.length)));
+  const pad = (text: string, i: number): string => (COLUMNS[i]!.right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  lines.push(chalk.bold(COLUMNS.map((c, i) => pad(c.title, i)).join('  ').trimEnd()));
+  report.results.forEach((r, k) => {
+    const line = rows[k]!.map((cell, i) => pad(cell, i)).join('  ').trimEnd();
+    lines.push(r.generatorBound || r.warnings.length > 0 ? chalk.yellow(line) : line);
+  });
+  const warned = report.results.filter((r) => r.warnings.length > 0);
+  if (warned.length > 0) {
+    lines.push('', chalk.bold('Warnings'));
+    for (const r of warned) for (const w of r.warnings) lines.push(`  ${r.target} ${r.scenario}: ${w}`);
+  }
+  if (report.refused.length > 0) {
+    lines.push('', chalk.bold.red('Not measured (failed the check before load)'));
+    for (const x of report.refused) lines.push(chalk.red(`  ${x.target} ${x.scenario}: ${x.reason}`));
+  }
+  lines.push('', 'flags: GEN = generator-bound (the load generator, not the server, was the limit); NOISY = runs more than 10% apart; LITTLE = rps and mean latency disagree (Little\'s law); FAIL = errors, timeouts or non-2xx responses');
+  return `${lines.join('\n')}\n`;
+}
+
+function flags(r: BenchResult): string {
+  const out: string[] = [];
+  if (r.generatorBound) out.push('GEN');
+  if (r.warnings.some((w) => w.startsWith('noisy'))) out.push('NOISY');
+  if (r.warnings.some((w) => w.includes("Little's law"))) out.push('LITTLE');
+  if (r.warnings.some((w) => w.startsWith('failures'))) out.push('FAIL');
+  return out.join(',');
+}
+
+function total(r: BenchResult, key: 'errors' | 'timeouts' | 'non2xx'): number {
+  return r.runs.reduce((sum, run) => sum + run[key], 0);
+}
+
+function thousands(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
