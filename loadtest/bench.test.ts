@@ -20,8 +20,8 @@ describe('the bench schedule', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function target(name: string, body = 'hello\n', log?: string[]): Promise<BenchTarget> {
-    const server = await countingServer(body);
+  async function target(name: string, body = 'hello\n', log?: string[], http10 = false): Promise<BenchTarget> {
+    const server = await countingServer(body, { http10 });
     servers.push(server);
     return {
       name,
@@ -70,6 +70,20 @@ describe('the bench schedule', () => {
     assert.equal(outcome.refused[0]!.target, 'liar');
     assert.match(outcome.refused[0]!.reason, /differs from the file at byte 0/);
     assert.equal(liarServer.requests, 1, 'only the check request reached the refused target');
+  });
+
+  it('a server that closes after every response is measured with a new connection per request, and said so; pipelining it is refused', async () => {
+    const old = await target('http10', 'hello\n', undefined, true);
+    const oldServer = servers[servers.length - 1]!;
+    const keepalive = withOverrides(findScenario('keepalive')!, { connections: 2 });
+    const pipeline = withOverrides(findScenario('pipeline')!, { connections: 2 });
+    const outcome = await runBench({ targets: [old], scenarios: [keepalive, pipeline], durationS: 0.3, runs: 1, warmupS: 0, docroot: dir });
+    assert.deepEqual(outcome.results.map((r) => [r.scenario, r.newConnectionPerRequest]), [['keepalive', true]]);
+    assert.match(outcome.results[0]!.warnings[0]!, /closes the connection after each response .* measured with a new connection per request/);
+    assert.equal(outcome.results[0]!.median.errors, 0);
+    assert.ok(oldServer.connections > 10);
+    assert.deepEqual(outcome.refused.map((r) => r.scenario), ['pipeline']);
+    assert.match(outcome.refused[0]!.reason, /pipelining cannot be measured/);
   });
 
   it('a target that does not answer at all stops the bench with UnreachableError', async () => {

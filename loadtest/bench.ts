@@ -54,19 +54,33 @@ export function plannedSeconds(plan: BenchPlan): number {
 export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => void = () => {}, signal?: AbortSignal): Promise<BenchOutcome> {
   const cpus = osCpus().length;
   const refused: Refusal[] = [];
-  const accepted = new Map<string, BenchTarget[]>();
+  /** per scenario: the targets that passed the check, each with the scenario as it will be run */
+  const accepted = new Map<string, Array<{ target: BenchTarget; scenario: Scenario; notes: string[] }>>();
   for (const scenario of plan.scenarios) {
     const expected = expectedBody(plan.docroot, scenario.path);
-    const ok: BenchTarget[] = [];
+    const ok: Array<{ target: BenchTarget; scenario: Scenario; notes: string[] }> = [];
     for (const target of plan.targets) {
-      try {
-        await withResumed(target, () => verifyTarget(new URL(scenario.path, target.url), expected));
-        ok.push(target);
-      } catch (err) {
-        if (!(err instanceof VerificationError)) throw err;
-        const refusal = { target: target.name, scenario: scenario.name, reason: err.message };
+      const refuse = (reason: string): void => {
+        const refusal = { target: target.name, scenario: scenario.name, reason };
         refused.push(refusal);
         onEvent({ kind: 'refused', refusal });
+      };
+      let verified;
+      try {
+        verified = await withResumed(target, () => verifyTarget(new URL(scenario.path, target.url), expected));
+      } catch (err) {
+        if (!(err instanceof VerificationError)) throw err;
+        refuse(err.message);
+        continue;
+      }
+      if (verified.persistent || scenario.newConnectionPerRequest) {
+        ok.push({ target, scenario, notes: [] });
+      } else if (scenario.pipelining > 1) {
+        refuse('the server closes the connection after each response (HTTP/1.0, or Connection: close): pipelining cannot be measured');
+      } else {
+        // Loaded as keep-alive, autocannon would write each next request on the connection the
+        // server is closing, and time it from there: measure what the server does instead.
+        ok.push({ target, scenario: { ...scenario, newConnectionPerRequest: true }, notes: ['the server closes the connection after each response (HTTP/1.0, or Connection: close): measured with a new connection per request, as the close scenario is'] });
       }
     }
     accepted.set(scenario.name, ok);
@@ -74,26 +88,28 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
 
   const results: BenchResult[] = [];
   for (const scenario of plan.scenarios) {
-    const targets = accepted.get(scenario.name)!;
-    const runs = new Map<string, BenchRun[]>(targets.map((t) => [t.name, []]));
+    const entries = accepted.get(scenario.name)!;
+    const runs = new Map<string, BenchRun[]>(entries.map((e) => [e.target.name, []]));
     if (plan.warmupS > 0) {
-      for (const target of targets) {
+      for (const { target, scenario: asRun } of entries) {
         if (signal?.aborted) return { results, refused };
         onEvent({ kind: 'start', target: target.name, scenario: scenario.name, phase: 'warmup', run: 0, runs: plan.runs, durationS: plan.warmupS });
-        await withResumed(target, () => measure(target, scenario, plan.warmupS, onEvent, signal));
+        await withResumed(target, () => measure(target, asRun, plan.warmupS, onEvent, signal));
       }
     }
     for (let run = 1; run <= plan.runs; run++) {
-      for (const target of targets) {
+      for (const { target, scenario: asRun } of entries) {
         if (signal?.aborted) return { results, refused };
         onEvent({ kind: 'start', target: target.name, scenario: scenario.name, phase: 'run', run, runs: plan.runs, durationS: plan.durationS });
-        const result = await withResumed(target, () => measure(target, scenario, plan.durationS, onEvent, signal));
+        const result = await withResumed(target, () => measure(target, asRun, plan.durationS, onEvent, signal));
         runs.get(target.name)!.push(result);
         onEvent({ kind: 'run', target: target.name, scenario: scenario.name, run, runs: plan.runs, result });
       }
     }
-    for (const target of targets) {
-      results.push(summarize(runs.get(target.name)!, { target: target.name, url: target.url.href, scenario, durationS: plan.durationS, warmupS: plan.warmupS, cpus }));
+    for (const { target, scenario: asRun, notes } of entries) {
+      const result = summarize(runs.get(target.name)!, { target: target.name, url: target.url.href, scenario: asRun, durationS: plan.durationS, warmupS: plan.warmupS, cpus });
+      result.warnings.unshift(...notes);
+      results.push(result);
     }
   }
   return { results, refused };

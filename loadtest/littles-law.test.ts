@@ -9,7 +9,7 @@ describe("Little's law check", () => {
     assert.equal(c.predictedRps, 50_000);
     assert.equal(c.deviation, 0);
     assert.equal(c.holds, true);
-    assert.equal(littlesLawWarning(c, { generatorBound: false, errors: 0, timeouts: 0 }), undefined);
+    assert.equal(littlesLawWarning(c, { generatorBound: false, errors: 0, timeouts: 0, maxLatencyUs: 5000 }), undefined);
   });
 
   it('pipelining multiplies what is in flight', () => {
@@ -30,16 +30,17 @@ describe("Little's law check", () => {
     const low = checkLittlesLaw(50, 1, 1000, 40_000);
     assert.equal(low.holds, false);
     assert.ok(Math.abs(low.deviation + 0.2) < 1e-12);
-    const generator = littlesLawWarning(low, { generatorBound: true, errors: 0, timeouts: 0 })!;
+    const generator = littlesLawWarning(low, { generatorBound: true, errors: 0, timeouts: 0, maxLatencyUs: 5000 })!;
     assert.match(generator, /predicts 50000 rps, measured 40000 \(-20\.0%, tolerance ±5\.0%\)/);
     assert.match(generator, /generator was saturated/);
-    assert.match(littlesLawWarning(low, { generatorBound: false, errors: 3, timeouts: 2 })!, /3 errors and 2 timeouts/);
-    assert.match(littlesLawWarning(checkLittlesLaw(50, 1, 1000, 60_000), { generatorBound: false, errors: 0, timeouts: 0 })!, /latency is overstated/);
+    assert.match(littlesLawWarning(low, { generatorBound: false, errors: 3, timeouts: 2, maxLatencyUs: 5000 })!, /3 errors and 2 timeouts/);
+    assert.match(littlesLawWarning(low, { generatorBound: false, errors: 0, timeouts: 0, maxLatencyUs: 1_900_000 })!, /fewer connections at once .*slowest answered took 1900 ms/);
+    assert.match(littlesLawWarning(checkLittlesLaw(50, 1, 1000, 60_000), { generatorBound: false, errors: 0, timeouts: 0, maxLatencyUs: 5000 })!, /latency is overstated/);
   });
 
   it('no timed response cannot agree with anything', () => {
     const c = checkLittlesLaw(50, 1, 0, 0);
     assert.equal(c.holds, false);
-    assert.match(littlesLawWarning(c, { generatorBound: false, errors: 0, timeouts: 0 })!, /no response was timed/);
+    assert.match(littlesLawWarning(c, { generatorBound: false, errors: 0, timeouts: 0, maxLatencyUs: 5000 })!, /no response was timed/);
   });
 });

@@ -51,13 +51,30 @@ describe('one period of load on autocannon', () => {
   });
 
   it('non-2xx responses are counted apart', async () => {
-    const notFound = await countingServer('nope', 404);
+    const notFound = await countingServer('nope', { status: 404 });
     try {
       const r = await runLoad({ url: notFound.url, scenario: withOverrides(findScenario('keepalive')!, { connections: 1 }), durationS: 0.2 });
       assert.ok(r.responses > 0);
       assert.equal(r.non2xx, r.responses);
     } finally {
       await notFound.close();
+    }
+  });
+
+  it('a server that closes pipelined connections now and then: the unanswered requests are forgotten, latency stays true', async () => {
+    const closing = await countingServer('hello\n', { closeAfter: 5 });
+    try {
+      const scenario = withOverrides(findScenario('pipeline')!, { connections: 2, pipelining: 4 });
+      const r = await runLoad({ url: closing.url, scenario, durationS: 0.5 });
+      assert.ok(r.responses > 50, `${r.responses} responses`);
+      assert.ok(closing.connections > 10, 'the server closed connections');
+      // Matched with stale requests, each response's latency would grow with the run (the queue
+      // grows at every reconnection), and rps would lie far above what 8 in flight ÷ mean allows.
+      const predicted = (8 * 1e6) / r.latencyUs.mean;
+      const rps = r.responses / r.elapsedS;
+      assert.ok(rps < predicted * 1.25, `rps ${rps} vs ${predicted} predicted by Little's law`);
+    } finally {
+      await closing.close();
     }
   });
 

@@ -49,7 +49,11 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         // RFC 9112 §9.6: "A client that does not support persistent connections MUST send the
         // "close" connection option in every request message."
         ...(scenario.newConnectionPerRequest ? { headers: { connection: 'close' } } : {}),
-        setupClient: scenario.newConnectionPerRequest ? (client: unknown) => (discardBodies(client), newConnectionPerRequest(client)) : discardBodies,
+        setupClient: (client: unknown) => {
+          discardBodies(client);
+          forgetUnansweredOnReconnect(client);
+          if (scenario.newConnectionPerRequest) newConnectionPerRequest(client);
+        },
       },
       (err: unknown, result: autocannon.Result) => {
         const elapsedS = (performance.now() - started) / 1000;
@@ -80,7 +84,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
 /** The parts of autocannon's per-connection Client reached into here. */
 interface AutocannonClient {
   conn: { [USED]?: boolean };
-  pipelinedRequests: { addBody(chunk: Buffer): void };
+  pipelinedRequests: { addBody(chunk: Buffer): void; clear(): void };
   _doRequest(...args: unknown[]): unknown;
   _destroyConnection(): void;
   _connect(): void;
@@ -94,6 +98,23 @@ interface AutocannonClient {
  */
 function discardBodies(client: unknown): void {
   (client as AutocannonClient).pipelinedRequests.addBody = () => {};
+}
+
+/**
+ * When the server closes a connection (nginx after keepalive_requests, 1,000 by default), autocannon
+ * connects again and writes new requests, but keeps the unanswered ones of the old connection in
+ * its queue: each later response is then matched with an older request, its latency overstated,
+ * and the queue grows by the unanswered count at every reconnection. Those requests will never be
+ * answered (RFC 9112 §9.3.2: the client retries them on a new connection, which the new requests
+ * are), so they are forgotten when a connection is opened.
+ */
+function forgetUnansweredOnReconnect(client: unknown): void {
+  const c = client as AutocannonClient;
+  const connect = c._connect;
+  c._connect = function (this: AutocannonClient): void {
+    this.pipelinedRequests.clear();
+    connect.call(this);
+  };
 }
 
 const USED = Symbol('http-lab used connection');

@@ -34,7 +34,7 @@ export function summarize(runs: readonly BenchRun[], context: ResultContext): Be
   if (runs.length === 1) warnings.push('one run: no spread to report; use --runs 3 or more');
   runs.forEach((run, i) => {
     const check = checkLittlesLaw(scenario.connections, scenario.pipelining, run.latencyUs.mean, run.rps);
-    const warning = littlesLawWarning(check, { generatorBound: generatorVerdict(run, context.cpus).generatorBound, errors: run.errors, timeouts: run.timeouts });
+    const warning = littlesLawWarning(check, { generatorBound: generatorVerdict(run, context.cpus).generatorBound, errors: run.errors, timeouts: run.timeouts, maxLatencyUs: run.latencyUs.max });
     if (warning !== undefined) warnings.push(`run ${i + 1}: ${warning}`);
   });
   const failures = sum(runs, 'errors') + sum(runs, 'timeouts') + sum(runs, 'non2xx');

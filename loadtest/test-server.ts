@@ -10,12 +10,24 @@ export interface CountingServer {
   close(): Promise<void>;
 }
 
-export async function countingServer(body: Buffer | string = 'hello\n', status = 200): Promise<CountingServer> {
+export interface CountingServerOptions {
+  status?: number;
+  /** close each connection after this many responses, the last with Connection: close (as nginx
+   * does after keepalive_requests) */
+  closeAfter?: number;
+  /** answer as HTTP/1.0 without keep-alive, closing after every response (as python3 -m
+   * http.server does) */
+  http10?: boolean;
+}
+
+export async function countingServer(body: Buffer | string = 'hello\n', options: CountingServerOptions = {}): Promise<CountingServer> {
+  const status = options.status ?? 200;
   const payload = Buffer.from(body);
   const state = { connections: 0, requests: 0 };
   const server: Server = createServer((socket) => {
     state.connections++;
     let pending = '';
+    let answered = 0;
     socket.on('data', (chunk: Buffer) => {
       pending += chunk.toString('latin1');
       let end: number;
@@ -23,9 +35,11 @@ export async function countingServer(body: Buffer | string = 'hello\n', status =
         const head = pending.slice(0, end);
         pending = pending.slice(end + 4);
         state.requests++;
-        const close = /\r\nconnection:\s*close/i.test(head);
+        answered++;
+        const close = /\r\nconnection:\s*close/i.test(head) || options.http10 === true || answered === options.closeAfter;
+        const version = options.http10 ? '1.0' : '1.1';
         // one write: head and body in separate writes would meet Nagle and delayed ACKs (40 ms)
-        socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 ${status} X\r\nContent-Length: ${payload.length}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`), payload]));
+        socket.write(Buffer.concat([Buffer.from(`HTTP/${version} ${status} X\r\nContent-Length: ${payload.length}\r\n${close && !options.http10 ? 'Connection: close\r\n' : ''}\r\n`), payload]));
         if (close) {
           socket.end();
           return;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countingServer } from './test-server.js';
-import { expectedBody, UnreachableError, VerificationError, verifyTarget } from './verify.js';
+import { expectedBody, persistent, UnreachableError, VerificationError, verifyTarget } from './verify.js';
 
 describe('the check before load', () => {
   let dir: string;
@@ -21,13 +21,23 @@ describe('the check before load', () => {
     assert.throws(() => expectedBody(dir, '/../etc/passwd'), /leaves the docroot/);
   });
 
-  it('accepts a server that sends 200 and exactly the bytes', async () => {
-    const server = await countingServer('hello\n');
-    try {
-      await verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'));
-    } finally {
-      await server.close();
+  it('accepts a server that sends 200 and exactly the bytes, and says whether it keeps the connection', async () => {
+    for (const [http10, keeps] of [[false, true], [true, false]] as const) {
+      const server = await countingServer('hello\n', { http10 });
+      try {
+        assert.deepEqual(await verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html')), { persistent: keeps });
+      } finally {
+        await server.close();
+      }
     }
+  });
+
+  it('persistence follows RFC 9112 §9.3', () => {
+    assert.equal(persistent('1.1', undefined), true);
+    assert.equal(persistent('1.1', 'close'), false);
+    assert.equal(persistent('1.1', 'Keep-Alive, Close'), false);
+    assert.equal(persistent('1.0', undefined), false);
+    assert.equal(persistent('1.0', 'keep-alive'), true);
   });
 
   it('refuses a server that returns wrong bytes, of the same length too', async () => {
@@ -42,7 +52,7 @@ describe('the check before load', () => {
   });
 
   it('refuses a server that answers with another status', async () => {
-    const server = await countingServer('hello\n', 404);
+    const server = await countingServer('hello\n', { status: 404 });
     try {
       await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html')), /answered 404/);
     } finally {

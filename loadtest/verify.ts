@@ -34,11 +34,19 @@ export function expectedBody(docroot: string, path: string): Buffer {
   }
 }
 
+export interface Verified {
+  /** the server keeps the connection open after this response (RFC 9112 §9.3), so keep-alive and
+   * pipelined scenarios can be measured as such */
+  persistent: boolean;
+}
+
 /** GETs `url` once and compares the answer with `expected`. Resolves when it matches; rejects with
  * VerificationError (wrong answer) or UnreachableError (no answer) otherwise. */
-export function verifyTarget(url: URL, expected: Buffer, timeoutMs = 5000): Promise<void> {
+export function verifyTarget(url: URL, expected: Buffer, timeoutMs = 5000): Promise<Verified> {
   return new Promise((resolvePromise, reject) => {
-    const req = request(url, { agent: false, headers: { connection: 'close' } }, (res) => {
+    // An HTTP/1.1 request asking for keep-alive, as the load will: the answer says whether the
+    // server would keep the connection (the socket is closed here either way).
+    const req = request(url, { agent: false, headers: { connection: 'keep-alive' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err) => reject(new UnreachableError(`${url.href}: ${err.message}`)));
@@ -47,7 +55,7 @@ export function verifyTarget(url: URL, expected: Buffer, timeoutMs = 5000): Prom
         const body = Buffer.concat(chunks);
         if (res.statusCode !== 200) reject(new VerificationError(`GET ${url.pathname} answered ${res.statusCode} ${res.statusMessage ?? ''}, not 200`.trimEnd()));
         else if (!body.equals(expected)) reject(new VerificationError(`GET ${url.pathname} answered 200 with ${describeMismatch(body, expected)}`));
-        else resolvePromise();
+        else resolvePromise({ persistent: persistent(res.httpVersion, res.headers.connection) });
       });
     });
     const timer = setTimeout(() => {
@@ -67,4 +75,16 @@ function describeMismatch(body: Buffer, expected: Buffer): string {
   let i = 0;
   while (body[i] === expected[i]) i++;
   return `a body that differs from the file at byte ${i}`;
+}
+
+/** RFC 9112 §9.3: "If the "close" connection option is present ..., the connection will not
+ * persist after the current response; else, If the received protocol is HTTP/1.1 (or later), the
+ * connection will persist after the current response; else, If the received protocol is HTTP/1.0,
+ * the "keep-alive" connection option is present, ... the connection will persist after the
+ * current response; otherwise, The connection will close after the current response." */
+export function persistent(httpVersion: string, connection: string | undefined): boolean {
+  const options = (connection ?? '').toLowerCase().split(',').map((o) => o.trim());
+  if (options.includes('close')) return false;
+  if (httpVersion !== '1.0' && httpVersion !== '0.9') return true;
+  return options.includes('keep-alive');
 }

@@ -39,7 +39,7 @@ export function renderBenchText(report: BenchReport, options: BenchTextOptions):
   const lines: string[] = [];
   lines.push(chalk.bold(`http-lab bench: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; ${report.generator.engine} ${report.generator.version}`));
   const first = report.results[0];
-  if (first) lines.push(`medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up; latency in µs from request written to response read; CPU in % of one core`);
+  if (first) lines.push(`medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up; latency in µs from request written to response read; CPU in % of one core; RSS is the peak summed over the server's processes (shared pages count once per process)`);
   lines.push('');
   const rows = report.results.map((r) => COLUMNS.map((c) => c.cell(r)));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((row) => row[i]!.length)));

@@ -267,12 +267,14 @@ export function nginxConfig(port: number, docroot: string, dir: string): string 
   // As root, nginx's workers would run as nobody, who may not reach a docroot under /root or the
   // private temp folder: they run as the user who started http-lab instead, as they do for anyone else.
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
-  return `# written by http-lab for one conformance run
+  return `# written by http-lab for one run of conform or bench
 ${user}daemon off;
 worker_processes 1;
 error_log stderr;
 pid ${join(dir, 'nginx.pid')};
-events {}
+# Room for the bench's 1,000-connection scenario and C10K; stock is 512 connections.
+worker_rlimit_nofile 65536;
+events { worker_connections 16384; }
 http {
     ${mime}
     default_type application/octet-stream;
