@@ -6,14 +6,14 @@ import { createRequire } from 'node:module';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { plannedSeconds, runBench, type BenchEvent, type BenchPlan, type BenchTarget } from '../loadtest/bench.js';
+import { plannedSeconds, runBench, TargetGoneError, type BenchEvent, type BenchPlan, type BenchTarget } from '../loadtest/bench.js';
 import { findScenario, RESPONSE_TIMEOUT_S, SCENARIO_NAMES, withOverrides, type Scenario, type ScenarioOverrides } from '../loadtest/scenarios.js';
 import { BENCH_SCHEMA, type BenchReport, type MachineDescription } from '../loadtest/types.js';
 import { UnreachableError, VerificationError } from '../loadtest/verify.js';
 import { renderBenchText } from '../reports/bench-text.js';
 import { stopAllTargets, type RunningServer } from '../servers/registry.js';
 import { listenerPid, processTree } from '../system/proc.js';
-import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
+import { EXIT_FAILED, EXIT_OK, MeasuredFailure, UsageError } from './errors.js';
 import { onInterrupt } from './lifecycle.js';
 import { checkTargetNames, parseHttpUrl, startTarget } from './targets.js';
 import { packageRoot } from './paths.js';
@@ -42,16 +42,22 @@ export async function bench(args: BenchArgs): Promise<number> {
   const targetNames = [...new Set(args.targets ?? [])];
   checkTargetNames(targetNames);
 
-  const removeInterruptHandler = onInterrupt(stopAllTargets);
-  const started: RunningServer[] = [];
+  const targets: BenchTarget[] = [];
+  const stopping = new AbortController();
+  // The load stops first, so that nothing pauses a server again; then every server is resumed (a
+  // paused one would hold its SIGTERM until the SIGKILL 3 s later, and a process server's spare
+  // child paused before it armed its parent-death signal would outlive it), then stopped.
+  const stopAll = async (): Promise<void> => {
+    stopping.abort();
+    for (const t of targets) t.resume?.();
+    await stopAllTargets();
+  };
+  const removeInterruptHandler = onInterrupt(stopAll);
   let report: BenchReport;
   try {
-    const targets: BenchTarget[] = [];
     if (targetNames.length === 0) targets.push(urlTarget(args.url!));
     for (const name of targetNames) {
-      const server = await startTarget(name, args.docroot);
-      started.push(server);
-      targets.push(startedTarget(server));
+      targets.push(startedTarget(await startTarget(name, args.docroot), stopping.signal));
     }
     for (const t of targets) t.pause?.();
 
@@ -60,9 +66,10 @@ export async function bench(args: BenchArgs): Promise<number> {
     const startedAt = new Date().toISOString();
     let outcome;
     try {
-      outcome = await runBench(plan, progress.onEvent);
+      outcome = await runBench(plan, progress.onEvent, stopping.signal);
     } catch (err) {
       if (err instanceof UnreachableError || err instanceof VerificationError) throw new UsageError(err.message);
+      if (err instanceof TargetGoneError) throw new MeasuredFailure(err.message);
       throw err;
     } finally {
       progress.done();
@@ -78,8 +85,7 @@ export async function bench(args: BenchArgs): Promise<number> {
     };
   } finally {
     removeInterruptHandler();
-    for (const server of started) server.child.kill('SIGCONT');
-    await Promise.all(started.map((s) => s.stop()));
+    await stopAll();
   }
 
   const rendered = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderBenchText(report, { color: args.color && args.out === undefined });
@@ -108,7 +114,7 @@ function resolveScenarios(args: BenchArgs): Scenario[] {
 /** A server that we started. The built-in designs are paused while others are measured (the poll
  * server spins at 100% of a core even when idle); peers are left running: they sleep when idle,
  * and a stopped nginx could not act on the SIGTERM its parent-death signal sends. */
-function startedTarget(server: RunningServer): BenchTarget {
+function startedTarget(server: RunningServer, stopping: AbortSignal): BenchTarget {
   const signalTree = (signal: NodeJS.Signals): void => {
     for (const p of processTree(server.pid)) {
       try {
@@ -122,7 +128,7 @@ function startedTarget(server: RunningServer): BenchTarget {
     name: server.name,
     url: new URL(server.url),
     pid: server.pid,
-    ...(server.kind === 'server' ? { pause: () => signalTree('SIGSTOP'), resume: () => signalTree('SIGCONT') } : {}),
+    ...(server.kind === 'server' ? { pause: () => stopping.aborted || signalTree('SIGSTOP'), resume: () => signalTree('SIGCONT') } : {}),
   };
 }
 

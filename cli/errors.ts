@@ -8,3 +8,9 @@ export const EXIT_USAGE = 2;
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** What was measured failed in a way that leaves nothing to report (a server that crashed under
+ * load): printed as one line, exit 1. */
+export class MeasuredFailure extends Error {
+  override readonly name = 'MeasuredFailure';
+}

@@ -11,7 +11,7 @@ import { PEER_NAMES, SERVER_NAMES, TARGET_NAMES } from '../servers/registry.js';
 import { DEFAULT_DURATION_S, DEFAULT_RUNS, DEFAULT_SCENARIO, DEFAULT_WARMUP_S, SCENARIOS, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { bench } from './bench.js';
 import { conform } from './conform.js';
-import { EXIT_USAGE, UsageError } from './errors.js';
+import { EXIT_FAILED, EXIT_USAGE, MeasuredFailure, UsageError } from './errors.js';
 import { bundledDocroot } from './paths.js';
 import { serve } from './serve.js';
 
@@ -262,6 +262,10 @@ try {
   if (err instanceof UsageError) {
     process.stderr.write(`http-lab: ${err.message}\n`);
     process.exit(EXIT_USAGE);
+  }
+  if (err instanceof MeasuredFailure) {
+    process.stderr.write(`http-lab: ${err.message}\n`);
+    process.exit(EXIT_FAILED);
   }
   // Anything else is a bug in http-lab, not in the target: show the stack.
   process.stderr.write(`http-lab: internal error: ${(err as Error).stack ?? String(err)}\n`);

@@ -5,7 +5,7 @@
 // would take it from the one under load).
 import { cpus as osCpus } from 'node:os';
 import { runLoad } from './load.js';
-import { ResourceSampler } from './resources.js';
+import { ResourceSampler, ResourceSamplerError } from './resources.js';
 import type { Scenario } from './scenarios.js';
 import { summarize } from './summarize.js';
 import type { BenchResult, BenchRun, Refusal } from './types.js';
@@ -20,6 +20,14 @@ export interface BenchTarget {
   /** stop the server while other targets are measured, and let it go on (SIGSTOP, SIGCONT) */
   pause?: () => void;
   resume?: () => void;
+}
+
+/** A server we were measuring exited: it crashed, or someone stopped it. */
+export class TargetGoneError extends Error {
+  override readonly name = 'TargetGoneError';
+  constructor(readonly target: string) {
+    super(`${target} exited during the load`);
+  }
 }
 
 export interface BenchPlan {
@@ -127,17 +135,34 @@ async function withResumed<T>(target: BenchTarget, work: () => Promise<T>): Prom
 /** One period of load on one target, with its resources sampled over the same period. */
 async function measure(target: BenchTarget, scenario: Scenario, durationS: number, onEvent: (event: BenchEvent) => void, signal?: AbortSignal): Promise<BenchRun> {
   const sampler = target.pid !== undefined ? new ResourceSampler(target.pid) : undefined;
-  sampler?.start();
+  try {
+    sampler?.start();
+  } catch (err) {
+    throw err instanceof ResourceSamplerError && err.code === 'SERVER_GONE' ? new TargetGoneError(target.name) : err;
+  }
   const generatorStart = process.cpuUsage();
   const wallStart = performance.now();
-  const load = await runLoad({
-    url: target.url,
-    scenario,
-    durationS,
-    onTick: (responses) => onEvent({ kind: 'tick', responses, elapsedS: (performance.now() - wallStart) / 1000 }),
-    ...(signal ? { signal } : {}),
-  });
-  const resources = sampler?.stop();
+  let load;
+  try {
+    load = await runLoad({
+      url: target.url,
+      scenario,
+      durationS,
+      onTick: (responses) => onEvent({ kind: 'tick', responses, elapsedS: (performance.now() - wallStart) / 1000 }),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (err) {
+    sampler?.cancel();
+    throw err;
+  }
+  let resources;
+  try {
+    resources = sampler?.stop();
+  } catch (err) {
+    // Stopped on purpose (Ctrl-C) is not a crash; any other exit during the run is.
+    if (signal?.aborted) resources = undefined;
+    else throw err instanceof ResourceSamplerError && err.code === 'SERVER_GONE' ? new TargetGoneError(target.name) : err;
+  }
   const generator = process.cpuUsage(generatorStart);
   const generatorCpuPct = ((generator.user + generator.system) / 1000 / (performance.now() - wallStart)) * 100;
   return {
