@@ -15,6 +15,8 @@ export interface ServeArgs {
   idleTimeout: number;
   backlog: number;
   maxWorkers: number;
+  /** µs of busy-waiting per request (0: none) */
+  handicapUs: number;
 }
 
 export async function serve(args: ServeArgs): Promise<void> {
@@ -35,10 +37,12 @@ export async function serve(args: ServeArgs): Promise<void> {
     backlog: args.backlog,
     idleTimeoutMs: args.idleTimeout * 1000,
     maxWorkers: args.maxWorkers,
+    handicapUs: args.handicapUs,
     // writeSync: the blocking designs never return to the event loop, so an async write could
     // sit unflushed while the main thread waits in accept.
     onListening: (url) => {
-      writeSync(1, `http-lab ${args.target} server listening on ${url} (docroot ${docroot}); Ctrl-C stops it\n`);
+      const handicap = args.handicapUs > 0 ? `, handicapped by ${args.handicapUs} µs per request` : '';
+      writeSync(1, `http-lab ${args.target} server listening on ${url} (docroot ${docroot}${handicap}); Ctrl-C stops it\n`);
     },
   });
 }

@@ -11,7 +11,7 @@ import type { ServerOptions } from '../io/options.js';
 const LINGER_MS = 1000;
 
 export async function runAsyncServer(options: ServerOptions): Promise<void> {
-  const site = createSite(options.docroot);
+  const site = createSite(options.docroot, options.handicapUs);
   const sockets = new Set<Socket>();
   const server: Server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     sockets.add(socket);

@@ -12,7 +12,7 @@ export function runBlockingServer(options: ServerOptions): void {
   native.installStopSignals();
   const listener = listenTcp(options.host, options.port, options.backlog);
   native.setTimeouts(listener.fd, STOP_CHECK_MS, 0);
-  const site = createSite(options.docroot);
+  const site = createSite(options.docroot, options.handicapUs);
   const buffer = Buffer.allocUnsafe(64 * 1024);
   options.onListening(serverUrl(listener.host, listener.port));
   try {

@@ -21,7 +21,7 @@ export function runEpollServer(options: ServerOptions): void {
   const listener = listenTcp(options.host, options.port, options.backlog, true);
   const epfd = native.epollCreate1(C.EPOLL_CLOEXEC);
   native.epollCtl(epfd, C.EPOLL_CTL_ADD, listener.fd, C.EPOLLIN);
-  const site = createSite(options.docroot);
+  const site = createSite(options.docroot, options.handicapUs);
   const buffer = Buffer.allocUnsafe(64 * 1024);
   const events = new Uint32Array(2 * MAX_EVENTS);
   /** connections by fd, and the epoll events each is registered for */

@@ -18,7 +18,7 @@ const SWEEP_EVERY_PASSES = 4096;
 export function runPollServer(options: ServerOptions): void {
   native.installStopSignals();
   const listener = listenTcp(options.host, options.port, options.backlog, true);
-  const site = createSite(options.docroot);
+  const site = createSite(options.docroot, options.handicapUs);
   const buffer = Buffer.allocUnsafe(64 * 1024);
   let connections: NonBlockingConnection[] = [];
   options.onListening(serverUrl(listener.host, listener.port));

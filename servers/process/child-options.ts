@@ -5,6 +5,7 @@ export interface ChildOptions {
   parentPid: number;
   docroot: string;
   idleTimeoutMs: number;
+  handicapUs: number;
 }
 
 /** The child's end of its socketpair with the parent: the first fd after stdin, stdout and stderr. */
@@ -16,7 +17,7 @@ export function childArgv(options: ChildOptions): string[] {
 
 export function parseChildArgv(argv: readonly string[]): ChildOptions {
   const options = JSON.parse(argv[2] ?? 'null') as ChildOptions | null;
-  if (options === null || !Number.isInteger(options.parentPid) || typeof options.docroot !== 'string' || !(options.idleTimeoutMs > 0)) {
+  if (options === null || !Number.isInteger(options.parentPid) || typeof options.docroot !== 'string' || !(options.idleTimeoutMs > 0) || !(options.handicapUs >= 0)) {
     throw new Error(`process server child: expected its options as JSON in argv[2], got ${JSON.stringify(argv.slice(2))}`);
   }
   return options;

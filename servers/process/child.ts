@@ -12,7 +12,7 @@ const options = parseChildArgv(process.argv);
 if (process.ppid === options.parentPid) {
   native.installStopSignals();
   // Built while waiting, so that neither the site nor the buffer sits on the request path.
-  const site = createSite(options.docroot);
+  const site = createSite(options.docroot, options.handicapUs);
   const buffer = Buffer.allocUnsafe(64 * 1024);
   const connection = receiveConnection();
   if (connection !== null) {

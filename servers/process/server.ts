@@ -50,7 +50,7 @@ export async function runProcessServer(options: ServerOptions): Promise<void> {
   let failure: Error | undefined;
 
   const pool = new ChildPool({
-    child: { parentPid: process.pid, docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs },
+    child: { parentPid: process.pid, docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, handicapUs: options.handicapUs },
     maxChildren: options.maxWorkers,
     spares: SPARE_CHILDREN,
     onConnectionClosed() {

@@ -10,6 +10,7 @@ import { C, native } from '../native/index.js';
 export interface ConnectionWorkerData {
   docroot: string;
   idleTimeoutMs: number;
+  handicapUs: number;
   /**
    * [0]: Workers alive, ready or serving. The main thread adds one per Worker it starts; a Worker
    * subtracts one when its connection is closed. Shared memory, because the main thread mostly sits
@@ -44,7 +45,7 @@ export class ConnectionThreads {
   private readonly ready: ConnectionThread[] = [];
 
   constructor(
-    private readonly site: { docroot: string; idleTimeoutMs: number },
+    private readonly site: { docroot: string; idleTimeoutMs: number; handicapUs: number },
     private readonly maxWorkers: number,
   ) {}
 

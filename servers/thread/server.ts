@@ -17,7 +17,7 @@ export async function runThreadServer(options: ServerOptions): Promise<void> {
   native.installStopSignals();
   const listener = listenTcp(options.host, options.port, options.backlog);
   native.setTimeouts(listener.fd, STOP_CHECK_MS, 0);
-  const threads = new ConnectionThreads({ docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs }, options.maxWorkers);
+  const threads = new ConnectionThreads({ docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, handicapUs: options.handicapUs }, options.maxWorkers);
   try {
     options.onListening(serverUrl(listener.host, listener.port));
     while (native.stopSignal() === 0 && threads.failure === undefined) {

@@ -6,9 +6,9 @@ import { createSite } from '../io/site.js';
 import type { ConnectionWorkerData } from './connection-threads.js';
 
 if (parentPort === null) throw new Error('servers/thread/worker.js runs only as a Worker');
-const { docroot, idleTimeoutMs, liveWorkers } = workerData as ConnectionWorkerData;
+const { docroot, idleTimeoutMs, handicapUs, liveWorkers } = workerData as ConnectionWorkerData;
 // Built while this Worker waits as a spare, so that none of it is on the request path.
-const site = createSite(docroot);
+const site = createSite(docroot, handicapUs);
 const buffer = Buffer.allocUnsafe(64 * 1024);
 
 // `once`: with its only listener gone, nothing keeps this thread alive after its connection.
