@@ -2,7 +2,7 @@
 // and the spread of rps, then every warning under its result. Flags in the table make a
 // generator-bound or noisy figure impossible to read as a clean one. Pure: (report, options) => string.
 import { Chalk } from 'chalk';
-import type { BenchReport, BenchResult } from '../loadtest/types.js';
+import type { BenchReport, BenchResult, Refusal } from '../loadtest/types.js';
 
 export interface BenchTextOptions {
   color: boolean;
@@ -36,33 +36,41 @@ const COLUMNS: Column[] = [
 export function renderBenchText(report: BenchReport, options: BenchTextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const m = report.machine;
+  return [chalk.bold(`http-lab bench: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; ${report.generator.engine} ${report.generator.version}`), ...benchTableLines(report.results, report.refused, options)].join('\n') + '\n';
+}
+
+/** What the figures are, the table, the warnings, the refusals and the flags' key: for bench's
+ * own output and for the combined results. */
+export function benchTableLines(results: readonly BenchResult[], refused: readonly Refusal[], options: BenchTextOptions): string[] {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
-  lines.push(chalk.bold(`http-lab bench: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; ${report.generator.engine} ${report.generator.version}`));
-  const first = report.results[0];
+  const first = results[0];
   if (first) lines.push(`medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up; latency in µs from request written to response read; CPU in % of one core; RSS is the peak summed over the server's processes (shared pages count once per process)`);
   lines.push('');
-  const rows = report.results.map((r) => COLUMNS.map((c) => c.cell(r)));
+  const rows = results.map((r) => COLUMNS.map((c) => c.cell(r)));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((row) => row[i]!.length)));
   const pad = (text: string, i: number): string => (COLUMNS[i]!.right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
   lines.push(chalk.bold(COLUMNS.map((c, i) => pad(c.title, i)).join('  ').trimEnd()));
-  report.results.forEach((r, k) => {
+  results.forEach((r, k) => {
     const line = rows[k]!.map((cell, i) => pad(cell, i)).join('  ').trimEnd();
     lines.push(r.generatorBound || r.warnings.length > 0 ? chalk.yellow(line) : line);
   });
-  const warned = report.results.filter((r) => r.warnings.length > 0);
+  const warned = results.filter((r) => r.warnings.length > 0);
   if (warned.length > 0) {
     lines.push('', chalk.bold('Warnings'));
     for (const r of warned) for (const w of r.warnings) lines.push(`  ${r.target} ${r.scenario}: ${w}`);
   }
-  if (report.refused.length > 0) {
+  if (refused.length > 0) {
     lines.push('', chalk.bold.red('Not measured (failed the check before load)'));
-    for (const x of report.refused) lines.push(chalk.red(`  ${x.target} ${x.scenario}: ${x.reason}`));
+    for (const x of refused) lines.push(chalk.red(`  ${x.target} ${x.scenario}: ${x.reason}`));
   }
-  lines.push('', 'flags: GEN = generator-bound (the load generator, not the server, was the limit); NOISY = runs more than 10% apart; LITTLE = rps and mean latency disagree (Little\'s law); FAIL = errors, timeouts or non-2xx responses');
-  return `${lines.join('\n')}\n`;
+  lines.push('', FLAGS_KEY);
+  return lines;
 }
 
-function flags(r: BenchResult): string {
+export const FLAGS_KEY = "flags: GEN = generator-bound (the load generator, not the server, was the limit); NOISY = runs more than 10% apart; LITTLE = rps and mean latency disagree (Little's law); FAIL = errors, timeouts or non-2xx responses";
+
+export function flags(r: BenchResult): string {
   const out: string[] = [];
   if (r.generatorBound) out.push('GEN');
   if (r.warnings.some((w) => w.startsWith('noisy'))) out.push('NOISY');
@@ -71,10 +79,10 @@ function flags(r: BenchResult): string {
   return out.join(',');
 }
 
-function total(r: BenchResult, key: 'errors' | 'timeouts' | 'non2xx'): number {
+export function total(r: BenchResult, key: 'errors' | 'timeouts' | 'non2xx'): number {
   return r.runs.reduce((sum, run) => sum + run[key], 0);
 }
 
-function thousands(x: number): string {
+export function thousands(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }

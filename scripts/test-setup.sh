@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# `npm test`'s pretest: make the peer targets available to the tests that compare against them.
-# nginx (`--target nginx`) comes from Debian's `nginx` package (on bookworm, nginx-light is only a
-# metapackage that depends on it plus an extra module). It is installed only when it is missing, we
-# are root and apt-get exists (a CI container, a fresh dev box); anywhere else this prints why and
-# carries on: the peer tests then skip with that reason. It never fails the test run.
+# `npm test`'s pretest: make the programs that some tests drive available.
+# - nginx (`--target nginx`) comes from Debian's `nginx` package (on bookworm, nginx-light is only a
+#   metapackage that depends on it plus an extra module).
+# - chromium (test/html-report.browser.test.ts renders the HTML report in it, headless, through
+#   playwright-core) comes from Debian's `chromium`, with `fonts-liberation` so that text has a font
+#   (chromium only recommends it). HTTP_LAB_CHROMIUM names another binary; none is installed then.
+# Each is installed only when it is missing, we are root and apt-get exists (a CI container, a fresh
+# dev box); anywhere else this prints why and carries on: those tests then skip with that reason.
+# It never fails the test run, and takes no time once both are there.
 # python3 (`--target python`) is not installed here: it is on every machine these tests run on, and
 # its tests skip with a reason where it is not.
 set -u
@@ -12,37 +16,81 @@ have_nginx() {
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || [ -x /usr/local/sbin/nginx ]
 }
 
-if have_nginx; then
+have_chromium() {
+  [ -x "${HTTP_LAB_CHROMIUM:-/usr/bin/chromium}" ]
+}
+
+# What skips without each program, for the messages below.
+skips() {
+  case "$1" in
+    nginx) echo "the nginx peer tests will skip" ;;
+    chromium) echo "the HTML report's browser test will skip" ;;
+  esac
+}
+
+packages=()
+have_nginx || packages+=(nginx)
+if ! have_chromium; then
+  if [ -n "${HTTP_LAB_CHROMIUM:-}" ]; then
+    echo "test-setup: HTTP_LAB_CHROMIUM=$HTTP_LAB_CHROMIUM is not an executable: $(skips chromium) (not installing another one)"
+  else
+    packages+=(chromium)
+  fi
+fi
+if [ "${#packages[@]}" = 0 ]; then
   exit 0 # the quick path: already installed
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "test-setup: nginx is missing and we are not root: the nginx peer tests will skip (install it with: sudo apt-get install nginx)"
+  for name in "${packages[@]}"; do
+    echo "test-setup: $name is missing and we are not root: $(skips "$name") (install it with: sudo apt-get install $name)"
+  done
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "test-setup: nginx is missing and there is no apt-get here: the nginx peer tests will skip"
+  for name in "${packages[@]}"; do
+    echo "test-setup: $name is missing and there is no apt-get here: $(skips "$name")"
+  done
   exit 0
 fi
 
-echo "test-setup: installing Debian's nginx for the peer tests (apt-get install nginx)"
-# Installing the package must not start a system nginx on port 80: where no policy-rc.d says
-# otherwise already (Docker images ship one), forbid service starts for the duration of the install.
+echo "test-setup: installing Debian's ${packages[*]} for the tests (apt-get install ${packages[*]})"
+# Installing nginx must not start a system nginx on port 80: where no policy-rc.d says otherwise
+# already (Docker images ship one), forbid service starts for the duration of the install.
 policy=/usr/sbin/policy-rc.d
 added_policy=0
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\n# added by http-lab scripts/test-setup.sh for the duration of one apt-get install\nexit 101\n' >"$policy" &&
     chmod 755 "$policy" && added_policy=1
 fi
-cleanup() { if [ "$added_policy" = 1 ]; then rm -f "$policy"; fi; }
+log=$(mktemp)
+cleanup() {
+  if [ "$added_policy" = 1 ]; then rm -f "$policy"; fi
+  rm -f "$log"
+}
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
-log=$(mktemp)
-if apt-get update -qq >"$log" 2>&1 && apt-get install -y -qq --no-install-recommends nginx >>"$log" 2>&1 && have_nginx; then
-  echo "test-setup: installed $(nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1)"
-else
-  echo "test-setup: could not install nginx (the nginx peer tests will skip); apt-get said:"
+if ! apt-get update -qq >"$log" 2>&1; then
+  echo "test-setup: apt-get update failed, so ${packages[*]} cannot be installed: those tests will skip; apt-get said:"
   tail -n 5 "$log" | sed 's/^/  /'
+  exit 0
 fi
-rm -f "$log"
+# One package at a time, so that one that cannot be installed leaves the other.
+for name in "${packages[@]}"; do
+  if [ "$name" = chromium ]; then
+    debs=(chromium fonts-liberation)
+  else
+    debs=("$name")
+  fi
+  if apt-get install -y -qq --no-install-recommends "${debs[@]}" >"$log" 2>&1 && "have_$name"; then
+    if [ "$name" = nginx ]; then
+      echo "test-setup: installed $(nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1)"
+    else
+      echo "test-setup: installed $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+    fi
+  else
+    echo "test-setup: could not install $name ($(skips "$name")); apt-get said:"
+    tail -n 5 "$log" | sed 's/^/  /'
+  fi
+done
 exit 0

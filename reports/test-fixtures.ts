@@ -1,0 +1,62 @@
+// Small, synthetic result documents for the renderers' tests.
+import type { ConformanceReport } from '../conformance/types.js';
+import type { BenchReport, BenchResult } from '../loadtest/types.js';
+
+export const MACHINE = { cpus: 2, cpuModel: 'Test CPU', node: '20.0.0', kernel: '6.1.0', platform: 'linux' };
+
+export function conformanceReport(target: string, fail = 0): ConformanceReport {
+  return {
+    schema: 'http-lab/conformance@1',
+    target,
+    url: 'http://127.0.0.1:1/',
+    startedAt: '2026-11-25T00:00:00.000Z',
+    durationMs: 1000,
+    summary: { total: 10, pass: 10 - fail, fail, warn: 0, skip: 0, error: 0 },
+    checks: [],
+  };
+}
+
+export function benchResult(target: string, scenario: string, rps: number, extra: Partial<BenchResult> = {}): BenchResult {
+  const run = {
+    rps,
+    latencyUs: { mean: 50e6 / rps, p50: 500, p90: 900, p99: 2000, p999: 5000, max: 9000 },
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    serverCpuPct: 90,
+    serverRssBytes: 64 * 2 ** 20,
+    generatorCpuPct: 80,
+    serverBusiestThreadPct: 90,
+    responses: rps * 2,
+    elapsedS: 2,
+  };
+  return {
+    target,
+    url: 'http://127.0.0.1:1/',
+    scenario,
+    path: '/index.html',
+    connections: 50,
+    pipelining: 1,
+    newConnectionPerRequest: scenario === 'close',
+    durationS: 2,
+    warmupS: 1,
+    runs: [run, run],
+    median: run,
+    spread: { rpsMin: rps, rpsMax: rps, rpsCv: 0, rpsIqr: 0 },
+    generatorBound: false,
+    warnings: [],
+    ...extra,
+  };
+}
+
+export function benchReport(results: BenchResult[], machine = MACHINE): BenchReport {
+  return {
+    schema: 'http-lab/bench@1',
+    version: '0.1.0',
+    startedAt: '2026-11-25T00:00:00.000Z',
+    machine,
+    generator: { engine: 'autocannon', version: '9.0.0', responseTimeoutS: 10 },
+    results,
+    refused: [],
+  };
+}
