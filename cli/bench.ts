@@ -41,7 +41,43 @@ export async function bench(args: BenchArgs): Promise<number> {
   if (!existsSync(args.docroot) || !statSync(args.docroot).isDirectory()) throw new UsageError(`--docroot ${args.docroot} is not a folder`);
   const targetNames = [...new Set(args.targets ?? [])];
   checkTargetNames(targetNames);
+  const report = await measureTargets({
+    targetNames,
+    ...(args.url !== undefined ? { url: args.url } : {}),
+    scenarios,
+    durationS: args.durationS,
+    runs: args.runs,
+    warmupS: args.warmupS,
+    docroot: args.docroot,
+    progressBar: args.progressBar,
+  });
 
+  const rendered = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderBenchText(report, { color: args.color && args.out === undefined });
+  if (args.out !== undefined) {
+    writeFileSync(args.out, rendered);
+    process.stderr.write(`wrote ${args.out}: ${report.results.length} results${report.refused.length > 0 ? `, ${report.refused.length} refused` : ''}\n`);
+  } else {
+    process.stdout.write(rendered);
+  }
+  for (const r of report.refused) process.stderr.write(`http-lab: ${r.target} was not measured on ${r.scenario}: ${r.reason}\n`);
+  return report.refused.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+export interface MeasureOptions {
+  /** built-in targets to start (checked names); empty: `url` */
+  targetNames: string[];
+  url?: string;
+  scenarios: Scenario[];
+  durationS: number;
+  runs: number;
+  warmupS: number;
+  docroot: string;
+  progressBar: boolean;
+}
+
+/** Starts the targets (all at once, so their runs can be interleaved), measures them and stops
+ * them, also on failure and on Ctrl-C. */
+export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
   const targets: BenchTarget[] = [];
   const stopping = new AbortController();
   // The load stops first, so that nothing pauses a server again; then every server is resumed (a
@@ -53,16 +89,15 @@ export async function bench(args: BenchArgs): Promise<number> {
     await stopAllTargets();
   };
   const removeInterruptHandler = onInterrupt(stopAll);
-  let report: BenchReport;
   try {
-    if (targetNames.length === 0) targets.push(urlTarget(args.url!));
-    for (const name of targetNames) {
-      targets.push(startedTarget(await startTarget(name, args.docroot), stopping.signal));
+    if (o.targetNames.length === 0) targets.push(urlTarget(o.url!));
+    for (const name of o.targetNames) {
+      targets.push(startedTarget(await startTarget(name, o.docroot), stopping.signal));
     }
     for (const t of targets) t.pause?.();
 
-    const plan: BenchPlan = { targets, scenarios, durationS: args.durationS, runs: args.runs, warmupS: args.warmupS, docroot: args.docroot };
-    const progress = args.progressBar ? barProgress(plan) : lineProgress();
+    const plan: BenchPlan = { targets, scenarios: o.scenarios, durationS: o.durationS, runs: o.runs, warmupS: o.warmupS, docroot: o.docroot };
+    const progress = o.progressBar ? barProgress(plan) : lineProgress();
     const startedAt = new Date().toISOString();
     let outcome;
     try {
@@ -74,7 +109,7 @@ export async function bench(args: BenchArgs): Promise<number> {
     } finally {
       progress.done();
     }
-    report = {
+    return {
       schema: BENCH_SCHEMA,
       version: packageVersion(),
       startedAt,
@@ -87,16 +122,6 @@ export async function bench(args: BenchArgs): Promise<number> {
     removeInterruptHandler();
     await stopAll();
   }
-
-  const rendered = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderBenchText(report, { color: args.color && args.out === undefined });
-  if (args.out !== undefined) {
-    writeFileSync(args.out, rendered);
-    process.stderr.write(`wrote ${args.out}: ${report.results.length} results${report.refused.length > 0 ? `, ${report.refused.length} refused` : ''}\n`);
-  } else {
-    process.stdout.write(rendered);
-  }
-  for (const r of report.refused) process.stderr.write(`http-lab: ${r.target} was not measured on ${r.scenario}: ${r.reason}\n`);
-  return report.refused.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 function resolveScenarios(args: BenchArgs): Scenario[] {
@@ -196,7 +221,7 @@ export function describeMachine(): MachineDescription {
   return { cpus: list.length, cpuModel: list[0]?.model.trim() ?? 'unknown', node: process.versions.node, kernel: release(), platform: process.platform };
 }
 
-function packageVersion(): string {
+export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 

@@ -53,28 +53,18 @@ export async function conform(args: ConformArgs): Promise<number> {
   const targets = [...new Set(args.targets ?? [])];
   checkTargetNames(targets);
 
-  let server: RunningServer | undefined;
-  const stopServer = async (): Promise<void> => {
-    const running = server;
-    server = undefined;
-    await running?.stop();
-  };
-  // Ctrl-C may land while a target is still starting, before `server` is set.
+  // Ctrl-C may land while a target is still starting, before it is known here.
   const removeInterruptHandler = onInterrupt(stopAllTargets);
   const reports: ConformanceReport[] = [];
   try {
     if (targets.length === 0) {
       const url = parseHttpUrl(args.url!);
       reports.push(await runAgainst(checks, url, url.origin, args, undefined));
-    }
-    for (const name of targets) {
-      server = await startTarget(name, bundledDocroot());
-      reports.push(await runAgainst(checks, new URL(server.url), name, args, server));
-      await stopServer();
+    } else {
+      reports.push(...(await conformTargets(targets, checks, args)));
     }
   } finally {
     removeInterruptHandler();
-    await stopServer();
   }
 
   const rendered = render(reports, args);
@@ -88,7 +78,26 @@ export async function conform(args: ConformArgs): Promise<number> {
   return reports.some((r) => r.summary.fail > 0) ? EXIT_FAILED : EXIT_OK;
 }
 
-async function runAgainst(checks: Check[], url: URL, label: string, args: ConformArgs, server: RunningServer | undefined): Promise<ConformanceReport> {
+export type ConformRunOptions = Pick<ConformArgs, 'timeout' | 'concurrency' | 'strict'>;
+
+/** Starts each built-in target in turn on the bundled docroot, runs the checks against it and
+ * stops it (also when a check run throws), before the next one starts. */
+export async function conformTargets(names: readonly string[], checks: Check[], options: ConformRunOptions, onReport: (report: ConformanceReport) => void = () => {}): Promise<ConformanceReport[]> {
+  const reports: ConformanceReport[] = [];
+  for (const name of names) {
+    const server = await startTarget(name, bundledDocroot());
+    try {
+      const report = await runAgainst(checks, new URL(server.url), name, options, server);
+      reports.push(report);
+      onReport(report);
+    } finally {
+      await server.stop();
+    }
+  }
+  return reports;
+}
+
+async function runAgainst(checks: Check[], url: URL, label: string, args: ConformRunOptions, server: RunningServer | undefined): Promise<ConformanceReport> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 80);
   try {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The http-lab command line: the composition root, and the only module that imports from every
 // part of the lab.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -10,6 +10,8 @@ import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
 import { PEER_NAMES, SERVER_NAMES, TARGET_NAMES } from '../servers/registry.js';
 import { DEFAULT_DURATION_S, DEFAULT_RUNS, DEFAULT_SCENARIO, DEFAULT_WARMUP_S, SCENARIOS, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { bench } from './bench.js';
+import { lab, LAB_MODES } from './lab.js';
+import { report } from './report.js';
 import { conform } from './conform.js';
 import { EXIT_FAILED, EXIT_USAGE, MeasuredFailure, UsageError } from './errors.js';
 import { bundledDocroot } from './paths.js';
@@ -66,9 +68,41 @@ Scenarios: ${SCENARIOS.map((s) => `${s.name} (${s.description})`).join('; ')}.
 
 Before any load, each target must answer GET of the scenario's path with 200 and exactly the bytes of that file in --docroot; a target that does not is not measured (exit 1). An unreachable target exits 2. Each target and scenario gets a warm-up, then --runs runs, the targets interleaved (A B C A B C ...); the report gives each metric's median and the spread of rps. Latency is recorded per response in µs (HdrHistogram). The server's whole process tree is sampled from /proc for CPU and peak RSS, and the generator's own CPU too: a result is flagged generator-bound when the generator saturates a core while the server has headroom, and every run is checked against Little's law (connections × pipelining ÷ mean latency = rps, within 5%).`;
 
+const LAB_HELP = `Examples:
+  $ npx http-lab                  # the default run, at most 3 minutes on 2 cores
+  $ npx http-lab --quick          # under a minute
+  $ npx http-lab --full --targets epoll nginx
+
+Runs the conformance suite against each target in turn, then the load scenarios against all of them, interleaved (default and --quick: ${LAB_MODES.default.scenarios.join(' and ')}; --full: every scenario). Writes results.json (http-lab/results@1), report.md and report.html (self-contained, with charts) to --out-dir, and prints a summary. Exit 1 when a target fails a required check or is refused before load.`;
+
 const cli = yargs(hideBin(process.argv))
   .scriptName('http-lab')
   .usage('$0 <command> [options]\n\nClassic HTTP server designs made real, correct and measurable.')
+  .command(
+    ['lab', '$0'],
+    'the whole lab (the default): conformance and load on every server, then a report folder with HTML charts',
+    (y: Argv) =>
+      y
+        .option('quick', { type: 'boolean', default: false, describe: 'under a minute: MUST-level checks without the adversarial ones, one 1 s run per scenario' })
+        .option('full', { type: 'boolean', default: false, describe: 'every scenario, 3 runs of 5 s after a 2 s warm-up' })
+        .option('targets', { alias: 't', type: 'string', array: true, choices: TARGET_NAMES, defaultDescription: SERVER_NAMES.join(' '), describe: 'which servers; the peers nginx and python join when named' })
+        .option('out-dir', { alias: 'o', type: 'string', default: 'http-lab-report', describe: 'folder for results.json, report.md and report.html' })
+        .check((a) => {
+          if (a.targets !== undefined && a.targets.length === 0) throw new Error('--targets needs at least one name');
+          if (a.quick && a.full) throw new Error('--quick and --full cannot be used together');
+          return checkCreatableFolder(a['out-dir']);
+        })
+        .epilogue(wrapWords(LAB_HELP, WIDTH - 1)),
+    async (a) => {
+      process.exitCode = await lab({
+        mode: a.quick ? 'quick' : a.full ? 'full' : 'default',
+        ...(a.targets !== undefined ? { targets: a.targets.map(String) } : {}),
+        outDir: a['out-dir'],
+        color: useColor(),
+        progressBar: process.stderr.isTTY === true,
+      });
+    },
+  )
   .command(
     'serve',
     'run one reference server in the foreground until Ctrl-C',
@@ -81,8 +115,9 @@ const cli = yargs(hideBin(process.argv))
         .option('idle-timeout', { type: 'number', default: 5, describe: 'seconds before a silent connection is closed' })
         .option('backlog', { type: 'number', default: 511, describe: 'listen backlog' })
         .option('max-workers', { type: 'number', default: 256, describe: 'thread and process servers: live threads or children at most' })
+        .option('handicap-us', { type: 'number', default: 0, describe: 'busy-wait this many µs per request: a server made slower on purpose, to show what a slower request path costs each design and to test the CI gate' })
         .option('parent-pid', { type: 'number', hidden: true, describe: 'stop when this process (the http-lab that started the server) exits' })
-        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositiveInteger('backlog', a.backlog) && checkPositiveInteger('max-workers', a['max-workers']))
+        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositiveInteger('backlog', a.backlog) && checkPositiveInteger('max-workers', a['max-workers']) && checkNonNegative('handicap-us', a['handicap-us']))
         .example('$0 serve --target blocking --port 8080', 'serve html/ on http://127.0.0.1:8080'),
     async (a) => {
       await serve({
@@ -93,6 +128,7 @@ const cli = yargs(hideBin(process.argv))
         idleTimeout: a['idle-timeout'],
         backlog: a.backlog,
         maxWorkers: a['max-workers'],
+        handicapUs: a['handicap-us'],
         ...(a['parent-pid'] !== undefined ? { parentPid: a['parent-pid'] } : {}),
       });
     },
@@ -205,7 +241,24 @@ const cli = yargs(hideBin(process.argv))
       });
     },
   )
-  .demandCommand(1, 'name a command')
+  .command(
+    'report',
+    'render saved results (lab, bench, conform JSON) as text, Markdown, HTML or JUnit; several --in merge',
+    (y: Argv) =>
+      y
+        .option('in', { alias: 'i', type: 'string', array: true, demandOption: true, describe: 'results files: results.json from the lab, bench or conform --format json' })
+        .option('format', { alias: 'f', choices: ['text', 'json', 'markdown', 'html', 'junit'] as const, default: 'text' as const, describe: 'output format (json: http-lab/results@1; junit: the conformance part)' })
+        .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
+        .check((a) => {
+          if (a.in.length === 0) throw new Error('--in needs at least one file');
+          return a.out === undefined || checkWritable(a.out);
+        })
+        .example('$0 report --in http-lab-report/results.json --format html --out report.html', '')
+        .example('$0 report --in before.json --in after.json --format markdown', 'one comparison of two runs'),
+    async (a) => {
+      process.exitCode = await report({ inputs: a.in.map(String), format: a.format, ...(a.out !== undefined ? { out: a.out } : {}), color: useColor() });
+    },
+  )
   .strict()
   .epilogue(targetsHelp())
   .help()
@@ -247,6 +300,19 @@ function checkWritable(out: string): boolean {
   } catch {
     throw new Error(`--out ${out}: the folder ${folder} does not exist or is not writable`);
   }
+  return true;
+}
+
+/** The folder exists and is writable, or can be made: its nearest existing ancestor is writable. */
+function checkCreatableFolder(dir: string): boolean {
+  let folder = resolve(dir);
+  while (!existsSync(folder)) folder = dirname(folder);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new Error(`--out-dir ${dir}: ${folder} is not writable`);
+  }
+  if (!statSync(folder).isDirectory()) throw new Error(`--out-dir ${dir}: ${folder} is not a folder`);
   return true;
 }
 

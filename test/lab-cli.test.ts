@@ -1,0 +1,109 @@
+// `npx http-lab` (the lab) and `http-lab report` as a user runs them: the report folder and its
+// three files, the report formats from saved results, and exit 2 on bad input.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from './helpers.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('the lab and http-lab report', () => {
+  let dir: string;
+  let lab: Run;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'http-lab-lab-'));
+    // plain `http-lab` is the lab; --quick and two targets keep it short
+    lab = await runCli(['--quick', '--targets', 'epoll', 'async'], dir);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes http-lab-report/ with results.json, report.md and report.html, and prints the summary and the path', () => {
+    assert.equal(lab.code, 0, lab.stderr);
+    const folder = join(dir, 'http-lab-report');
+    for (const file of ['results.json', 'report.md', 'report.html']) assert.ok(existsSync(join(folder, file)), `${file} missing`);
+    assert.match(lab.stdout, /^target +conformance +keepalive rps +p99 µs +close rps +p99 µs$/m);
+    assert.match(lab.stdout, /^epoll +\d+\/\d+ pass, 0 fail/m);
+    assert.match(lab.stdout, new RegExp(`lab: open ${join(folder, 'report.html').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    assert.match(lab.stderr, /lab: conformance epoll: \d+\/\d+ pass/);
+  });
+
+  it('results.json is results@1: both targets checked and measured on keepalive and close', () => {
+    const results = JSON.parse(readFileSync(join(dir, 'http-lab-report', 'results.json'), 'utf8'));
+    assert.equal(results.schema, 'http-lab/results@1');
+    assert.equal(typeof results.version, 'string');
+    assert.ok(results.machine.cpus >= 1);
+    assert.deepEqual(results.conformance.map((r: { target: string }) => r.target), ['epoll', 'async']);
+    for (const r of results.conformance) assert.equal(r.summary.fail, 0);
+    assert.deepEqual(results.bench.results.map((r: { target: string; scenario: string }) => `${r.target} ${r.scenario}`), ['epoll keepalive', 'async keepalive', 'epoll close', 'async close']);
+    for (const r of results.bench.results) assert.ok(r.median.rps > 0, `${r.target} ${r.scenario}`);
+  });
+
+  it('report.md and report.html hold the summary; the HTML fetches nothing', () => {
+    const md = readFileSync(join(dir, 'http-lab-report', 'report.md'), 'utf8');
+    assert.match(md, /^## Summary$/m);
+    assert.match(md, /^\| epoll \| \d+\/\d+ pass, 0 fail \|/m);
+    const html = readFileSync(join(dir, 'http-lab-report', 'report.html'), 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/i);
+    assert.match(html, /<svg/);
+    assert.doesNotMatch(html, /(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+  });
+
+  it('report renders saved results in every format, and merges several files', async () => {
+    const results = join(dir, 'http-lab-report', 'results.json');
+    const text = await runCli(['report', '--in', results], dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^epoll +\d+\/\d+ pass/m);
+    const junit = await runCli(['report', '--in', results, '--format', 'junit'], dir);
+    assert.equal(junit.code, 0, junit.stderr);
+    assert.match(junit.stdout, /<testsuite name="epoll"/);
+    const out = join(dir, 'merged.md');
+    const merged = await runCli(['report', '--in', results, '--in', results, '--format', 'markdown', '--out', out], dir);
+    assert.equal(merged.code, 0, merged.stderr);
+    assert.match(readFileSync(out, 'utf8'), /^\| epoll \\#2 \|/m);
+    const json = await runCli(['report', '--in', results, '--format', 'json'], dir);
+    assert.equal(JSON.parse(json.stdout).schema, 'http-lab/results@1');
+  });
+
+  it('report: a missing, foreign or non-JSON file, or JUnit without conformance, exits 2 naming it', async () => {
+    const foreign = join(dir, 'foreign.json');
+    writeFileSync(foreign, '{"schema": "something/else@1"}');
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, 'hello');
+    const benchOnly = join(dir, 'bench.json');
+    const results = JSON.parse(readFileSync(join(dir, 'http-lab-report', 'results.json'), 'utf8'));
+    writeFileSync(benchOnly, JSON.stringify({ ...results, conformance: [] }));
+    for (const [args, why] of [
+      [['report', '--in', join(dir, 'nope.json')], /nope\.json: ENOENT/],
+      [['report', '--in', foreign], /foreign\.json: schema "something\/else@1" is not one/],
+      [['report', '--in', notJson], /not\.json: not JSON/],
+      [['report', '--in', benchOnly, '--format', 'junit'], /holds? none/],
+      [['report'], /Missing required argument: in/],
+    ] as const) {
+      const r = await runCli([...args], dir);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, why);
+    }
+  });
+});
