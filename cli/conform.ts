@@ -82,14 +82,20 @@ export type ConformRunOptions = Pick<ConformArgs, 'timeout' | 'concurrency' | 's
 
 /** Starts each built-in target in turn on the bundled docroot, runs the checks against it and
  * stops it (also when a check run throws), before the next one starts. */
-export async function conformTargets(names: readonly string[], checks: Check[], options: ConformRunOptions, onReport: (report: ConformanceReport) => void = () => {}): Promise<ConformanceReport[]> {
+export async function conformTargets(
+  names: readonly string[],
+  checks: Check[],
+  options: ConformRunOptions,
+  progress: { onStart?: (target: string) => void; onReport?: (report: ConformanceReport) => void } = {},
+): Promise<ConformanceReport[]> {
   const reports: ConformanceReport[] = [];
   for (const name of names) {
+    progress.onStart?.(name);
     const server = await startTarget(name, bundledDocroot());
     try {
       const report = await runAgainst(checks, new URL(server.url), name, options, server);
       reports.push(report);
-      onReport(report);
+      progress.onReport?.(report);
     } finally {
       await server.stop();
     }

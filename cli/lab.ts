@@ -13,10 +13,11 @@ import { renderHtml } from '../reports/html.js';
 import { RESULTS_SCHEMA, type LabResults } from '../reports/model.js';
 import { renderResultsMarkdown } from '../reports/results-markdown.js';
 import { renderResultsText } from '../reports/results-text.js';
-import { SERVER_NAMES } from '../servers/registry.js';
+import { SERVER_NAMES, stopAllTargets } from '../servers/registry.js';
 import { describeMachine, measureTargets, packageVersion } from './bench.js';
 import { conformTargets } from './conform.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
+import { onInterrupt } from './lifecycle.js';
 import { bundledDocroot } from './paths.js';
 import { checkTargetNames } from './targets.js';
 
@@ -50,10 +51,20 @@ export async function lab(args: LabArgs): Promise<number> {
   say(`${args.mode} run of ${targets.join(', ')}: conformance (${levels}), then ${mode.scenarios.join(' and ')} load, ${mode.runs} × ${mode.durationS} s each; the report goes to ${outDir}`);
 
   const checks = selectChecks(catalogue, { only: [], skip: mode.skip, level: mode.level });
-  const conformance: ConformanceReport[] = await conformTargets(targets, checks, { timeout: DEFAULT_TIMEOUT_MS, strict: false }, (r) => {
-    const s = r.summary;
-    say(`conformance ${r.target}: ${s.pass}/${s.total} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.error} error (${(r.durationMs / 1000).toFixed(1)} s)`);
-  });
+  // Ctrl-C while a target is being checked stops it; the load phase handles its own.
+  const removeInterruptHandler = onInterrupt(stopAllTargets);
+  let conformance: ConformanceReport[];
+  try {
+    conformance = await conformTargets(targets, checks, { timeout: DEFAULT_TIMEOUT_MS, strict: false }, {
+      onStart: (target) => say(`conformance ${target}: ${checks.length} checks`),
+      onReport: (r) => {
+        const s = r.summary;
+        say(`conformance ${r.target}: ${s.pass}/${s.total} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.error} error (${(r.durationMs / 1000).toFixed(1)} s)`);
+      },
+    });
+  } finally {
+    removeInterruptHandler();
+  }
 
   const scenarios: Scenario[] = mode.scenarios.map((name) => findScenario(name)!);
   const bench = await measureTargets({ targetNames: targets, scenarios, durationS: mode.durationS, runs: mode.runs, warmupS: mode.warmupS, docroot: bundledDocroot(), progressBar: args.progressBar });
@@ -65,7 +76,7 @@ export async function lab(args: LabArgs): Promise<number> {
     machine: describeMachine(),
     conformance,
     bench: { generator: bench.generator, results: bench.results, refused: bench.refused },
-    notes: [`http-lab lab --${args.mode}: conformance at ${levels}; load ${mode.runs} run${mode.runs === 1 ? '' : 's'} of ${mode.durationS} s after ${mode.warmupS} s of warm-up per target and scenario`],
+    notes: [`http-lab lab${args.mode === 'default' ? '' : ` --${args.mode}`}: conformance at ${levels}; load ${mode.runs} run${mode.runs === 1 ? '' : 's'} of ${mode.durationS} s after ${mode.warmupS} s of warm-up per target and scenario`],
   };
   const files = {
     json: join(outDir, 'results.json'),

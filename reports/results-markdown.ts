@@ -67,8 +67,8 @@ function loadRow(r: BenchResult): string {
 /** µs as µs below 10 ms, then ms, then s: latency spans six decades. */
 export function us(value: number): string {
   if (value < 10_000) return `${thousands(value)} µs`;
-  if (value < 10_000_000) return `${(value / 1000).toFixed(value < 100_000 ? 1 : 0)} ms`;
-  return `${(value / 1e6).toFixed(1)} s`;
+  if (value < 1_000_000) return `${(value / 1000).toFixed(value < 100_000 ? 1 : 0)} ms`;
+  return `${(value / 1e6).toFixed(value < 10_000_000 ? 2 : 1)} s`;
 }
 
 /** The conformance renderers start at "##"; under the results' "#" title they become sections. */

@@ -60,7 +60,8 @@ describe('combined results renderers', () => {
     assert.equal(us(812), '812 µs');
     assert.equal(us(2000), '2,000 µs');
     assert.equal(us(12_345), '12.3 ms');
-    assert.equal(us(1_234_567), '1235 ms');
+    assert.equal(us(123_456), '123 ms');
+    assert.equal(us(1_234_567), '1.23 s');
     assert.equal(us(12_345_678), '12.3 s');
   });
 });
