@@ -63,10 +63,16 @@ export async function bench(args: BenchArgs): Promise<number> {
   return report.refused.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
+/** The name a reference server's results carry. */
+export const REFERENCE = 'reference';
+
 export interface MeasureOptions {
-  /** built-in targets to start (checked names); empty: `url` */
+  /** built-in targets to start (checked names) */
   targetNames: string[];
+  /** a running server, measured first */
   url?: string;
+  /** a built-in server started beside the targets and reported as target "reference" */
+  reference?: string;
   scenarios: Scenario[];
   durationS: number;
   runs: number;
@@ -90,9 +96,12 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
   };
   const removeInterruptHandler = onInterrupt(stopAll);
   try {
-    if (o.targetNames.length === 0) targets.push(urlTarget(o.url!));
+    if (o.url !== undefined) targets.push(urlTarget(o.url));
     for (const name of o.targetNames) {
       targets.push(startedTarget(await startTarget(name, o.docroot), stopping.signal));
+    }
+    if (o.reference !== undefined) {
+      targets.push({ ...startedTarget(await startTarget(o.reference, o.docroot), stopping.signal), name: REFERENCE });
     }
     for (const t of targets) t.pause?.();
 

@@ -103,7 +103,7 @@ export async function conformTargets(
   return reports;
 }
 
-async function runAgainst(checks: Check[], url: URL, label: string, args: ConformRunOptions, server: RunningServer | undefined): Promise<ConformanceReport> {
+export async function runAgainst(checks: Check[], url: URL, label: string, args: ConformRunOptions, server: RunningServer | undefined): Promise<ConformanceReport> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 80);
   try {

@@ -12,6 +12,7 @@ import { DEFAULT_DURATION_S, DEFAULT_RUNS, DEFAULT_SCENARIO, DEFAULT_WARMUP_S, S
 import { bench } from './bench.js';
 import { lab, LAB_MODES } from './lab.js';
 import { report } from './report.js';
+import { gate, GATE_DEFAULTS } from './gate.js';
 import { conform } from './conform.js';
 import { EXIT_FAILED, EXIT_USAGE, MeasuredFailure, UsageError } from './errors.js';
 import { bundledDocroot } from './paths.js';
@@ -74,6 +75,13 @@ const LAB_HELP = `Examples:
   $ npx http-lab --full --targets epoll nginx
 
 Runs the conformance suite against each target in turn, then the load scenarios against all of them, interleaved (default and --quick: ${LAB_MODES.default.scenarios.join(' and ')}; --full: every scenario). Writes results.json (http-lab/results@1), report.md and report.html (self-contained, with charts) to --out-dir, and prints a summary. Exit 1 when a target fails a required check or is refused before load.`;
+
+const GATE_HELP = `Examples:
+  $ http-lab gate --update-baseline baseline.json --url http://127.0.0.1:8080/     # once; commit baseline.json
+  $ http-lab gate --baseline baseline.json --format markdown                        # in CI: exit 1 on a regression
+  $ http-lab gate calibrate --target epoll --sessions 4
+
+A baseline holds several sessions (servers restarted for each) of every target beside a reference server (the built-in epoll, run by run in the same session), so that a slower CI machine is not a regression; the differences between its sessions are the noise floor. The gate measures one session with the baseline's settings and judges throughput (higher is better), p50 and p99 latency and peak RSS (lower is better) as each target's figure over the reference's: a regression only when the whole bootstrap 95% interval of the change lies beyond the threshold (the larger of --threshold and the metric's noise floor). A required conformance check that passed in the baseline and fails now is a regression too. A missing or incompatible baseline exits 2.`;
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('http-lab')
@@ -242,6 +250,72 @@ const cli = yargs(hideBin(process.argv))
     },
   )
   .command(
+    'gate [action]',
+    'CI regression gate: compare with a committed baseline (exit 1 on a regression), write one, or calibrate the noise floor',
+    (y: Argv) =>
+      y
+        .positional('action', { choices: ['calibrate'] as const, describe: 'calibrate: measure A/A sessions and print this machine\'s noise floor' })
+        .option('baseline', { alias: 'b', type: 'string', describe: 'the baseline to compare with' })
+        .option('update-baseline', { type: 'string', describe: 'measure and write a baseline to this file (commit it)' })
+        .conflicts('baseline', 'update-baseline')
+        .option('results', { type: 'string', describe: 'judge saved results (bench --format json, with a "reference" target) instead of measuring' })
+        .option('target', { alias: 't', type: 'string', array: true, choices: TARGET_NAMES, describe: 'built-in targets (update, calibrate); with --baseline: only these of its targets' })
+        .option('url', { alias: 'u', type: 'string', describe: 'a running server to gate (update, calibrate)' })
+        .option('scenario', { alias: 's', type: 'string', array: true, choices: SCENARIO_NAMES, describe: `scenarios (default ${GATE_DEFAULTS.scenarios.join(' ')}); with --baseline: only these of its scenarios` })
+        .option('threshold', { type: 'number', default: GATE_DEFAULTS.threshold * 100, describe: 'smallest change, in %, that counts (the noise floor raises it per metric)' })
+        .option('runs', { alias: 'r', type: 'number', default: GATE_DEFAULTS.runs, describe: 'runs per session (update, calibrate)' })
+        .option('duration', { alias: 'd', type: 'number', default: GATE_DEFAULTS.durationS, describe: 'seconds per run (update, calibrate)' })
+        .option('warmup', { alias: 'w', type: 'number', default: GATE_DEFAULTS.warmupS, describe: 'seconds of warm-up per session (update, calibrate)' })
+        .option('sessions', { type: 'number', default: GATE_DEFAULTS.sessions, describe: 'independent sessions (update, calibrate), the servers restarted for each: their differences are the noise floor' })
+        .option('reference', { choices: ['epoll', 'none'] as const, default: GATE_DEFAULTS.reference, describe: 'the built-in server run beside every run, so that machine speed cancels out (update, calibrate)' })
+        .option('format', { alias: 'f', choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'output (json: http-lab/gate@1); markdown also goes to $GITHUB_STEP_SUMMARY when set, whatever the format' })
+        .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
+        .check((a) => {
+          const measuring = a.action === 'calibrate' || a['update-baseline'] !== undefined;
+          if (a.action === 'calibrate' && a['update-baseline'] !== undefined) throw new Error('gate calibrate prints a noise floor; --update-baseline writes a baseline (which calibrates too): choose one');
+          if (!measuring && a.baseline === undefined) throw new Error('give --baseline FILE (or --update-baseline FILE to write one, or gate calibrate)');
+          if (measuring && a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url> to measure');
+          if (a.results !== undefined && a.baseline === undefined) throw new Error('--results is judged against a --baseline');
+          if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
+          return (
+            checkPositive('threshold', a.threshold) &&
+            checkPositiveInteger('runs', a.runs) &&
+            checkPositive('duration', a.duration) &&
+            checkNonNegative('warmup', a.warmup) &&
+            checkPositiveInteger('sessions', a.sessions) &&
+            (a.action !== 'calibrate' || a.sessions >= 2 || fail('--sessions must be at least 2 to calibrate: the floor is the difference between sessions')) &&
+            (a['update-baseline'] === undefined || checkWritable(a['update-baseline'])) &&
+            (a.out === undefined || checkWritable(a.out))
+          );
+        })
+        .epilogue(wrapWords(GATE_HELP, WIDTH - 1)),
+    async (a) => {
+      const mode = a.action === 'calibrate' ? 'calibrate' : a['update-baseline'] !== undefined ? 'update' : 'compare';
+      process.exitCode = await gate({
+        mode,
+        ...(mode === 'update' ? { baseline: a['update-baseline'] } : a.baseline !== undefined ? { baseline: a.baseline } : {}),
+        ...(a.results !== undefined ? { results: a.results } : {}),
+        settings: {
+          targets: (a.target ?? []).map(String),
+          ...(a.url !== undefined ? { url: a.url } : {}),
+          scenarios: (a.scenario ?? GATE_DEFAULTS.scenarios).map(String),
+          durationS: a.duration,
+          runs: a.runs,
+          warmupS: a.warmup,
+          reference: a.reference,
+        },
+        ...(mode === 'compare' && a.target !== undefined ? { onlyTargets: a.target.map(String) } : {}),
+        ...(mode === 'compare' && a.scenario !== undefined ? { onlyScenarios: a.scenario.map(String) } : {}),
+        sessions: a.sessions,
+        threshold: a.threshold / 100,
+        format: a.format,
+        ...(a.out !== undefined ? { out: a.out } : {}),
+        color: useColor(),
+        progressBar: process.stderr.isTTY === true,
+      });
+    },
+  )
+  .command(
     'report',
     'render saved results (lab, bench, conform JSON) as text, Markdown, HTML or JUnit; several --in merge',
     (y: Argv) =>
@@ -280,6 +354,10 @@ function checkPort(port: number): boolean {
 function checkPositive(name: string, value: number): boolean {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number (got ${value})`);
   return true;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 function checkNonNegative(name: string, value: number): boolean {

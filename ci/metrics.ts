@@ -1,0 +1,23 @@
+// What the gate compares, and which way is better for each.
+
+export type Direction = 'higher' | 'lower';
+
+export interface GatedMetric {
+  key: MetricKey;
+  label: string;
+  unit: string;
+  better: Direction;
+}
+
+export type MetricKey = 'rps' | 'p50' | 'p99' | 'rss';
+
+export const GATED_METRICS: readonly GatedMetric[] = [
+  { key: 'rps', label: 'throughput', unit: 'rps', better: 'higher' },
+  { key: 'p50', label: 'p50 latency', unit: 'µs', better: 'lower' },
+  { key: 'p99', label: 'p99 latency', unit: 'µs', better: 'lower' },
+  { key: 'rss', label: 'peak RSS', unit: 'bytes', better: 'lower' },
+];
+
+export function findMetric(key: MetricKey): GatedMetric {
+  return GATED_METRICS.find((m) => m.key === key)!;
+}

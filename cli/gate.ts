@@ -1,0 +1,270 @@
+// `http-lab gate`: a regression gate for CI that stays quiet on noisy machines.
+// - `gate --update-baseline FILE`: several independent sessions of the targets, each beside a
+//   reference server; their runs pooled as the baseline's samples, their A/A differences as the
+//   noise floor, and the required conformance checks each target passed.
+// - `gate --baseline FILE`: one session with the baseline's settings (or saved --results), judged
+//   metric by metric with a bootstrap interval (ci/decision.ts), plus the conformance checks that
+//   stopped passing. Exit 0 pass, 1 regression, 2 bad usage or an unusable baseline.
+// - `gate calibrate`: the A/A sessions alone, to see this machine's noise floor per metric.
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { compare, noiseFloor, type CurrentMeasurement } from '../ci/compare.js';
+import { GATED_METRICS, type MetricKey } from '../ci/metrics.js';
+import { BASELINE_SCHEMA, type Baseline, type GateReport, type GateSettings, type MetricValues, type SampleSet } from '../ci/model.js';
+import { catalogue } from '../conformance/checks/index.js';
+import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
+import { selectChecks } from '../conformance/selection.js';
+import type { ConformanceReport } from '../conformance/types.js';
+import { findScenario, SCENARIO_NAMES } from '../loadtest/scenarios.js';
+import type { BenchReport, BenchRun } from '../loadtest/types.js';
+import { renderCalibrationText, renderGateMarkdown, renderGateText } from '../reports/gate.js';
+import { describeMachine, measureTargets, packageVersion, REFERENCE } from './bench.js';
+import { conformTargets, runAgainst } from './conform.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
+import { bundledDocroot } from './paths.js';
+import { checkTargetNames, parseHttpUrl } from './targets.js';
+
+export const GATE_DEFAULTS = { scenarios: ['keepalive'], durationS: 2, runs: 5, warmupS: 1, sessions: 3, threshold: 0.1, reference: 'epoll' as const };
+
+export interface GateArgs {
+  mode: 'compare' | 'update' | 'calibrate';
+  baseline?: string;
+  results?: string;
+  /** settings for update and calibrate (compare takes the baseline's) */
+  settings: GateSettings;
+  /** compare: gate only these of the baseline's targets and scenarios */
+  onlyTargets?: string[];
+  onlyScenarios?: string[];
+  sessions: number;
+  threshold: number;
+  format: 'text' | 'json' | 'markdown';
+  out?: string;
+  color: boolean;
+  progressBar: boolean;
+}
+
+export async function gate(args: GateArgs): Promise<number> {
+  if (args.mode === 'update') return updateBaseline(args);
+  if (args.mode === 'calibrate') return calibrate(args);
+  const baseline = restrict(readBaseline(args.baseline!), args.onlyTargets, args.onlyScenarios);
+  const say = (line: string): void => void process.stderr.write(`gate: ${line}\n`);
+  let current: CurrentMeasurement;
+  if (args.results !== undefined) {
+    current = fromResultsFile(args.results, baseline.settings);
+  } else {
+    say(`measuring ${describeTargets(baseline.settings)} with the baseline's settings (${baseline.settings.runs} runs of ${baseline.settings.durationS} s${baseline.settings.reference === 'none' ? '' : `, beside the ${baseline.settings.reference} reference`})`);
+    const session = await measureSession(baseline.settings, args.progressBar);
+    const conformance = await conformanceNow(baseline.settings);
+    current = { machine: describeMachine(), samples: toSamples(session, baseline.settings, 0), conformance: conformance.map(outcomesOf) };
+  }
+  const report = compare(baseline, current, args.threshold, new Date().toISOString());
+  emit(report, args);
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile) {
+    appendFileSync(summaryFile, renderGateMarkdown(report));
+    say(`appended the verdict to $GITHUB_STEP_SUMMARY (${summaryFile})`);
+  }
+  return report.verdict === 'pass' ? EXIT_OK : EXIT_FAILED;
+}
+
+async function updateBaseline(args: GateArgs): Promise<number> {
+  const settings = args.settings;
+  const sessions = await measureSessions(settings, args.sessions, args.progressBar);
+  const conformance = await conformanceNow(settings);
+  const samples = mergeSessions(sessions.map((s, i) => toSamples(s, settings, i)));
+  const baseline: Baseline = {
+    schema: BASELINE_SCHEMA,
+    version: packageVersion(),
+    createdAt: new Date().toISOString(),
+    machine: describeMachine(),
+    settings,
+    sessions: sessions.length,
+    samples,
+    noiseFloor: noiseFloor(samples),
+    conformance: conformance.map((r) => ({ target: r.target, requiredPassed: r.checks.filter((c) => c.required && c.outcome === 'pass').map((c) => c.id) })),
+  };
+  writeFileSync(args.baseline!, `${JSON.stringify(baseline, null, 2)}\n`);
+  process.stderr.write(`gate: wrote ${args.baseline}: ${sessions.length} sessions × ${settings.runs} runs; noise floor ${floorLine(baseline.noiseFloor)}\n`);
+  return EXIT_OK;
+}
+
+async function calibrate(args: GateArgs): Promise<number> {
+  const sessions = await measureSessions(args.settings, args.sessions, args.progressBar);
+  const samples = mergeSessions(sessions.map((s, i) => toSamples(s, args.settings, i)));
+  const floor = noiseFloor(samples);
+  const doc = { schema: 'http-lab/calibration@1', createdAt: new Date().toISOString(), machine: describeMachine(), settings: args.settings, sessions: sessions.length, noiseFloor: floor, samples };
+  const rendered = args.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderCalibrationText(doc);
+  write(rendered, args.out);
+  return EXIT_OK;
+}
+
+function floorLine(floor: Record<MetricKey, number>): string {
+  return GATED_METRICS.map((m) => `${m.label} ±${(floor[m.key] * 100).toFixed(1)}%`).join(', ');
+}
+
+function describeTargets(s: GateSettings): string {
+  return [...(s.url ? [s.url] : []), ...s.targets].join(', ');
+}
+
+/** Independent sessions: every server started afresh for each, as a CI job would. */
+async function measureSessions(settings: GateSettings, count: number, progressBar: boolean): Promise<BenchReport[]> {
+  const reports: BenchReport[] = [];
+  for (let i = 0; i < count; i++) {
+    process.stderr.write(`gate: session ${i + 1}/${count} of ${describeTargets(settings)}\n`);
+    reports.push(await measureSession(settings, progressBar));
+  }
+  return reports;
+}
+
+function measureSession(settings: GateSettings, progressBar: boolean): Promise<BenchReport> {
+  return measureTargets({
+    targetNames: settings.targets,
+    ...(settings.url !== undefined ? { url: settings.url } : {}),
+    ...(settings.reference !== 'none' ? { reference: settings.reference } : {}),
+    scenarios: settings.scenarios.map((name) => findScenario(name)!),
+    durationS: settings.durationS,
+    runs: settings.runs,
+    warmupS: settings.warmupS,
+    docroot: bundledDocroot(),
+    progressBar,
+  });
+}
+
+/** The name a gated target's results carry: its built-in name, or the URL's host:port. */
+function targetLabels(settings: GateSettings): string[] {
+  return [...(settings.url !== undefined ? [new URL(settings.url).host] : []), ...settings.targets];
+}
+
+function values(run: BenchRun): MetricValues {
+  return { rps: run.rps, p50: run.latencyUs.p50, p99: run.latencyUs.p99, rss: run.serverRssBytes ?? 0 };
+}
+
+/** A session's runs, each target's paired with the reference's run of the same round. */
+export function toSamples(report: BenchReport, settings: GateSettings, session: number): SampleSet[] {
+  const refused = report.refused.map((r) => `${r.target} ${r.scenario}: ${r.reason}`);
+  if (refused.length > 0) throw new UsageError(`cannot gate: refused before load: ${refused.join('; ')}`);
+  const sets: SampleSet[] = [];
+  for (const scenario of settings.scenarios) {
+    const reference = report.results.find((r) => r.target === REFERENCE && r.scenario === scenario);
+    for (const target of targetLabels(settings)) {
+      const result = report.results.find((r) => r.target === target && r.scenario === scenario);
+      if (result === undefined) continue;
+      sets.push({
+        target,
+        scenario,
+        runs: result.runs.map((run, i) => ({ target: values(run), ...(reference?.runs[i] ? { reference: values(reference.runs[i]!) } : {}), session })),
+      });
+    }
+  }
+  return sets;
+}
+
+function mergeSessions(perSession: SampleSet[][]): SampleSet[] {
+  const merged: SampleSet[] = [];
+  for (const sets of perSession) {
+    for (const set of sets) {
+      const existing = merged.find((m) => m.target === set.target && m.scenario === set.scenario);
+      if (existing) existing.runs.push(...set.runs);
+      else merged.push({ ...set, runs: [...set.runs] });
+    }
+  }
+  return merged;
+}
+
+/** The whole catalogue against each gated target: the required checks are the ones gated. */
+async function conformanceNow(settings: GateSettings): Promise<ConformanceReport[]> {
+  const checks = selectChecks(catalogue, { only: [], skip: [], level: 'all' });
+  const options = { timeout: DEFAULT_TIMEOUT_MS, strict: false };
+  const reports: ConformanceReport[] = [];
+  if (settings.url !== undefined) {
+    const url = new URL(settings.url);
+    reports.push(await runAgainst(checks, url, url.host, options, undefined));
+  }
+  reports.push(...(await conformTargets(settings.targets, checks, options)));
+  return reports;
+}
+
+function outcomesOf(report: ConformanceReport): CurrentMeasurement['conformance'][number] {
+  return { target: report.target, outcomes: new Map(report.checks.map((c) => [c.id, { title: c.title, outcome: c.outcome, actual: c.actual }])) };
+}
+
+/** --results: a saved http-lab/bench@1 or results@1 file with the baseline's targets and scenarios
+ * (and its "reference" target, where the baseline has one); conformance is not judged from it. */
+function fromResultsFile(path: string, settings: GateSettings): CurrentMeasurement {
+  let doc: { schema?: string; machine?: BenchReport['machine']; results?: BenchReport['results']; refused?: BenchReport['refused']; bench?: { results: BenchReport['results']; refused: BenchReport['refused'] } };
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--results ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const bench = doc.schema === 'http-lab/bench@1' ? { results: doc.results ?? [], refused: doc.refused ?? [] } : doc.schema === 'http-lab/results@1' ? doc.bench : undefined;
+  if (bench === undefined || doc.machine === undefined) throw new UsageError(`--results ${path}: not an http-lab/bench@1 or http-lab/results@1 document with load results`);
+  if (settings.reference !== 'none' && !bench.results.some((r) => r.target === REFERENCE)) {
+    throw new UsageError(`--results ${path}: the baseline pairs every run with a "${REFERENCE}" target, and these results have none`);
+  }
+  const report = { results: bench.results, refused: bench.refused } as BenchReport;
+  const samples = toSamples(report, settings, 0);
+  if (samples.length === 0) throw new UsageError(`--results ${path}: no result for ${describeTargets(settings)} on ${settings.scenarios.join(', ')}`);
+  return { machine: doc.machine, samples, conformance: [] };
+}
+
+/** The baseline narrowed to the targets and scenarios asked for; each must be in it. */
+function restrict(baseline: Baseline, targets: string[] | undefined, scenarios: string[] | undefined): Baseline {
+  const s = baseline.settings;
+  for (const t of targets ?? []) if (!s.targets.includes(t)) throw new UsageError(`--target ${t} is not in the baseline (its targets: ${describeTargets(s)})`);
+  for (const n of scenarios ?? []) if (!s.scenarios.includes(n)) throw new UsageError(`--scenario ${n} is not in the baseline (its scenarios: ${s.scenarios.join(', ')})`);
+  const keepTargets = targets ?? s.targets;
+  const keepScenarios = scenarios ?? s.scenarios;
+  const url = targets === undefined ? s.url : undefined;
+  const labels = [...(url !== undefined ? [new URL(url).host] : []), ...keepTargets];
+  return {
+    ...baseline,
+    settings: { ...s, targets: keepTargets, scenarios: keepScenarios, ...(url !== undefined ? { url } : { url: undefined }) },
+    samples: baseline.samples.filter((x) => labels.includes(x.target) && keepScenarios.includes(x.scenario)),
+    conformance: baseline.conformance.filter((c) => labels.includes(c.target)),
+  };
+}
+
+/** Reads and checks a baseline; anything unusable is a UsageError (exit 2), never a pass. */
+export function readBaseline(path: string): Baseline {
+  let doc: Partial<Baseline>;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as Partial<Baseline>;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`--baseline ${path}: ${code === 'ENOENT' ? 'no such file (write one with: http-lab gate --update-baseline FILE)' : code ?? `not JSON (${(err as Error).message})`}`);
+  }
+  if (doc.schema !== BASELINE_SCHEMA) throw new UsageError(`--baseline ${path}: schema ${JSON.stringify(doc.schema)} is not ${BASELINE_SCHEMA}; write a new one with --update-baseline`);
+  const s = doc.settings;
+  const ok =
+    s !== undefined &&
+    Array.isArray(s.targets) &&
+    Array.isArray(s.scenarios) &&
+    s.scenarios.every((n) => SCENARIO_NAMES.includes(n)) &&
+    s.runs > 0 &&
+    s.durationS > 0 &&
+    (s.reference === 'epoll' || s.reference === 'none') &&
+    Array.isArray(doc.samples) &&
+    doc.samples.length > 0 &&
+    doc.noiseFloor !== undefined &&
+    GATED_METRICS.every((m) => typeof doc.noiseFloor![m.key] === 'number') &&
+    Array.isArray(doc.conformance) &&
+    doc.machine !== undefined;
+  if (!ok) throw new UsageError(`--baseline ${path}: incomplete or incompatible ${BASELINE_SCHEMA} document (settings, samples, noiseFloor, conformance, machine); write a new one with --update-baseline`);
+  if (s!.url !== undefined) parseHttpUrl(s!.url);
+  checkTargetNames(s!.targets);
+  return doc as Baseline;
+}
+
+function emit(report: GateReport, args: GateArgs): void {
+  const rendered = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : args.format === 'markdown' ? renderGateMarkdown(report) : renderGateText(report, { color: args.color && args.out === undefined });
+  write(rendered, args.out);
+}
+
+function write(rendered: string, out: string | undefined): void {
+  if (out !== undefined) {
+    writeFileSync(out, rendered);
+    process.stderr.write(`wrote ${out}\n`);
+  } else {
+    process.stdout.write(rendered);
+  }
+}

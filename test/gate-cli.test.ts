@@ -1,0 +1,127 @@
+// `http-lab gate` as a CI job runs it: its own fresh baseline passes; a baseline whose throughput is
+// doubled fails with a readable Markdown verdict; a handicapped server is caught; a missing or
+// foreign baseline exits 2. Short runs, and a generous threshold where the test is about plumbing.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { CLI, HTML } from './helpers.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const SHORT = ['--runs', '3', '--duration', '0.5', '--warmup', '0.25'];
+
+describe('http-lab gate', () => {
+  let dir: string;
+  let server: RunningServer;
+  let baselineFile: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'http-lab-gate-'));
+    server = await spawnServer('epoll', HTML);
+    baselineFile = join(dir, 'baseline.json');
+    const r = await runCli(['gate', '--update-baseline', baselineFile, '--url', server.url, '--sessions', '2', ...SHORT]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes a baseline: settings, samples per session beside the reference, noise floor, machine, conformance', () => {
+    const b = JSON.parse(readFileSync(baselineFile, 'utf8'));
+    assert.equal(b.schema, 'http-lab/baseline@1');
+    assert.equal(b.settings.url, server.url);
+    assert.equal(b.settings.reference, 'epoll');
+    assert.equal(b.sessions, 2);
+    assert.equal(b.samples.length, 1);
+    assert.equal(b.samples[0].runs.length, 6);
+    assert.deepEqual([...new Set(b.samples[0].runs.map((r: { session: number }) => r.session))], [0, 1]);
+    for (const run of b.samples[0].runs) assert.ok(run.target.rps > 0 && run.reference.rps > 0);
+    for (const key of ['rps', 'p50', 'p99', 'rss']) assert.equal(typeof b.noiseFloor[key], 'number');
+    assert.ok(b.machine.cpus >= 1);
+    assert.ok(b.conformance[0].requiredPassed.length > 100);
+  });
+
+  it('the same build against its own fresh baseline exits 0, and writes the Markdown to $GITHUB_STEP_SUMMARY', async () => {
+    const summary = join(dir, 'summary.md');
+    const r = await runCli(['gate', '--baseline', baselineFile, '--threshold', '25', '--format', 'json'], { GITHUB_STEP_SUMMARY: summary });
+    assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.schema, 'http-lab/gate@1');
+    assert.equal(report.verdict, 'pass');
+    assert.deepEqual(report.comparisons.map((c: { metric: string }) => c.metric), ['rps', 'p50', 'p99', 'rss']);
+    assert.deepEqual(report.conformance, []);
+    assert.match(readFileSync(summary, 'utf8'), /^## http-lab gate: ✅ no regression/m);
+  });
+
+  it('a baseline whose throughput is doubled: exit 1, and a Markdown verdict that says which metric and by how much', async () => {
+    const b = JSON.parse(readFileSync(baselineFile, 'utf8'));
+    for (const run of b.samples[0].runs) run.target.rps *= 2;
+    const doubled = join(dir, 'doubled.json');
+    writeFileSync(doubled, JSON.stringify(b));
+    const r = await runCli(['gate', '--baseline', doubled, '--format', 'markdown']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^## http-lab gate: ❌ regression/m);
+    assert.match(r.stdout, /^\| 127\.0\.0\.1:\d+ \| keepalive \| throughput \(higher is better\) \| [\d,]+ \| [\d,]+ \| -[45]\d\.\d% \| -\d+\.\d% … -\d+\.\d% \| ±\d+\.\d% \| \*\*❌ regression\*\* \|$/m);
+  });
+
+  it('a server made slower on purpose (serve --handicap-us) is caught', async () => {
+    const slow = await spawnServer('epoll', HTML, ['--handicap-us', '150']);
+    try {
+      // CI serves at one URL; here the slow server has its own port, so the baseline is pointed at it
+      const b = JSON.parse(readFileSync(baselineFile, 'utf8'));
+      const host = new URL(slow.url).host;
+      b.settings.url = slow.url;
+      for (const set of [...b.samples, ...b.conformance]) set.target = host;
+      const moved = join(dir, 'moved.json');
+      writeFileSync(moved, JSON.stringify(b));
+      const r = await runCli(['gate', '--baseline', moved]);
+      assert.equal(r.code, 1, `${r.stderr}\n${r.stdout}`);
+      assert.match(r.stdout, /^http-lab gate: REGRESSION$/m);
+      assert.match(r.stdout, /^\S+ +keepalive +throughput .* regression$/m);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('a missing, foreign or incomplete baseline exits 2 with a clear message, never a pass', async () => {
+    const foreign = join(dir, 'foreign.json');
+    writeFileSync(foreign, JSON.stringify({ schema: 'http-lab/bench@1' }));
+    const incomplete = join(dir, 'incomplete.json');
+    writeFileSync(incomplete, JSON.stringify({ schema: 'http-lab/baseline@1', settings: {} }));
+    for (const [args, why] of [
+      [['gate', '--baseline', join(dir, 'nope.json')], /no such file \(write one with: http-lab gate --update-baseline FILE\)/],
+      [['gate', '--baseline', foreign], /schema "http-lab\/bench@1" is not http-lab\/baseline@1/],
+      [['gate', '--baseline', incomplete], /incomplete or incompatible/],
+      [['gate'], /give --baseline FILE/],
+      [['gate', '--update-baseline', join(dir, 'x.json')], /give --target <name\.\.\.> or --url/],
+      [['gate', 'calibrate', '--target', 'epoll', '--sessions', '1'], /--sessions must be at least 2/],
+    ] as const) {
+      const r = await runCli([...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, why);
+    }
+  });
+});
