@@ -9,10 +9,13 @@ export interface GatedMetric {
   better: Direction;
 }
 
-export type MetricKey = 'rps' | 'p50' | 'p99' | 'rss';
+export type MetricKey = 'rps' | 'cpu' | 'p50' | 'p99' | 'rss';
 
 export const GATED_METRICS: readonly GatedMetric[] = [
   { key: 'rps', label: 'throughput', unit: 'rps', better: 'higher' },
+  // The server's CPU time per response: what each request costs it, whether or not the load
+  // generator was the bottleneck (when it is, a slower server shows less in rps than in CPU).
+  { key: 'cpu', label: 'CPU per request', unit: 'µs CPU', better: 'lower' },
   { key: 'p50', label: 'p50 latency', unit: 'µs', better: 'lower' },
   { key: 'p99', label: 'p99 latency', unit: 'µs', better: 'lower' },
   { key: 'rss', label: 'peak RSS', unit: 'bytes', better: 'lower' },

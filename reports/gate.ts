@@ -14,6 +14,7 @@ function pct(x: number): string {
 
 function value(x: number, unit: string): string {
   if (unit === 'bytes') return `${(x / 2 ** 20).toFixed(1)} MiB`;
+  if (unit === 'µs CPU') return `${x.toFixed(1)} µs`;
   if (unit === 'µs') return x < 10_000 ? `${Math.round(x).toLocaleString('en-US')} µs` : `${(x / 1000).toFixed(1)} ms`;
   return Math.round(x).toLocaleString('en-US');
 }

@@ -82,10 +82,11 @@ try {
       if (r.code !== 0 && r.code !== 1) throw new Error(`gate exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
       const report = JSON.parse(r.stdout);
       const rps = report.comparisons.find((c) => c.metric === 'rps');
+      const cpu = report.comparisons.find((c) => c.metric === 'cpu');
       const regressed = report.comparisons.filter((c) => c.verdict === 'regression').map((c) => c.metric);
-      const trial = { kind: handicapUs === 0 ? 'A/A' : 'handicapped', handicapUs, alarm: r.code === 1, regressed, rpsChange: rps.change, rpsInterval: [rps.low, rps.high], conformance: report.conformance.length };
+      const trial = { kind: handicapUs === 0 ? 'A/A' : 'handicapped', handicapUs, alarm: r.code === 1, regressed, rpsChange: rps.change, rpsInterval: [rps.low, rps.high], cpuChange: cpu?.change, conformance: report.conformance.length };
       trials.push(trial);
-      process.stderr.write(`gate:power: ${String(i).padStart(2)}/${TRIALS} ${trial.kind.padEnd(11)} ${trial.alarm ? 'ALARM' : 'quiet'}  rps ${(rps.change * 100).toFixed(1)}% [${(rps.low * 100).toFixed(1)}, ${(rps.high * 100).toFixed(1)}]${regressed.length ? `  regressed: ${regressed.join(', ')}` : ''}\n`);
+      process.stderr.write(`gate:power: ${String(i).padStart(2)}/${TRIALS} ${trial.kind.padEnd(11)} ${trial.alarm ? 'ALARM' : 'quiet'}  rps ${(rps.change * 100).toFixed(1)}% [${(rps.low * 100).toFixed(1)}, ${(rps.high * 100).toFixed(1)}]  CPU/request ${cpu ? `${(cpu.change * 100).toFixed(1)}%` : '?'}${regressed.length ? `  regressed: ${regressed.join(', ')}` : ''}\n`);
     }
   }
   const aa = trials.filter((t) => t.kind === 'A/A');
@@ -98,6 +99,8 @@ try {
     detections: slow.filter((t) => t.alarm).length,
     medianRpsChangeAA: median(aa.map((t) => t.rpsChange)),
     medianRpsChangeHandicapped: median(slow.map((t) => t.rpsChange)),
+    medianCpuChangeAA: median(aa.map((t) => t.cpuChange ?? 0)),
+    medianCpuChangeHandicapped: median(slow.map((t) => t.cpuChange ?? 0)),
     noiseFloor: floor,
     minutes: (Date.now() - started) / 60000,
   };
@@ -109,7 +112,8 @@ try {
       `  false alarms: ${summary.falseAlarms}/${TRIALS} (goal: at most 1)`,
       `  detections:   ${summary.detections}/${TRIALS} (goal: at least 19)`,
       `  median rps change: A/A ${pct(summary.medianRpsChangeAA)}, handicapped ${pct(summary.medianRpsChangeHandicapped)}`,
-      `  noise floor of the baseline: rps ±${pct(floor.rps)}, p50 ±${pct(floor.p50)}, p99 ±${pct(floor.p99)}, RSS ±${pct(floor.rss)}`,
+      `  median CPU-per-request change: A/A ${pct(summary.medianCpuChangeAA)}, handicapped ${pct(summary.medianCpuChangeHandicapped)}`,
+      `  noise floor of the baseline: rps ±${pct(floor.rps)}, CPU/request ±${pct(floor.cpu ?? 0)}, p50 ±${pct(floor.p50)}, p99 ±${pct(floor.p99)}, RSS ±${pct(floor.rss)}`,
       `  ${summary.minutes.toFixed(1)} minutes`,
       '',
     ].join('\n'),

@@ -59,7 +59,7 @@ describe('http-lab gate', () => {
     assert.equal(b.samples[0].runs.length, 6);
     assert.deepEqual([...new Set(b.samples[0].runs.map((r: { session: number }) => r.session))], [0, 1]);
     for (const run of b.samples[0].runs) assert.ok(run.target.rps > 0 && run.reference.rps > 0);
-    for (const key of ['rps', 'p50', 'p99', 'rss']) assert.equal(typeof b.noiseFloor[key], 'number');
+    for (const key of ['rps', 'cpu', 'p50', 'p99', 'rss']) assert.equal(typeof b.noiseFloor[key], 'number');
     assert.ok(b.machine.cpus >= 1);
     assert.ok(b.conformance[0].requiredPassed.length > 100);
   });
@@ -71,7 +71,7 @@ describe('http-lab gate', () => {
     const report = JSON.parse(r.stdout);
     assert.equal(report.schema, 'http-lab/gate@1');
     assert.equal(report.verdict, 'pass');
-    assert.deepEqual(report.comparisons.map((c: { metric: string }) => c.metric), ['rps', 'p50', 'p99', 'rss']);
+    assert.deepEqual(report.comparisons.map((c: { metric: string }) => c.metric), ['rps', 'cpu', 'p50', 'p99', 'rss']);
     assert.deepEqual(report.conformance, []);
     assert.match(readFileSync(summary, 'utf8'), /^## http-lab gate: ✅ no regression/m);
   });
