@@ -1,12 +1,14 @@
 // `http-lab bench`: load on built-in targets (each started here as a child process on an ephemeral
 // port, all of them up front so that their runs can be interleaved, and stopped at the end, also
 // on failure and on Ctrl-C) or on one --url. Progress goes to stderr; the report to stdout or --out.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { plannedSeconds, runBench, TargetGoneError, type BenchEvent, type BenchPlan, type BenchTarget } from '../loadtest/bench.js';
+import { plannedSeconds, runBench, TargetGoneError, type BenchEvent, type BenchPlan, type BenchTarget, type Engine } from '../loadtest/bench.js';
+import { findWrk } from '../loadtest/wrk.js';
 import { findScenario, RESPONSE_TIMEOUT_S, SCENARIO_NAMES, withOverrides, type Scenario, type ScenarioOverrides } from '../loadtest/scenarios.js';
 import { BENCH_SCHEMA, type BenchReport, type MachineDescription } from '../loadtest/types.js';
 import { UnreachableError, VerificationError } from '../loadtest/verify.js';
@@ -34,6 +36,9 @@ export interface BenchArgs {
   color: boolean;
   /** a progress bar (stderr is a terminal) rather than plain lines */
   progressBar: boolean;
+  engine: 'autocannon' | 'wrk';
+  /** pin the servers we start to the first CPU and the generator to the others */
+  pin: boolean;
 }
 
 export async function bench(args: BenchArgs): Promise<number> {
@@ -50,6 +55,8 @@ export async function bench(args: BenchArgs): Promise<number> {
     warmupS: args.warmupS,
     docroot: args.docroot,
     progressBar: args.progressBar,
+    engine: args.engine,
+    pin: args.pin,
   });
 
   const rendered = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderBenchText(report, { color: args.color && args.out === undefined });
@@ -79,6 +86,8 @@ export interface MeasureOptions {
   warmupS: number;
   docroot: string;
   progressBar: boolean;
+  engine?: 'autocannon' | 'wrk';
+  pin?: boolean;
 }
 
 /** Starts the targets (all at once, so their runs can be interleaved), measures them and stops
@@ -103,9 +112,13 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
     if (o.reference !== undefined) {
       targets.push({ ...startedTarget(await startTarget(o.reference, o.docroot), stopping.signal), name: REFERENCE });
     }
+    const pinned = o.pin ? pinCpus(targets) : undefined;
     for (const t of targets) t.pause?.();
 
-    const plan: BenchPlan = { targets, scenarios: o.scenarios, durationS: o.durationS, runs: o.runs, warmupS: o.warmupS, docroot: o.docroot };
+    const wrk = o.engine === 'wrk' ? findWrk() : undefined;
+    if (o.engine === 'wrk' && wrk === undefined) throw new UsageError('--engine wrk: wrk is not installed (apt-get install wrk)');
+    const engine: Engine = wrk !== undefined ? { kind: 'wrk', program: wrk, ...(pinned ? { cpus: pinned.generator } : {}) } : { kind: 'autocannon' };
+    const plan: BenchPlan = { targets, engine, scenarios: o.scenarios, durationS: o.durationS, runs: o.runs, warmupS: o.warmupS, docroot: o.docroot };
     const progress = o.progressBar ? barProgress(plan) : lineProgress();
     const startedAt = new Date().toISOString();
     let outcome;
@@ -123,7 +136,7 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
       version: packageVersion(),
       startedAt,
       machine: describeMachine(),
-      generator: { engine: 'autocannon', version: autocannonVersion(), responseTimeoutS: RESPONSE_TIMEOUT_S },
+      generator: { engine: engine.kind, version: engine.kind === 'wrk' ? engine.program.version : autocannonVersion(), responseTimeoutS: RESPONSE_TIMEOUT_S, ...(pinned ? { pinned } : {}) },
       results: outcome.results,
       refused: outcome.refused,
     };
@@ -145,6 +158,24 @@ function resolveScenarios(args: BenchArgs): Scenario[] {
   });
 }
 
+/**
+ * `--pin`: the servers we started on the first CPU, the load generator on the others (taskset), so
+ * that the two never take turns on one core. Children and threads started later inherit it. A
+ * server behind --url is not ours to move, and is left where it is.
+ */
+function pinCpus(targets: readonly BenchTarget[]): { generator: string; servers: string } {
+  const n = cpus().length;
+  if (n < 2) throw new UsageError('--pin needs at least 2 CPUs: one for the servers, the others for the generator');
+  const pinned = { servers: '0', generator: n === 2 ? '1' : `1-${n - 1}` };
+  const taskset = (cpuList: string, pid: number): void => {
+    const r = spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { encoding: 'utf8', timeout: 5000 });
+    if (r.error !== undefined || r.status !== 0) throw new UsageError(`--pin: taskset failed for pid ${pid}: ${r.error?.message ?? r.stderr.trim()}`);
+  };
+  for (const t of targets) if (t.started && t.pid !== undefined) for (const p of processTree(t.pid)) taskset(pinned.servers, p.pid);
+  taskset(pinned.generator, process.pid); // autocannon runs here; wrk is started under taskset itself
+  return pinned;
+}
+
 /** A server that we started. The built-in designs are paused while others are measured (the poll
  * server spins at 100% of a core even when idle); peers are left running: they sleep when idle,
  * and a stopped nginx could not act on the SIGTERM its parent-death signal sends. */
@@ -162,6 +193,7 @@ function startedTarget(server: RunningServer, stopping: AbortSignal): BenchTarge
     name: server.name,
     url: new URL(server.url),
     pid: server.pid,
+    started: true,
     ...(server.kind === 'server' ? { pause: () => stopping.aborted || signalTree('SIGSTOP'), resume: () => signalTree('SIGCONT') } : {}),
   };
 }

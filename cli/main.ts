@@ -213,6 +213,8 @@ const cli = yargs(hideBin(process.argv))
         .option('runs', { alias: 'r', type: 'number', default: DEFAULT_RUNS, describe: 'measured runs per target and scenario' })
         .option('warmup', { alias: 'w', type: 'number', default: DEFAULT_WARMUP_S, describe: 'seconds of load before the runs, not counted (0: none)' })
         .option('docroot', { type: 'string', default: bundledDocroot(), defaultDescription: 'the bundled html/', describe: 'folder served: targets are started on it, and responses must match its files' })
+        .option('engine', { choices: ['autocannon', 'wrk'] as const, default: 'autocannon' as const, describe: 'load generator: autocannon, or wrk where installed (about half the CPU per request)' })
+        .option('pin', { type: 'boolean', default: false, describe: 'pin the servers started here to CPU 0 and the generator to the others (taskset)' })
         .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format (json: http-lab/bench@1)' })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
         .check((a) => {
@@ -246,6 +248,8 @@ const cli = yargs(hideBin(process.argv))
         ...(a.out !== undefined ? { out: a.out } : {}),
         color: useColor(),
         progressBar: process.stderr.isTTY === true,
+        engine: a.engine,
+        pin: a.pin,
       });
     },
   )

@@ -4,7 +4,8 @@
 // the others are paused where they can be (a busy-polling server idles at 100% of a core, and
 // would take it from the one under load).
 import { cpus as osCpus } from 'node:os';
-import { runLoad } from './load.js';
+import { runLoad, type LoadResult } from './load.js';
+import { runWrk, type WrkProgram } from './wrk.js';
 import { ResourceSampler, ResourceSamplerError } from './resources.js';
 import type { Scenario } from './scenarios.js';
 import { summarize } from './summarize.js';
@@ -17,6 +18,8 @@ export interface BenchTarget {
   url: URL;
   /** root of the server's process tree, for CPU and memory; undefined when unknown */
   pid: number | undefined;
+  /** started by us (not a --url): ours to pin to a CPU */
+  started?: boolean;
   /** stop the server while other targets are measured, and let it go on (SIGSTOP, SIGCONT) */
   pause?: () => void;
   resume?: () => void;
@@ -30,8 +33,13 @@ export class TargetGoneError extends Error {
   }
 }
 
+/** Which load generator runs the load: autocannon in this process, or wrk as a child. */
+export type Engine = { kind: 'autocannon' } | { kind: 'wrk'; program: WrkProgram; cpus?: string };
+
 export interface BenchPlan {
   targets: BenchTarget[];
+  /** default autocannon */
+  engine?: Engine;
   scenarios: Scenario[];
   durationS: number;
   runs: number;
@@ -102,14 +110,14 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
       for (const { target, scenario: asRun } of entries) {
         if (signal?.aborted) return { results, refused };
         onEvent({ kind: 'start', target: target.name, scenario: scenario.name, phase: 'warmup', run: 0, runs: plan.runs, durationS: plan.warmupS });
-        await withResumed(target, () => measure(target, asRun, plan.warmupS, onEvent, signal));
+        await withResumed(target, () => measure(target, asRun, plan.warmupS, plan.engine, onEvent, signal));
       }
     }
     for (let run = 1; run <= plan.runs; run++) {
       for (const { target, scenario: asRun } of entries) {
         if (signal?.aborted) return { results, refused };
         onEvent({ kind: 'start', target: target.name, scenario: scenario.name, phase: 'run', run, runs: plan.runs, durationS: plan.durationS });
-        const result = await withResumed(target, () => measure(target, asRun, plan.durationS, onEvent, signal));
+        const result = await withResumed(target, () => measure(target, asRun, plan.durationS, plan.engine, onEvent, signal));
         runs.get(target.name)!.push(result);
         onEvent({ kind: 'run', target: target.name, scenario: scenario.name, run, runs: plan.runs, result });
       }
@@ -133,7 +141,7 @@ async function withResumed<T>(target: BenchTarget, work: () => Promise<T>): Prom
 }
 
 /** One period of load on one target, with its resources sampled over the same period. */
-async function measure(target: BenchTarget, scenario: Scenario, durationS: number, onEvent: (event: BenchEvent) => void, signal?: AbortSignal): Promise<BenchRun> {
+async function measure(target: BenchTarget, scenario: Scenario, durationS: number, engine: Engine | undefined, onEvent: (event: BenchEvent) => void, signal?: AbortSignal): Promise<BenchRun> {
   const sampler = target.pid !== undefined ? new ResourceSampler(target.pid) : undefined;
   try {
     sampler?.start();
@@ -142,15 +150,16 @@ async function measure(target: BenchTarget, scenario: Scenario, durationS: numbe
   }
   const generatorStart = process.cpuUsage();
   const wallStart = performance.now();
-  let load;
+  let load: LoadResult & { generatorCpuMs?: number };
   try {
-    load = await runLoad({
+    const options = {
       url: target.url,
       scenario,
       durationS,
-      onTick: (responses) => onEvent({ kind: 'tick', responses, elapsedS: (performance.now() - wallStart) / 1000 }),
+      onTick: (responses: number) => onEvent({ kind: 'tick', responses, elapsedS: (performance.now() - wallStart) / 1000 }),
       ...(signal ? { signal } : {}),
-    });
+    };
+    load = engine?.kind === 'wrk' ? await runWrk({ ...options, program: engine.program, ...(engine.cpus !== undefined ? { cpus: engine.cpus } : {}) }) : await runLoad(options);
   } catch (err) {
     sampler?.cancel();
     throw err;
@@ -163,8 +172,10 @@ async function measure(target: BenchTarget, scenario: Scenario, durationS: numbe
     if (signal?.aborted) resources = undefined;
     else throw err instanceof ResourceSamplerError && err.code === 'SERVER_GONE' ? new TargetGoneError(target.name) : err;
   }
-  const generator = process.cpuUsage(generatorStart);
-  const generatorCpuPct = ((generator.user + generator.system) / 1000 / (performance.now() - wallStart)) * 100;
+  // autocannon runs in this process; wrk reports its own CPU (this process's reaped-children time)
+  const own = process.cpuUsage(generatorStart);
+  const generatorMs = load.generatorCpuMs ?? (own.user + own.system) / 1000;
+  const generatorCpuPct = (generatorMs / (performance.now() - wallStart)) * 100;
   return {
     rps: Math.round((load.responses / load.elapsedS) * 10) / 10,
     latencyUs: load.latencyUs,

@@ -3,10 +3,10 @@
 // only that figures exist, are consistent, and have µs resolution.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from './helpers.js';
 
@@ -17,10 +17,10 @@ interface Run {
   ms: number;
 }
 
-function runCli(args: string[], timeoutMs = 90_000): Promise<Run> {
+function runCli(args: string[], timeoutMs = 90_000, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -109,6 +109,31 @@ describe('http-lab bench', () => {
     assert.match(r.stdout, /^epoll +keepalive +50 /m);
     assert.match(r.stdout, /one run: no spread to report/);
     assert.match(r.stdout, /GEN = generator-bound/);
+  });
+
+  it('--engine wrk --pin: wrk drives the load, pinned away from the server, with its own CPU measured', async (t) => {
+    if (spawnSync('wrk', ['--version']).error !== undefined) {
+      t.skip('wrk is not installed (apt-get install wrk)');
+      return;
+    }
+    const r = await runCli(['bench', '--target', 'epoll', '--engine', 'wrk', '--pin', '--duration', '1', '--runs', '1', '--warmup', '0', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.generator.engine, 'wrk');
+    assert.deepEqual(report.generator.pinned, { servers: '0', generator: cpus().length === 2 ? '1' : `1-${cpus().length - 1}` });
+    const run = report.results[0].runs[0];
+    assert.ok(run.rps > 0 && run.latencyUs.p50 > 0 && run.generatorCpuPct > 0, JSON.stringify(run));
+  });
+
+  it('--engine wrk where wrk is missing exits 2 and says how to install it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'http-lab-nopath-'));
+    try {
+      const r = await runCli(['bench', '--target', 'epoll', '--engine', 'wrk', '--duration', '1'], 90_000, { PATH: empty });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--engine wrk: wrk is not installed \(apt-get install wrk\)/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('bad usage and an unreachable target exit 2 with a one-line reason', async () => {
