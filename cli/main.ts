@@ -7,7 +7,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LEVEL_FILTERS } from '../conformance/selection.js';
 import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
-import { PEER_NAMES, SERVER_NAMES, TARGET_NAMES } from '../servers/registry.js';
+import { BENCH_TARGET_NAMES, PEER_NAMES, SERVER_NAMES, TARGET_NAMES } from '../servers/registry.js';
 import { DEFAULT_DURATION_S, DEFAULT_RUNS, DEFAULT_SCENARIO, DEFAULT_WARMUP_S, SCENARIOS, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { bench } from './bench.js';
 import { lab, LAB_MODES } from './lab.js';
@@ -202,7 +202,7 @@ const cli = yargs(hideBin(process.argv))
     'measure throughput, µs latency, CPU and memory under load (autocannon)',
     (y: Argv) =>
       y
-        .option('target', { alias: 't', type: 'string', array: true, choices: TARGET_NAMES, describe: 'built-in targets to start and measure, interleaved' })
+        .option('target', { alias: 't', type: 'string', array: true, choices: BENCH_TARGET_NAMES, describe: 'built-in targets to start and measure, interleaved (also the yardsticks node and yardstick)' })
         .option('url', { alias: 'u', type: 'string', describe: 'a running server that serves a copy of --docroot' })
         .conflicts('target', 'url')
         .option('scenario', { alias: 's', type: 'string', array: true, choices: SCENARIO_NAMES, default: [DEFAULT_SCENARIO], describe: 'load scenarios (see below)' })

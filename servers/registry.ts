@@ -166,6 +166,8 @@ export interface PeerTarget {
   installHint: string;
   /** connections at once that it takes without dropping any; undefined: the runner's default */
   concurrency?: number;
+  /** folders searched before PATH (a program built by http-lab itself) */
+  searchDirs?: string[];
   /** the command line that serves `docroot` on 127.0.0.1:`port`, with `dir` a private temp folder */
   command(program: string, port: number, docroot: string, dir: string): { args: string[]; ready: ReadySignal };
 }
@@ -211,11 +213,49 @@ export const PEERS: readonly PeerTarget[] = [
 
 export const PEER_NAMES: readonly string[] = PEERS.map((p) => p.name);
 
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Benchmark yardsticks (`bench --target`, `npm run bench:compare`), never conformance targets: they
+ * serve the bytes and nothing of HTTP's rules.
+ * - node: Node's own http module, serving the docroot from Buffers read at start-up;
+ * - yardstick: a minimal C epoll loop that answers every request head with one prebuilt response
+ *   (index.html), the practical ceiling on this machine; built by `npm run bench:compare`.
+ */
+export const YARDSTICKS: readonly PeerTarget[] = [
+  {
+    name: 'node',
+    summary: "Node's http module serving the docroot from cached Buffers",
+    program: 'node',
+    envVar: 'HTTP_LAB_NODE',
+    installHint: 'Node.js is this very program: set HTTP_LAB_NODE to its path',
+    command(_program, port, docroot) {
+      return { args: [join(PACKAGE_ROOT, 'dist', 'bench', 'peers', 'node-http.js'), String(port), docroot], ready: { stdout: /listening/ } };
+    },
+  },
+  {
+    name: 'yardstick',
+    summary: 'a minimal C epoll loop sending one prebuilt response (index.html) per request',
+    program: 'epoll-loop',
+    envVar: 'HTTP_LAB_YARDSTICK',
+    installHint: 'build it with: npm run bench:compare (cc -O2 bench/yardstick/epoll-loop.c)',
+    searchDirs: [join(PACKAGE_ROOT, 'build', 'yardstick')],
+    command(_program, port, docroot) {
+      return { args: [String(port), join(docroot, 'index.html')], ready: { stdout: /listening/ } };
+    },
+  },
+];
+
+export const YARDSTICK_NAMES: readonly string[] = YARDSTICKS.map((p) => p.name);
+
+/** What `bench` accepts: every target, and the yardsticks. */
+export const BENCH_TARGET_NAMES: readonly string[] = [...SERVER_NAMES, ...PEER_NAMES, ...YARDSTICK_NAMES];
+
 /** Every name `--target` accepts: the six designs, then the peers. */
 export const TARGET_NAMES: readonly string[] = [...SERVER_NAMES, ...PEER_NAMES];
 
 export function findPeer(name: string): PeerTarget | undefined {
-  return PEERS.find((p) => p.name === name);
+  return PEERS.find((p) => p.name === name) ?? YARDSTICKS.find((p) => p.name === name);
 }
 
 /** The peer's program is not installed: the message is the one line to show (exit 2). */
@@ -242,7 +282,7 @@ export function findPeerProgram(peer: PeerTarget, env: NodeJS.ProcessEnv = proce
     if (executable(override)) return resolvePath(override);
     throw new ProgramMissingError(`${peer.program} is not installed at ${override} (from ${peer.envVar})`);
   }
-  const dirs = [...(env.PATH ?? '').split(delimiter).filter((d) => d !== ''), ...EXTRA_DIRS];
+  const dirs = [...(peer.searchDirs ?? []), ...(env.PATH ?? '').split(delimiter).filter((d) => d !== ''), ...EXTRA_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, peer.program);
     if (executable(candidate)) return candidate;
