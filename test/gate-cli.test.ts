@@ -31,7 +31,8 @@ function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 12
   });
 }
 
-const SHORT = ['--runs', '3', '--duration', '0.5', '--warmup', '0.25'];
+// 5 runs: the median of 3 is at the mercy of one run disturbed by a burst of other load
+const SHORT = ['--runs', '5', '--duration', '0.5', '--warmup', '0.25'];
 
 describe('http-lab gate', () => {
   let dir: string;
@@ -56,7 +57,7 @@ describe('http-lab gate', () => {
     assert.equal(b.settings.reference, 'epoll');
     assert.equal(b.sessions, 2);
     assert.equal(b.samples.length, 1);
-    assert.equal(b.samples[0].runs.length, 6);
+    assert.equal(b.samples[0].runs.length, 10);
     assert.deepEqual([...new Set(b.samples[0].runs.map((r: { session: number }) => r.session))], [0, 1]);
     for (const run of b.samples[0].runs) assert.ok(run.target.rps > 0 && run.reference.rps > 0);
     for (const key of ['rps', 'cpu', 'p50', 'p99', 'rss']) assert.equal(typeof b.noiseFloor[key], 'number');

@@ -146,7 +146,12 @@ export class ServerConnection {
  * connection will close after the current response." */
 export function persistsAfter(request: ParsedRequest): boolean {
   const connection = request.headers.combined('connection');
-  const options = connection === undefined ? [] : splitList(connection);
+  // The two values nearly every client sends, exactly as they send them, decided without splitting
+  // the list: the answers are those of the general rule below.
+  if (connection === undefined) return request.http11;
+  if (connection === 'keep-alive') return true;
+  if (connection === 'close') return false;
+  const options = splitList(connection);
   if (options.includes('close')) return false;
   if (request.http11) return true;
   return options.includes('keep-alive');

@@ -3,7 +3,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_LIMITS } from './limits.js';
-import { RequestParser } from './request-parser.js';
+import { HOST_CHAR } from './abnf.js';
+import { KNOWN_NAMES } from './headers.js';
+import { RequestParser, isValidHost } from './request-parser.js';
 import { errorStatus, parseByteByByte, parseInPieces, parseOne, parseWhole, type EventSummary } from './testing.js';
 
 const HOST = 'Host: example.test\r\n';
@@ -541,5 +543,136 @@ describe('request parser: one byte at a time == whole buffer', () => {
     assert.equal(statusOf('too many fields'), 431);
     assert.equal(statusOf('Expect: other'), 417);
     assert.deepEqual(requests(parseWhole(byName.get('valid request then an error')!)).map((r) => r.target), ['/ok']);
+  });
+});
+
+// The parser has a fast path for lines that are complete in the buffer (whole-buffer parses take
+// it) and a general one (byte-at-a-time parses take it for every line). These cases aim at what
+// only the fast path does: values checked eight bytes at a time, names matched four at a time.
+describe('request parser: the fast path agrees with the general path', () => {
+  const VALUE = 'abcdefghijklmnopqrstuvwx'; // 24 bytes: three 8-byte words
+  const withValue = (value: string): string => get('/', `X-Long-Name: ${value}\r\nAccept: ${value}\r\n`);
+  const BAD = [...Array.from({ length: 0x20 }, (_, c) => c).filter((c) => c !== 0x09), 0x7f];
+
+  it('rejects each CTL and DEL at every position of a long value, as the general path does', () => {
+    for (const c of BAD) {
+      for (let k = 0; k < VALUE.length; k++) {
+        const input = withValue(VALUE.slice(0, k) + String.fromCharCode(c) + VALUE.slice(k + 1));
+        const whole = parseWhole(input);
+        assert.equal(whole.at(-1)?.kind, 'error', `0x${c.toString(16)} at ${k}`);
+        assert.deepEqual(parseByteByByte(input), whole, `0x${c.toString(16)} at ${k}`);
+      }
+    }
+  });
+
+  it('accepts HTAB, SP, "~" and obs-text at every position of a long value, byte for byte', () => {
+    for (const c of [0x09, 0x20, 0x7e, 0x80, 0xa0, 0xff]) {
+      for (let k = 1; k < VALUE.length - 1; k++) {
+        const value = VALUE.slice(0, k) + String.fromCharCode(c) + VALUE.slice(k + 1);
+        const whole = parseWhole(withValue(value));
+        assert.deepEqual(parseByteByByte(withValue(value)), whole);
+        const r = parseOne(withValue(value));
+        assert.deepEqual(r.headers.values, ['example.test', value, value], `0x${c.toString(16)} at ${k}`);
+      }
+    }
+  });
+
+  it('trims OWS around long values', () => {
+    const r = parseOne(get('/', `X: \t ${VALUE} \t${VALUE}\t \t \r\n`));
+    assert.equal(r.headers.get('x'), `${VALUE} \t${VALUE}`);
+  });
+
+  it('gives the same request wherever the input starts in its ArrayBuffer', () => {
+    const input = Buffer.from(get('/index.html', `User-Agent: ${VALUE}${VALUE}\r\nACCEPT-encoding: gzip\r\nX-a: ${VALUE}\r\n`), 'latin1');
+    const expected = parseWhole(input);
+    assert.equal(expected.length, 1);
+    assert.equal(expected[0]!.kind, 'request');
+    // One ArrayBuffer, one parser: each request starts at another offset in the same memory.
+    const stride = input.length + 9;
+    const shared = Buffer.alloc(8 * stride);
+    const parser = new RequestParser();
+    for (let offset = 0; offset < 8; offset++) {
+      const at = offset * stride + offset;
+      input.copy(shared, at);
+      parser.push(shared.subarray(at, at + input.length));
+      const event = parser.next();
+      assert.equal(event.kind, 'request', `offset ${offset}`);
+      if (event.kind !== 'request') return;
+      const r = event.request;
+      const summary: EventSummary = {
+        kind: 'request', method: r.method, target: r.target, version: r.version, http11: r.http11,
+        headers: r.headers.names.map((n, i) => [n, r.headers.values[i]!]), contentLength: r.contentLength, expectContinue: r.expectContinue,
+      };
+      assert.deepEqual(summary, expected[0], `offset ${offset}`);
+      assert.equal(parser.next().kind, 'need-data');
+      parser.retain();
+    }
+  });
+
+  it('lower-cases known names in any case, and frames on them', () => {
+    for (const name of KNOWN_NAMES) {
+      if (name === 'host' || name === 'content-length' || name === 'transfer-encoding' || name === 'expect') continue;
+      const upper = name.toUpperCase();
+      const r = parseOne(get('/', `${upper}: 1\r\n`));
+      assert.deepEqual(r.headers.names, ['host', name]);
+    }
+    assertTargets(`POST /a HTTP/1.1\r\nHOST: h\r\nCONTENT-LENGTH: 3\r\n\r\nabc` + get('/b'), ['/a', '/b']);
+    assertTargets(`POST /a HTTP/1.1\r\nhOsT: h\r\ntransfer-ENCODING: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n` + get('/b'), ['/a', '/b']);
+    assertStatus('GET / HTTP/1.1\r\nHost: a\r\nHOST: a\r\n\r\n', 400);
+    assertStatus('GET / HTTP/1.1\r\nHOST: bad host\r\n\r\n', 400);
+    assertStatus(get('/', 'EXPECT: something\r\n'), 417);
+    assertStatus(`POST / HTTP/1.1\r\n${HOST}Content-Length: 1\r\nTRANSFER-ENCODING: chunked\r\n\r\n`, 400);
+  });
+
+  it('does not take near-misses of the framing fields for them', () => {
+    // Unknown names: kept as fields, no framing.
+    for (const name of ['Content-Lengthx', 'Content-Lengt', 'XContent-Length', 'Content_Length', 'Transfer-Encodin', 'Hosts']) {
+      assertTargets(`POST /a HTTP/1.1\r\n${HOST}${name}: 5\r\n\r\n` + get('/b'), ['/a', '/b']);
+    }
+    // Not tokens: rejected whichever path reads them.
+    for (const line of ['Content\x0dLength: 5', 'Content\x7fLength: 5', 'Host\x01: a', 'Ho\xd3t: a']) {
+      const input = `GET / HTTP/1.1\r\n${HOST}${line}\r\n\r\n`;
+      assertStatus(input, 400, JSON.stringify(line));
+      assert.deepEqual(parseByteByByte(input), parseWhole(input));
+    }
+  });
+
+  it('a browser GET with names in other cases, byte at a time == whole', () => {
+    const input = 'GET /index.html HTTP/1.1\r\nhost: localhost:8080\r\nCONNECTION: keep-alive\r\n' +
+      'User-agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36\r\n' +
+      'ACCEPT: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\nsec-fetch-SITE: none\r\n' +
+      'X-Custom-Thing: \t v a l u e \t\r\nAccept-Language: en-US,en;q=0.9\r\n\r\n';
+    const whole = parseWhole(input + input);
+    assert.equal(whole.length, 2);
+    assert.deepEqual(parseByteByByte(input + input), whole);
+    const r = parseOne(input);
+    assert.deepEqual(r.headers.names, ['host', 'connection', 'user-agent', 'accept', 'sec-fetch-site', 'x-custom-thing', 'accept-language']);
+    assert.equal(r.headers.get('x-custom-thing'), 'v a l u e');
+  });
+});
+
+describe('request parser: isValidHost', () => {
+  // What validateHost used to run: every byte a HOST_CHAR, then this expression.
+  const HOST_RE = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]*)(:[0-9]*)?$/;
+  const reference = (host: string): boolean => [...host].every((c) => HOST_CHAR[c.charCodeAt(0)] === 1) && HOST_RE.test(host);
+  const check = (host: string): void => {
+    const b = Buffer.from(`..${host}..`, 'latin1');
+    assert.equal(isValidHost(b, 2, b.length - 2), reference(host), JSON.stringify(host));
+  };
+
+  it('agrees with the regular expression on every string of up to 4 bytes from a tricky alphabet', () => {
+    const alphabet = ['a', 'F', 'g', '1', ':', '[', ']', '.', '%', ' ', '\xe9', '@'];
+    let strings = [''];
+    for (let n = 0; n <= 4; n++) {
+      for (const s of strings) check(s);
+      strings = strings.flatMap((s) => alphabet.map((c) => s + c));
+    }
+  });
+
+  it('agrees on the usual forms', () => {
+    for (const host of ['localhost', 'localhost:8080', 'example.test:', '127.0.0.1:80', '[::1]', '[::1]:8080', '[fe80::1%25en0]',
+      '[v1.x]', '[::1]x', '[]', '[::1]:8o', 'a:b:c', 'host:80x', 'user@host', "a!$&'()*+,;=-._~b", 'xn--bcher-kva.example']) {
+      check(host);
+    }
   });
 });
