@@ -1,6 +1,7 @@
-// The process server is its design: every connection is served by a child process of its own, the
-// number of children is capped, and no child outlives the server, whether it stops on a signal or
-// is killed.
+// The process server is its design: every open connection is served by a child process of its own,
+// from a pool of children that serve one connection at a time and are reused; the number of
+// children is capped; idle ones beyond the spares are retired and reaped; and no child outlives the
+// server, whether it stops on a signal or is killed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
@@ -113,12 +114,20 @@ describe('process server', () => {
     }
   });
 
-  it('reaps the child of a closed connection: no zombie is left', async () => {
-    const [peer] = await openAnswered(addr, 1);
-    const holder = connectionHolder(addr.port, peer!.socket.localPort!, childrenOf(server.pid));
-    assert.ok(holder !== undefined, 'a child holds the connection');
-    peer!.destroy();
-    assert.deepEqual(await survivors([holder], 3000), [], 'the child exited and was reaped');
+  it('a child serves one connection at a time, then the next: connections one after another reuse children', async () => {
+    const holders: Array<number | undefined> = [];
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) await sleep(100); // let the child see the close and report back
+      const [peer] = await openAnswered(addr, 1);
+      holders.push(connectionHolder(addr.port, peer!.socket.localPort!, childrenOf(server.pid)));
+      peer!.destroy();
+    }
+    assert.ok(holders.every((h) => h !== undefined), `each connection held by a child: ${holders.join(', ')}`);
+    // The child that became idle last is the next one used (or a spare that became ready later):
+    // a child goes back to the pool when its connection closes, instead of exiting.
+    assert.ok(new Set(holders).size < 4, `4 connections one after another, served by children ${holders.join(', ')}: one served several`);
+    const children = childrenOf(server.pid);
+    assert.ok(holders.every((h) => children.includes(h!)), 'every one of those children is still alive');
   });
 
   it('keeps serving others when clients reset mid-request and mid-response', async () => {
@@ -128,7 +137,8 @@ describe('process server', () => {
     midResponse.write('GET /large.bin HTTP/1.1\r\nHost: t\r\n\r\n');
     assert.ok(await midResponse.until((p) => p.received.length > 0, 3000), 'the large response started');
     midResponse.socket.pause(); // stop reading, so that the child is still sending when the reset comes
-    const holders = [midRequest, midResponse].map((p) => connectionHolder(addr.port, p.socket.localPort!, childrenOf(server.pid)));
+    const ports = [midRequest, midResponse].map((p) => p.socket.localPort!);
+    const holders = ports.map((port) => connectionHolder(addr.port, port, childrenOf(server.pid)));
     midRequest.socket.resetAndDestroy();
     midResponse.socket.resetAndDestroy();
     const peer = await RawPeer.open(addr.host, addr.port);
@@ -137,9 +147,49 @@ describe('process server', () => {
       assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'another client is served');
       const reset = holders.filter((h): h is number => h !== undefined);
       assert.equal(reset.length, 2, 'both reset connections were held by children');
-      assert.deepEqual(await survivors(reset, 3000), [], 'the children of reset connections exited and were reaped');
+      // Their children let go of the connections and went back to the pool.
+      const released = (): boolean => {
+        const children = childrenOf(server.pid);
+        return reset.every((pid) => children.includes(pid)) && ports.every((port) => connectionHolder(addr.port, port, reset) === undefined);
+      };
+      const deadline = Date.now() + 3000;
+      while (!released() && Date.now() < deadline) await sleep(20);
+      assert.ok(released(), 'the children of the reset connections are alive and hold them no more');
     } finally {
       peer.destroy();
+    }
+  });
+});
+
+describe('process server pool', () => {
+  it('retires the children beyond the spares once they have waited --idle-timeout, reaps them, and keeps the spares', async () => {
+    const server = await spawnServer('process', HTML, ['--idle-timeout', '0.5']);
+    try {
+      const addr = urlParts(server.url);
+      let spares = childrenOf(server.pid);
+      for (let i = 0; i < 100 && spares.length < 4; i++) {
+        await sleep(20);
+        spares = childrenOf(server.pid);
+      }
+      assert.equal(spares.length, 4, `4 spares at rest: ${spares.join(', ')}`);
+      const peers = await openAnswered(addr, 3);
+      // 3 spares took the connections, and 3 more were started to keep 4 spares.
+      const grown = childrenOf(server.pid);
+      assert.ok(grown.length >= 7, `3 open connections: ${grown.length} children`);
+      for (const peer of peers) peer.destroy();
+      // Retired one a second, after 0.5 s idle: their channel closes, they exit and are reaped.
+      const deadline = Date.now() + 8000;
+      while (childrenOf(server.pid).length > 4 && Date.now() < deadline) await sleep(50);
+      assert.equal(childrenOf(server.pid).length, 4, 'back to 4 children');
+      const retired = grown.filter((pid) => !childrenOf(server.pid).includes(pid));
+      assert.equal(retired.length, 3);
+      assert.deepEqual(await survivors(retired, 2000), [], 'the retired children were reaped, not left as zombies');
+      await sleep(1500);
+      assert.equal(childrenOf(server.pid).length, 4, 'the spares are kept');
+      const [again] = await openAnswered(addr, 1);
+      again!.destroy();
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -1,12 +1,15 @@
-// The thread server is its design: one OS thread per connection, at most --max-workers of them, the
-// rest waiting in the listen backlog; and it stops on a signal with connections open, leaving no
-// thread behind.
+// The thread server is its design: one OS thread per open connection, each blocked in recv on its
+// own, from a pool of Workers that serve one connection at a time and are reused; at most
+// --max-workers of them, the rest waiting in the listen backlog; idle ones beyond the spares
+// retired; and it stops on a signal with connections open, leaving no thread behind.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { READ_SYSCALLS, threadsReading } from '../conformance/checks/architecture.js';
+import { serverSideInode, socketFds } from '../system/proc.js';
 import { HTML, RawPeer, urlParts } from './helpers.js';
 
 const GET_INDEX = 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n';
@@ -49,6 +52,21 @@ async function openServed(addr: { host: string; port: number }, count: number): 
   return peers;
 }
 
+/**
+ * The thread of `pid` blocked in recv on the server's end of peer's connection, sampled for up to
+ * timeoutMs (a Worker reads in slices, and is briefly out of recv between two).
+ */
+async function holderThread(pid: number, serverPort: number, peer: RawPeer, timeoutMs = 2000): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const inode = serverSideInode(pid, serverPort, peer.socket.localPort!);
+    const fds = inode === undefined ? [] : (socketFds(pid).get(inode) ?? []);
+    for (const [tid, fd] of threadsReading(pid, READ_SYSCALLS[process.arch]!)) if (fds.includes(fd)) return tid;
+    if (Date.now() > deadline) return undefined;
+    await sleep(10);
+  }
+}
+
 function exitCodeWithin(server: RunningServer, ms: number): Promise<number | null | 'hung'> {
   const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
   return Promise.race([exited, sleep(ms, 'hung' as const, { ref: false })]);
@@ -83,23 +101,43 @@ describe('thread server', () => {
     }
   });
 
-  it('runs one more OS thread per open connection, and ends them when the connections close', async () => {
-    const rest = await settledThreadCount(server.pid);
+  it('holds 8 open connections in 8 distinct threads, each blocked in recv on its own connection', async () => {
     const peers = await openServed(addr, 8);
     try {
-      const busy = await waitForThreadCount(server.pid, (n) => n >= rest + 8, 3000);
-      assert.ok(busy >= rest + 8, `8 open connections: ${busy} threads, at rest ${rest}`);
+      const holders = await Promise.all(peers.map((p) => holderThread(server.pid, addr.port, p)));
+      assert.ok(holders.every((t) => t !== undefined && t !== server.pid), `every connection held by a Worker thread: ${holders.join(', ')}`);
+      assert.equal(new Set(holders).size, 8, `8 distinct threads: ${holders.join(', ')}`);
     } finally {
       for (const peer of peers) peer.destroy();
     }
-    const settled = await waitForThreadCount(server.pid, (n) => n <= rest, 5000);
-    assert.ok(settled <= rest, `threads back to ${rest} after the connections closed (now ${settled})`);
   });
 
-  it('hands connections to Workers that start while the main thread blocks in accept', async () => {
-    // More sequential connections than spares: later ones go to Workers started moments earlier.
-    // A Worker starts in tens of ms; were its start or its hand-off waiting for the main thread's
-    // event loop, each connection would wait out an accept slice (250 ms).
+  it('a Worker serves one connection at a time, then the next: connections one after another reuse Workers', async () => {
+    const rest = await settledThreadCount(server.pid);
+    const holders: Array<number | undefined> = [];
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) await sleep(100); // let the Worker see the close and come back
+      const peer = await RawPeer.open(addr.host, addr.port);
+      try {
+        peer.write(GET_INDEX);
+        assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'answered');
+        holders.push(await holderThread(server.pid, addr.port, peer));
+      } finally {
+        peer.destroy();
+      }
+    }
+    assert.ok(holders.every((t) => t !== undefined), `each connection held by a thread: ${holders.join(', ')}`);
+    // The Worker that became idle last is the next one used (or a spare that became ready later):
+    // a Worker goes back to the pool when its connection closes, instead of ending.
+    assert.ok(new Set(holders).size < 4, `4 connections one after another, served by threads ${holders.join(', ')}: one served several`);
+    // One spare at most is started to replace the Worker taken from the pool; none per connection.
+    const after = await settledThreadCount(server.pid);
+    assert.ok(after <= rest + 1, `threads ${rest} before 4 connections one after another, ${after} after`);
+  });
+
+  it('answers 12 new connections one after another without waiting for a Worker to start', async () => {
+    // More sequential connections than spares. Were each connection to wait for a Worker's start,
+    // or for an accept slice (250 ms), 12 would take seconds.
     const started = Date.now();
     for (let i = 0; i < 12; i++) {
       const peer = await RawPeer.open(addr.host, addr.port);
@@ -112,6 +150,30 @@ describe('thread server', () => {
     }
     const elapsed = Date.now() - started;
     assert.ok(elapsed < 12 * 250 * 0.6, `12 new connections took ${elapsed} ms`);
+  });
+});
+
+describe('thread server pool', () => {
+  it('retires the Workers beyond the spares once they have waited --idle-timeout, and keeps the spares', async () => {
+    const server = await spawnServer('thread', HTML, ['--idle-timeout', '0.5']);
+    try {
+      const addr = urlParts(server.url);
+      const rest = await settledThreadCount(server.pid);
+      const peers = await openServed(addr, 3);
+      // 3 spares took the connections, and 3 more were started to keep 4 spares.
+      const grown = await waitForThreadCount(server.pid, (n) => n >= rest + 3, 3000);
+      assert.ok(grown >= rest + 3, `3 open connections: ${grown} threads, at rest ${rest}`);
+      for (const peer of peers) peer.destroy();
+      // Retired one a second, after 0.5 s idle.
+      const settled = await waitForThreadCount(server.pid, (n) => n <= rest, 8000);
+      assert.ok(settled <= rest, `threads back to ${rest} (now ${settled})`);
+      await sleep(1500);
+      assert.equal(threadCount(server.pid), rest, 'the spares are kept');
+      const [again] = await openServed(addr, 1);
+      again!.destroy();
+    } finally {
+      await server.stop();
+    }
   });
 });
 
@@ -159,9 +221,8 @@ describe('thread server at --max-workers', () => {
         clearInterval(sampler);
       }
       assert.ok(peers.every((p) => p.responses() === 1 && p.text().endsWith(INDEX)), 'every connection answered, none refused');
-      // A Worker counts itself out when its connection is closed, a few ms before its thread is
-      // gone: up to maxWorkers threads may be winding down while their replacements start.
-      assert.ok(peak <= rest + 3, `peak ${peak} threads, at rest ${rest}`);
+      // The 3 Workers of the cap were started at once, as spares, and served all 30 connections.
+      assert.ok(peak <= rest, `peak ${peak} threads, at rest ${rest}`);
     } finally {
       for (const peer of peers) peer.destroy();
       await server.stop();
@@ -181,7 +242,7 @@ describe('thread server at --max-workers', () => {
       midResponse.write('GET /large.bin HTTP/1.1\r\nHost: t\r\n\r\n');
       await sleep(200);
       midResponse.socket.resetAndDestroy();
-      // Both places under the cap of 2 are free again only if both Workers ended.
+      // Both places under the cap of 2 are free again only if both Workers went back to the pool.
       const peers = await openServed(addr, 2);
       for (const peer of peers) peer.destroy();
     } finally {

@@ -1,11 +1,13 @@
 // The architecture fingerprints, judged against stand-ins of each design written here, each in a
 // spawned process with a known pid: every check must pass on its own design's stand-in and fail on
 // another design's. The stand-ins serve html/index.html for every request, with Content-Length.
-// - Node: async (node:net, one thread), thread (a Worker per connection beside it), process (a child
-//   per connection, the socket handed over as its fd 3), and a bare busy loop (for CPU time);
-// - Python, for what Node cannot be: blocking (accept, then serve until close), a busy poll loop
-//   (poll(2) with a zero timeout) and an epoll loop (epoll_wait); skipped, with the reason, where
-//   python3 is missing.
+// - Node: async (node:net, one thread), a Worker started per connection that serves nothing (the
+//   connection stays on the main thread: more threads, but not a thread per connection), process (a
+//   child per connection, the socket handed over as its fd 3), and a bare busy loop (for CPU time);
+// - Python, for what Node cannot be: blocking (accept, then serve until close), thread (a thread per
+//   connection, blocked in recv: socketserver's ThreadingMixIn, by hand), a busy poll loop (poll(2)
+//   with a zero timeout) and an epoll loop (epoll_wait); skipped, with the reason, where python3 is
+//   missing.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -72,6 +74,17 @@ def feed(c, data):
     while b'\\r\\n\\r\\n' in pending[c]:
         pending[c] = pending[c].partition(b'\\r\\n\\r\\n')[2]
         c.sendall(resp)
+if mode == 'thread':
+    import threading
+    def handle(c):
+        while True:
+            d = c.recv(65536)
+            if not d: break
+            feed(c, d)
+        c.close()
+    while True:
+        c, _ = ls.accept()
+        threading.Thread(target=handle, args=(c,), daemon=True).start()
 if mode == 'blocking':
     while True:
         c, _ = ls.accept()
@@ -104,7 +117,7 @@ while True:
 `;
 
 const hasPython = spawnSync('python3', ['-c', 'import select; select.epoll'], { stdio: 'ignore' }).status === 0;
-const noPython = !hasPython && 'python3 with select.epoll is not installed: the blocking, poll and epoll stand-ins are Python';
+const noPython = !hasPython && 'python3 with select.epoll is not installed: the blocking, thread, poll and epoll stand-ins are Python';
 
 interface StandIn {
   pid: number;
@@ -145,7 +158,7 @@ async function start(command: string, args: string[]): Promise<StandIn> {
 }
 
 const node = (kind: keyof typeof NODE_STAND_INS): Promise<StandIn> => start(process.execPath, ['-e', NODE_STAND_INS[kind]]);
-const python = (mode: 'blocking' | 'poll' | 'epoll'): Promise<StandIn> => start('python3', ['-c', PYTHON_STAND_IN, mode, HTML]);
+const python = (mode: 'blocking' | 'thread' | 'poll' | 'epoll'): Promise<StandIn> => start('python3', ['-c', PYTHON_STAND_IN, mode, HTML]);
 
 function byId(id: string) {
   const check = architectureChecks.find((c) => c.id === id);
@@ -193,9 +206,22 @@ describe('architecture checks against Node stand-ins', () => {
     for (const s of Object.values(standIns)) await s.stop();
   });
 
-  it('thread: passes on a Worker per connection; fails on one thread', async () => {
-    expectOutcome(await judge('arch/thread/thread-per-connection', standIns.thread!), 'pass');
-    expectOutcome(await judge('arch/thread/thread-per-connection', standIns.async!), 'fail');
+  it('thread: fails on one thread, and on a thread started per connection that does not hold it', async () => {
+    const one = await judge('arch/thread/thread-per-connection', standIns.async!);
+    expectOutcome(one, 'fail');
+    assert.match(one.actual, new RegExp(`^0 of ${ARCH.threadConnections} connections held by a thread of their own`));
+    // More threads than connections, yet every connection is served by the main thread (libuv).
+    const idle = await judge('arch/thread/thread-per-connection', standIns.thread!);
+    expectOutcome(idle, 'fail');
+    assert.match(idle.actual, /threads: (\d+) before, (\d+) with/);
+    const [, before, during] = /threads: (\d+) before, (\d+) with/.exec(idle.actual)!;
+    assert.ok(Number(during) >= Number(before) + ARCH.threadConnections, idle.actual);
+  });
+
+  it('thread: fails on a child per connection (the sockets are not in the server process)', async () => {
+    const r = await judge('arch/thread/thread-per-connection', standIns.process!);
+    expectOutcome(r, 'fail');
+    assert.match(r.actual, /not in the server process/);
   });
 
   it('process: passes on a child per connection; fails on one process', async () => {
@@ -275,6 +301,27 @@ describe('architecture checks against Python stand-ins', { skip: noPython }, () 
       expectOutcome(await judge('arch/blocking/one-connection-at-a-time', s), 'pass');
     } finally {
       await s.stop();
+    }
+  });
+
+  it('thread: passes on a thread per connection blocked in recv; fails on a blocking server', async () => {
+    const s = await python('thread');
+    try {
+      const r = await judge('arch/thread/thread-per-connection', s);
+      expectOutcome(r, 'pass');
+      assert.match(r.actual, new RegExp(`^${ARCH.threadConnections} of ${ARCH.threadConnections} connections`));
+      assert.match(r.actual, /fd \d+ ← thread \d+/);
+    } finally {
+      await s.stop();
+    }
+    const blocking = await python('blocking');
+    try {
+      // One connection accepted and waited on; the others wait in the backlog.
+      const r = await judge('arch/thread/thread-per-connection', blocking);
+      expectOutcome(r, 'fail');
+      assert.match(r.actual, new RegExp(`^1 of ${ARCH.threadConnections} connections`));
+    } finally {
+      await blocking.stop();
     }
   });
 

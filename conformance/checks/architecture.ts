@@ -12,6 +12,7 @@
 //   (/proc missing, /proc/PID/syscall without ptrace access) throws, which the runner reports as an
 //   `error`, never a pass.
 // - Each check closes every connection it opened, also when its deadline passes (ctx.signal).
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, HeldConnection } from '../held-connection.js';
 import {
@@ -68,6 +69,37 @@ export const ARCH = {
   settleMs: 1000,
   growMs: 2000,
 } as const;
+
+/**
+ * The syscalls in which a thread waits for bytes from one fd, their first argument, by process.arch.
+ * A blocking recv is recvfrom on both (glibc has no recv syscall there); Python's is too.
+ */
+export const READ_SYSCALLS: Readonly<Record<string, Readonly<Record<number, string>>>> = {
+  x64: { 0: 'read', 19: 'readv', 45: 'recvfrom', 47: 'recvmsg' },
+  arm64: { 63: 'read', 65: 'readv', 207: 'recvfrom', 212: 'recvmsg' },
+};
+
+/**
+ * For each thread of `pid` blocked in one of `syscalls`, the fd it waits on: the first argument in
+ * /proc/PID/task/TID/syscall ("NR ARG0 ARG1 ... SP PC", arguments in hex). Reading it needs ptrace
+ * access to the process; without it this throws. A thread that ends while it is read is skipped.
+ */
+export function threadsReading(pid: number, syscalls: Readonly<Record<number, string>>): Map<number, number> {
+  const reading = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'latin1');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ESRCH') continue;
+      throw new Error(`cannot read /proc/${pid}/task/${tid}/syscall (${code ?? (err as Error).message}): it needs ptrace access to the server process`);
+    }
+    const [nr, arg0] = text.trim().split(' ');
+    if (nr !== undefined && arg0 !== undefined && Number(nr) in syscalls) reading.set(Number(tid), Number.parseInt(arg0, 16));
+  }
+  return reading;
+}
 
 const GET_INDEX = get('/index.html');
 
@@ -188,25 +220,44 @@ const thread: ProcedureCheck = {
   ...base(
     'thread',
     'thread-per-connection',
-    `${ARCH.threadConnections} idle connections add at least ${ARCH.threadConnections} OS threads to the server process`,
-    'A thread-per-connection server runs one OS thread per open connection.',
+    `${ARCH.threadConnections} idle connections are each held by an OS thread of their own, blocked in recv on it`,
+    'A thread-per-connection server runs one OS thread per open connection: each waits in a blocking read on its own connection.',
   ),
   async run(target, ctx) {
     const pid = pidOf(ctx);
     const n = ARCH.threadConnections;
-    const before = await settledTaskCount(pid, ctx.signal);
+    const syscalls = READ_SYSCALLS[process.arch];
+    if (syscalls === undefined) throw new Error(`no read syscall numbers known for ${process.arch}`);
+    const before = taskCount(pid);
     const conns = await HeldConnection.openMany(target, n, ctx.signal);
     try {
-      let most = taskCount(pid);
+      // Sampled until every connection has been seen with a thread waiting on it, or growMs: a thread
+      // pool may still be starting threads, and a thread that reads in slices is briefly out of recv.
+      // A thread seen waiting on two of the connections serves more than one: it counts for none.
+      const connOf = new Map<number, number>(); // tid → the connection it was seen waiting on
+      const shared = new Set<number>();
+      const own = (): number[][] => conns.map((_, i) => [...connOf].filter(([tid, c]) => c === i && !shared.has(tid)).map(([tid]) => tid));
+      let fds: number[][] = [];
       const deadline = Date.now() + ARCH.growMs;
-      while (most < before + n && Date.now() < deadline) {
-        await sleep(25, undefined, { signal: ctx.signal });
-        most = Math.max(most, taskCount(pid));
+      for (let first = true; first || (own().some((t) => t.length === 0) && Date.now() < deadline); first = false) {
+        if (!first) await sleep(25, undefined, { signal: ctx.signal });
+        fds = serverFds(pid, serverInodes(pid, target, conns));
+        for (const [tid, fd] of threadsReading(pid, syscalls)) {
+          const i = fds.findIndex((f) => f.includes(fd));
+          if (i < 0) continue;
+          if (connOf.has(tid) && connOf.get(tid) !== i) shared.add(tid);
+          connOf.set(tid, i);
+        }
       }
+      const holders = own();
+      const each = holders.map((tids, i) =>
+        fds[i]!.length === 0 ? 'not in the server process' : `fd ${fds[i]!.join('+')} ← ${tids.length ? `thread ${tids.join('+')}` : 'no thread'}`,
+      );
+      const waiting = holders.filter((tids) => tids.length > 0).length;
       return verdict(
-        most >= before + n,
-        `at least ${before + n} threads (/proc/${pid}/task): ${before} before + ${n}`,
-        `${most} threads with ${n} idle connections open (${before} before, +${most - before})`,
+        waiting === n,
+        `each of ${n} idle connections open in the server process, and a thread of its own (/proc/${pid}/task/TID/syscall) blocked in ${Object.values(syscalls).join('/')} on its fd`,
+        `${waiting} of ${n} connections held by a thread of their own (threads: ${before} before, ${taskCount(pid)} with ${n} open${shared.size ? `; ${shared.size} seen waiting on several` : ''}): ${each.join('; ')}`,
       );
     } finally {
       closeAll(conns);

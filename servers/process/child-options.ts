@@ -1,5 +1,6 @@
-// What the process server's parent tells each child: its options on the command line, and the fd
-// on which its one connection will arrive.
+// What the process server's parent and each of its children say to each other: the child's options
+// on the command line; the connections, one at a time, as fds over a socketpair (CHANNEL_FD); and,
+// back from the child, one byte on a pipe (STATUS_FD) when it is ready and after each connection.
 export interface ChildOptions {
   /** the child stops at once if its parent is no longer this process */
   parentPid: number;
@@ -10,6 +11,13 @@ export interface ChildOptions {
 
 /** The child's end of its socketpair with the parent: the first fd after stdin, stdout and stderr. */
 export const CHANNEL_FD = 3;
+
+/** The child's end of its status pipe to the parent, which the parent reads on its event loop. */
+export const STATUS_FD = 4;
+
+/** Status bytes: the child is ready for its first connection; it has closed the one it was given. */
+export const READY = 0x52; // 'R'
+export const DONE = 0x44; // 'D'
 
 export function childArgv(options: ChildOptions): string[] {
   return [JSON.stringify(options)];

@@ -1,9 +1,14 @@
-// One child of the process server. It starts before any client needs it, waits on its channel for
-// exactly one connection, serves it with blocking recv and send through the shared core, and exits.
+// One child of the process server, a pre-forked worker in the manner of Apache's prefork MPM. It
+// starts before any client needs it, then, for as long as the parent keeps it: waits on its channel
+// for one connection, serves it to the end with blocking recv and send through the shared core,
+// tells the parent it is done, and waits for the next. One connection at a time, so the server is
+// still one process per open connection. It exits when the parent closes the channel (retiring it,
+// or stopping), on SIGTERM/SIGINT, or when the parent dies.
+import { writeSync } from 'node:fs';
 import { native } from '../native/index.js';
 import { STOP_CHECK_MS, serveBlockingConnection } from '../io/blocking-connection.js';
 import { createSite } from '../io/site.js';
-import { CHANNEL_FD, parseChildArgv } from './child-options.js';
+import { CHANNEL_FD, DONE, READY, STATUS_FD, parseChildArgv } from './child-options.js';
 
 // First thing: a child must not outlive its parent, even one killed with SIGKILL.
 native.exitWithParent();
@@ -11,30 +16,44 @@ const options = parseChildArgv(process.argv);
 // The parent may have died before prctl took effect; the child then belongs to someone else.
 if (process.ppid === options.parentPid) {
   native.installStopSignals();
-  // Built while waiting, so that neither the site nor the buffer sits on the request path.
+  // Built once, while waiting for the first connection, so that neither the site nor the buffer
+  // sits on the request path.
   const site = createSite(options.docroot, options.handicapUs);
   const buffer = Buffer.allocUnsafe(64 * 1024);
-  const connection = receiveConnection();
-  if (connection !== null) {
-    // O_NONBLOCK belongs to the open socket, which the parent's acceptor created: whatever it chose,
-    // this loop needs blocking calls.
-    native.setNonBlocking(connection, false);
-    serveBlockingConnection(connection, site, buffer, options.idleTimeoutMs);
-  }
-}
-
-/** The connection the parent hands over, or null if it closes the channel or a stop signal comes first. */
-function receiveConnection(): number | null {
   // Waiting in slices, like every blocking call here, so that a stop signal that lands just before
   // recvmsg is still seen.
   native.setTimeouts(CHANNEL_FD, STOP_CHECK_MS, 0);
-  while (native.stopSignal() === 0) {
-    const fd = native.recvFd(CHANNEL_FD);
-    if (fd === null) return null; // the parent stopped, or died, before it had a connection for us
-    if (fd >= 0) {
-      native.close(CHANNEL_FD);
-      return fd;
+  let status = report(READY);
+  while (status) {
+    const connection = receiveConnection();
+    if (connection === null) break;
+    // O_NONBLOCK belongs to the open socket, which the parent's acceptor created: whatever it chose,
+    // this loop needs blocking calls.
+    native.setNonBlocking(connection, false);
+    try {
+      serveBlockingConnection(connection, site, buffer, options.idleTimeoutMs);
+    } finally {
+      status = native.stopSignal() === 0 && report(DONE);
     }
   }
+}
+
+/** The next connection the parent hands over, or null once it closes the channel or a stop signal comes. */
+function receiveConnection(): number | null {
+  while (native.stopSignal() === 0) {
+    const fd = native.recvFd(CHANNEL_FD);
+    if (fd === null) return null; // the parent retired this child, stopped, or died
+    if (fd >= 0) return fd;
+  }
   return null;
+}
+
+/** One status byte to the parent; false if it is gone (EPIPE). A byte into a pipe never blocks for long. */
+function report(status: number): boolean {
+  try {
+    writeSync(STATUS_FD, Buffer.of(status));
+    return true;
+  } catch {
+    return false;
+  }
 }

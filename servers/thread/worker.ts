@@ -1,22 +1,48 @@
-// The thread server's Worker: serves exactly one connection with blocking recv and send, then ends.
-// The connection arrives as an fd number: threads share the process's fd table.
-import { parentPort, workerData } from 'node:worker_threads';
+/// <reference lib="es2024.sharedmemory" />
+// The thread server's Worker: a pooled OS thread that serves one connection at a time, for that
+// connection's whole life, with blocking recv and send; then it waits for the next one. The
+// connection arrives as an fd number in its mailbox: threads share the process's fd table. It waits
+// in Atomics.wait, a blocking futex wait: this thread never runs an event loop.
+import { isMainThread, workerData } from 'node:worker_threads';
 import { serveBlockingConnection } from '../io/blocking-connection.js';
 import { createSite } from '../io/site.js';
-import type { ConnectionWorkerData } from './connection-threads.js';
+import { FREED, IDLE, IDLE_SINCE_OFFSET, RETIRE, STATE, STOPPING, type ConnectionWorkerData } from './connection-threads.js';
 
-if (parentPort === null) throw new Error('servers/thread/worker.js runs only as a Worker');
-const { docroot, idleTimeoutMs, handicapUs, liveWorkers } = workerData as ConnectionWorkerData;
-// Built while this Worker waits as a spare, so that none of it is on the request path.
+/** How long one Atomics.wait lasts at most before the stop flag is checked again. */
+const WAIT_SLICE_MS = 1000;
+
+if (isMainThread) throw new Error('servers/thread/worker.js runs only as a Worker');
+const { docroot, idleTimeoutMs, handicapUs, mailbox: buffer, control } = workerData as ConnectionWorkerData;
+const mailbox = new Int32Array(buffer, 0, 1);
+const idleSince = new Float64Array(buffer, IDLE_SINCE_OFFSET, 1);
+// Built once, before the first connection, so that none of it is on the request path.
 const site = createSite(docroot, handicapUs);
-const buffer = Buffer.allocUnsafe(64 * 1024);
+const scratch = Buffer.allocUnsafe(64 * 1024);
 
-// `once`: with its only listener gone, nothing keeps this thread alive after its connection.
-parentPort.once('message', (fd: number) => {
+// Ready: from STARTING to IDLE. Only now may the main thread hand this Worker a connection.
+idleSince[0] = Date.now();
+Atomics.store(mailbox, STATE, IDLE);
+becameIdle();
+
+for (;;) {
+  if (Atomics.load(control, STOPPING) !== 0) break;
+  // Returns at once unless the mailbox still says IDLE.
+  Atomics.wait(mailbox, STATE, IDLE, WAIT_SLICE_MS);
+  const state = Atomics.load(mailbox, STATE);
+  if (state === RETIRE) break;
+  if (state < 0) continue; // IDLE: a slice ended
   try {
-    serveBlockingConnection(fd, site, buffer, idleTimeoutMs);
+    serveBlockingConnection(state, site, scratch, idleTimeoutMs);
   } finally {
-    Atomics.sub(liveWorkers, 0, 1);
-    Atomics.notify(liveWorkers, 0);
+    idleSince[0] = Date.now();
+    Atomics.store(mailbox, STATE, IDLE);
+    becameIdle();
   }
-});
+}
+// Nothing is left to keep this thread alive: it ends, and the main thread sees its 'exit'.
+
+/** Tells the main thread, which may be waiting for a ready Worker. */
+function becameIdle(): void {
+  Atomics.add(control, FREED, 1);
+  Atomics.notify(control, FREED);
+}
