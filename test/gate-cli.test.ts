@@ -78,17 +78,34 @@ describe('http-lab gate', () => {
   });
 
   it('a baseline whose throughput is doubled: exit 1, and a Markdown verdict that says which metric and by how much', async () => {
+    // Judged against the baseline's own runs (--results), so the change is exactly -50% whatever the
+    // load on the test machine; a live measurement is the handicap test's job below.
     const b = JSON.parse(readFileSync(baselineFile, 'utf8'));
-    for (const run of b.samples[0].runs) run.target.rps *= 2;
-    // Two sessions of 0.5 s runs on a loaded test machine can measure a floor near 50%, which would
-    // rightly hide a halving; the floor is the decision's business (ci/compare.test.ts), not this test's.
-    b.noiseFloor.rps = 0;
+    const asRun = (v: { rps: number; cpu: number; p50: number; p99: number; rss: number }): object => ({
+      rps: v.rps,
+      latencyUs: { mean: v.p50, p50: v.p50, p90: v.p99, p99: v.p99, p999: v.p99, max: v.p99 },
+      errors: 0,
+      timeouts: 0,
+      non2xx: 0,
+      serverCpuPct: (v.cpu * v.rps) / 1e4,
+      serverRssBytes: v.rss,
+      generatorCpuPct: 50,
+      serverBusiestThreadPct: 50,
+      responses: v.rps,
+      elapsedS: 1,
+    });
+    const set = b.samples[0];
+    const result = (target: string, runs: object[]): object => ({ target, scenario: 'keepalive', runs, median: runs[0], spread: {}, generatorBound: false, warnings: [] });
+    const current = join(dir, 'current.json');
+    writeFileSync(current, JSON.stringify({ schema: 'http-lab/bench@1', machine: b.machine, results: [result(set.target, set.runs.map((r: { target: never }) => asRun(r.target))), result('reference', set.runs.map((r: { reference: never }) => asRun(r.reference)))], refused: [] }));
+    for (const run of set.runs) run.target.rps *= 2;
     const doubled = join(dir, 'doubled.json');
     writeFileSync(doubled, JSON.stringify(b));
-    const r = await runCli(['gate', '--baseline', doubled, '--format', 'markdown']);
+    const r = await runCli(['gate', '--baseline', doubled, '--results', current, '--format', 'markdown']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^## http-lab gate: ❌ regression/m);
-    assert.match(r.stdout, /^\| 127\.0\.0\.1:\d+ \| keepalive \| throughput \(higher is better\) \| [\d,]+ \| [\d,]+ \| -[45]\d\.\d% \| -\d+\.\d% … -\d+\.\d% \| ±\d+\.\d% \| \*\*❌ regression\*\* \|$/m);
+    assert.match(r.stdout, /^\| 127\.0\.0\.1:\d+ \| keepalive \| throughput \(higher is better\) \| [\d,]+ \| [\d,]+ \| -50\.0% \| -\d+\.\d% … -\d+\.\d% \| ±\d+\.\d% \| \*\*❌ regression\*\* \|$/m);
+    assert.match(r.stdout, /^\| 127\.0\.0\.1:\d+ \| keepalive \| CPU per request \(lower is better\) \| [^|]+ \| [^|]+ \| \+0\.0% \|.*\| (?:✅ unchanged|➖ within noise) \|$/m);
   });
 
   it('a server made slower on purpose (serve --handicap-us) is caught', async () => {
