@@ -36,7 +36,7 @@ export const SERVERS: readonly ServerDesign[] = [
   },
   {
     name: 'process',
-    summary: 'one OS process per connection, handed to a child started in advance',
+    summary: 'one OS process per open connection: pre-forked children, each serving one connection at a time',
     serial: false,
     async run(options) {
       const { runProcessServer } = await import('./process/server.js');
@@ -45,7 +45,7 @@ export const SERVERS: readonly ServerDesign[] = [
   },
   {
     name: 'thread',
-    summary: 'the main thread blocks in accept; one OS thread (Worker) per connection blocks in recv/send',
+    summary: 'the main thread blocks in accept; one OS thread (Worker) per open connection blocks in recv/send, pre-started and reused',
     serial: false,
     async run(options) {
       const { runThreadServer } = await import('./thread/server.js');
