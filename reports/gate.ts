@@ -9,7 +9,9 @@ import { mdCell } from './conformance-markdown.js';
 const VERDICT_ICON = { regression: '❌ regression', improvement: '✅ improvement', unchanged: '✅ unchanged', inconclusive: '➖ within noise' } as const;
 
 function pct(x: number): string {
-  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const rounded = (x * 100).toFixed(1);
+  // no "-0.0%": a change that rounds to nothing has no direction
+  return rounded === '-0.0' ? '+0.0%' : `${x >= 0 ? '+' : ''}${rounded}%`;
 }
 
 function value(x: number, unit: string): string {
