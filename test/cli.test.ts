@@ -8,30 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from './helpers.js';
+import { CLI, runCli } from './helpers.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function runCli(args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
 
 /** A server that answers every request with the same wrong 200: it fails required checks. */
 async function liar(): Promise<{ server: Server; url: string }> {
@@ -101,7 +79,7 @@ describe('http-lab CLI', () => {
   });
 
   it('a peer whose program is missing exits 2 with a one-line reason, before starting anything', async () => {
-    const r = await runCli(['conform', '--target', 'epoll', 'nginx'], 60_000, { HTTP_LAB_NGINX: '/nonexistent/sbin/nginx' });
+    const r = await runCli(['conform', '--target', 'epoll', 'nginx'], { env: { HTTP_LAB_NGINX: '/nonexistent/sbin/nginx' } });
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n')[0], 'http-lab: nginx is not installed at /nonexistent/sbin/nginx (from HTTP_LAB_NGINX)');
     assert.equal(r.stdout, '');

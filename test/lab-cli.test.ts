@@ -2,40 +2,19 @@
 // three files, the report formats from saved results, and exit 2 on bad input.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from './helpers.js';
+import { runCli, type CliRun } from './helpers.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('the lab and http-lab report', () => {
   let dir: string;
-  let lab: Run;
+  let lab: CliRun;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'http-lab-lab-'));
     // plain `http-lab` is the lab; --quick and two targets keep it short
-    lab = await runCli(['--quick', '--targets', 'epoll', 'async'], dir);
+    lab = await runCli(['--quick', '--targets', 'epoll', 'async'], { cwd: dir });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -72,17 +51,17 @@ describe('the lab and http-lab report', () => {
 
   it('report renders saved results in every format, and merges several files', async () => {
     const results = join(dir, 'http-lab-report', 'results.json');
-    const text = await runCli(['report', '--in', results], dir);
+    const text = await runCli(['report', '--in', results], { cwd: dir });
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^epoll +\d+\/\d+ pass/m);
-    const junit = await runCli(['report', '--in', results, '--format', 'junit'], dir);
+    const junit = await runCli(['report', '--in', results, '--format', 'junit'], { cwd: dir });
     assert.equal(junit.code, 0, junit.stderr);
     assert.match(junit.stdout, /<testsuite name="epoll"/);
     const out = join(dir, 'merged.md');
-    const merged = await runCli(['report', '--in', results, '--in', results, '--format', 'markdown', '--out', out], dir);
+    const merged = await runCli(['report', '--in', results, '--in', results, '--format', 'markdown', '--out', out], { cwd: dir });
     assert.equal(merged.code, 0, merged.stderr);
     assert.match(readFileSync(out, 'utf8'), /^\| epoll \\#2 \|/m);
-    const json = await runCli(['report', '--in', results, '--format', 'json'], dir);
+    const json = await runCli(['report', '--in', results, '--format', 'json'], { cwd: dir });
     assert.equal(JSON.parse(json.stdout).schema, 'http-lab/results@1');
   });
 
@@ -101,7 +80,7 @@ describe('the lab and http-lab report', () => {
       [['report', '--in', benchOnly, '--format', 'junit'], /holds? none/],
       [['report'], /Missing required argument: in/],
     ] as const) {
-      const r = await runCli([...args], dir);
+      const r = await runCli([...args], { cwd: dir });
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, why);
     }
