@@ -5,6 +5,7 @@ import type { MachineDescription } from '../loadtest/types.js';
 import { decide } from './decision.js';
 import { GATED_METRICS, type MetricKey } from './metrics.js';
 import { GATE_SCHEMA, type Baseline, type ConformanceRegression, type GateReport, type MetricComparison, type RunSample, type SampleSet } from './model.js';
+import { machineLine, sameMachine } from '../loadtest/machine.js';
 
 /** Per run: the figure over the reference's beside it, so that machine speed cancels out. */
 export function normalized(runs: readonly RunSample[], metric: MetricKey): number[] {
@@ -64,7 +65,7 @@ export function compare(baseline: Baseline, current: CurrentMeasurement, thresho
   }
   if (baseline.settings.reference === 'none') notes.push('no reference server: a slower or busier machine than the baseline\'s shows as a change');
   if (!sameMachine(baseline.machine, current.machine)) {
-    notes.push(`measured on another machine than the baseline (${describe(current.machine)}; baseline: ${describe(baseline.machine)})${baseline.settings.reference === 'none' ? '' : ': the reference server factors out its speed, not every difference'}`);
+    notes.push(`measured on another machine than the baseline (${machineLine(current.machine)}; baseline: ${machineLine(baseline.machine)})${baseline.settings.reference === 'none' ? '' : ': the reference server factors out its speed, not every difference'}`);
   }
   const regressed = comparisons.some((c) => c.verdict === 'regression') || conformance.length > 0;
   return {
@@ -103,12 +104,4 @@ export function noiseFloor(samples: readonly SampleSet[]): Record<MetricKey, num
     }
   }
   return floor;
-}
-
-function sameMachine(a: MachineDescription, b: MachineDescription): boolean {
-  return a.cpus === b.cpus && a.cpuModel === b.cpuModel && a.kernel === b.kernel && a.node === b.node;
-}
-
-function describe(m: MachineDescription): string {
-  return `${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}`;
 }

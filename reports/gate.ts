@@ -5,6 +5,7 @@ import { GATED_METRICS, type MetricKey } from '../ci/metrics.js';
 import type { GateReport, GateSettings, MetricComparison, SampleSet } from '../ci/model.js';
 import type { MachineDescription } from '../loadtest/types.js';
 import { mdCell } from './conformance-markdown.js';
+import { machineLine } from '../loadtest/machine.js';
 
 const VERDICT_ICON = { regression: '❌ regression', improvement: '✅ improvement', unchanged: '✅ unchanged', inconclusive: '➖ within noise' } as const;
 
@@ -24,10 +25,6 @@ function value(x: number, unit: string): string {
 function settingsLine(s: GateSettings): string {
   const targets = [...(s.url ? [s.url] : []), ...s.targets].join(', ');
   return `${targets}; ${s.scenarios.join(', ')}; ${s.runs} runs of ${s.durationS} s after ${s.warmupS} s of warm-up; reference: ${s.reference === 'none' ? 'none (raw figures)' : `the built-in ${s.reference} server, run beside each run`}`;
-}
-
-function machineLine(m: MachineDescription): string {
-  return `${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}`;
 }
 
 export function renderGateMarkdown(report: GateReport): string {

@@ -4,6 +4,7 @@
 // conformance@1 and conformance-matrix@1 files, merged into one comparison.
 import type { ConformanceMatrixReport, ConformanceReport } from '../conformance/types.js';
 import type { BenchReport, BenchResult, MachineDescription, Refusal } from '../loadtest/types.js';
+import { machineLine, sameMachine } from '../loadtest/machine.js';
 
 export const RESULTS_SCHEMA = 'http-lab/results@1';
 
@@ -97,7 +98,7 @@ export function mergeResults(parts: ReadonlyArray<{ results: LabResults; source:
   for (const { results, source } of parts) {
     const m = results.machine;
     if (m.cpus > 0 && parts.length > 1 && !sameMachine(m, known.results.machine)) {
-      merged.notes.push(`${source} was measured on another machine (${describe(m)}; the first: ${describe(known.results.machine)}): its figures do not compare with the others`);
+      merged.notes.push(`${source} was measured on another machine (${machineLine(m)}; the first: ${machineLine(known.results.machine)}): its figures do not compare with the others`);
     }
     for (const report of results.conformance) {
       merged.conformance.push({ ...report, target: rename(conformanceNames, report.target, report.target) });
@@ -111,14 +112,6 @@ export function mergeResults(parts: ReadonlyArray<{ results: LabResults; source:
     }
   }
   return merged;
-}
-
-function sameMachine(a: MachineDescription, b: MachineDescription): boolean {
-  return a.cpus === b.cpus && a.cpuModel === b.cpuModel && a.kernel === b.kernel && a.node === b.node;
-}
-
-function describe(m: MachineDescription): string {
-  return `${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}`;
 }
 
 /** The targets in the order first seen: conformance, then bench results, then targets refused
