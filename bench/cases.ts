@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { FieldList } from '../servers/core/headers.js';
 import { StaticFiles, type FileAccess, type FileEntry } from '../servers/core/static-files.js';
 import { nodeFileAccess } from '../servers/io/node-file-access.js';
+import { createSite } from '../servers/io/site.js';
 import { CoreRequestParser } from './core-parser.js';
 import {
   BROWSER_GET_HEADERS, BROWSER_GET_METHOD, BROWSER_GET_TARGET, PIPELINE_DEPTH, browserGet, pipelinedGets,
@@ -96,6 +97,14 @@ export function buildSuite(docroot: string): Suite {
   const root = resolve(docroot);
   const files = new StaticFiles({ docroot: root, files: counted, clock: Date.now });
   let warmEntry: FileEntry | null = null;
+  // One keep-alive connection of the site every server runs: what a server's CPU does per request
+  // between its recv and its send.
+  const connection = createSite(root).connection();
+  const indexHtml = readFileSync(join(root, 'index.html'));
+  const answer = (): Uint8Array[] => {
+    connection.receive(one);
+    return connection.takeOutput().chunks;
+  };
 
   const cases: Case[] = [
     {
@@ -174,6 +183,24 @@ export function buildSuite(docroot: string): Suite {
         // Identity, not just kind: anything but the warm entry means the cache was bypassed.
         for (let i = 0; i < times; i++) if (files.resolve(BROWSER_GET_TARGET) !== warmEntry) throw new Error('resolver: not a cache hit');
         sink = warmEntry;
+      },
+    },
+    {
+      id: 'answer-get',
+      name: 'answer browser GET /index.html',
+      requestsPerOp: 1,
+      check() {
+        const chunks = answer();
+        assert.equal(chunks.length, 1, 'connection: the response is one buffer, for one send');
+        const bytes = Buffer.from(chunks[0]!);
+        assert.match(bytes.toString('latin1'), /^HTTP\/1\.1 200 OK\r\n/, 'connection: status line');
+        assert.ok(bytes.subarray(bytes.length - indexHtml.length).equals(indexHtml), 'connection: ends with index.html');
+      },
+      run(times) {
+        let chunks: Uint8Array[] = [];
+        for (let i = 0; i < times; i++) chunks = answer();
+        if (chunks.length !== 1) throw new Error('connection: GET not answered');
+        sink = chunks;
       },
     },
   ];

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { DateCache, formatHttpDate } from './dates.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { ServerConnection, type RequestHandler } from './connection.js';
+import { FrameCache } from './frames.js';
+import type { Response } from './response.js';
 import { FakeClock, collect, echoHandler, header, makeConnection, parseResponses, roundTrip, type WireResponse } from './testing.js';
 
 const HOST = 'Host: example.test\r\n';
@@ -80,6 +82,58 @@ describe('connection: Date header', () => {
     const next = dateOf();
     assert.equal(next, 'Mon, 15 Jan 2024 12:00:01 GMT');
     assert.equal(next, formatHttpDate(clock.ms));
+  });
+});
+
+describe('connection: prebuilt responses (Response.reusable)', () => {
+  const reusable: Response = {
+    status: 200,
+    headers: [['Content-Type', 'text/plain; charset=utf-8']],
+    body: Buffer.from('cached'),
+    reusable: true,
+  };
+  const fresh: Response = { ...reusable, reusable: false };
+  const answer = (conn: ServerConnection, raw: string): Uint8Array[] => {
+    conn.receive(Buffer.from(raw, 'latin1'));
+    return conn.takeOutput().chunks;
+  };
+
+  it('sends the same buffer again within a second, with the bytes a fresh serialisation would have', () => {
+    const clock = new FakeClock(Date.UTC(2024, 0, 15, 12, 0, 0, 0));
+    const conn = makeConnection(() => reusable, { clock });
+    const first = answer(conn, get('/a'));
+    clock.advance(999);
+    const second = answer(conn, get('/b'));
+    assert.equal(first.length, 1, 'one buffer: head and body, for one send');
+    assert.equal(second[0], first[0], 'the very same buffer: nothing formatted or copied again');
+    const reference = answer(makeConnection(() => fresh, { clock }), get('/a'));
+    assert.deepEqual(Buffer.from(first[0]!), Buffer.from(reference[0]!));
+  });
+
+  it('rebuilds when the Date changes, and keeps GET, HEAD and each Connection answer apart', () => {
+    const clock = new FakeClock(Date.UTC(2024, 0, 15, 12, 0, 0, 0));
+    const conn = makeConnection(() => reusable, { clock });
+    const first = Buffer.from(answer(conn, get('/'))[0]!);
+    clock.advance(1000);
+    const next = Buffer.from(answer(conn, get('/'))[0]!).toString('latin1');
+    assert.match(next, /\r\nDate: Mon, 15 Jan 2024 12:00:01 GMT\r\n/);
+    assert.notEqual(first.toString('latin1'), next);
+    const headOnly = Buffer.from(answer(conn, `HEAD / HTTP/1.1\r\n${HOST}\r\n`)[0]!).toString('latin1');
+    assert.ok(headOnly.endsWith('Content-Length: 6\r\n\r\n'), 'HEAD: the GET length and no body');
+    assert.ok(next.endsWith('\r\n\r\ncached'), 'GET after HEAD still carries the body');
+    const http10 = Buffer.from(answer(makeConnection(() => reusable, { clock }), get('/', 'Connection: keep-alive\r\n', '1.0'))[0]!);
+    assert.match(http10.toString('latin1'), /\r\nConnection: keep-alive\r\n/);
+    const closing = Buffer.from(answer(conn, get('/', 'Connection: close\r\n'))[0]!);
+    assert.match(closing.toString('latin1'), /\r\nConnection: close\r\n/);
+  });
+
+  it('is shared by the connections given one FrameCache', () => {
+    const clock = new FakeClock();
+    const dates = new DateCache(clock.clock);
+    const frames = new FrameCache();
+    const one = new ServerConnection(() => reusable, { dates, frames });
+    const other = new ServerConnection(() => reusable, { dates, frames });
+    assert.equal(answer(other, get('/'))[0], answer(one, get('/'))[0]);
   });
 });
 

@@ -12,6 +12,9 @@ export interface Response {
   length?: number;
   /** the response must not carry Content-Length or content (304) */
   noContentLength?: boolean;
+  /** the handler returns this very object, unchanged, for every request it answers alike, so its
+   * serialised bytes may be reused (see FrameCache) */
+  reusable?: boolean;
 }
 
 const REASONS: Record<number, string> = {

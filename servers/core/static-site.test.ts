@@ -7,6 +7,8 @@ import { formatHttpDate } from './dates.js';
 import { contentTypeFor } from './mime.js';
 import { StaticFiles } from './static-files.js';
 import { createStaticSite } from './static-site.js';
+import type { RequestHandler } from './connection.js';
+import type { Response } from './response.js';
 import { FakeClock, FakeFiles, collect, header, headerCount, makeConnection, parseResponses, type WireResponse } from './testing.js';
 
 const ROOT = '/srv/www';
@@ -16,7 +18,15 @@ const BIG = Buffer.alloc(300 * 1024);
 for (let i = 0; i < BIG.length; i++) BIG[i] = (i * 7 + 3) & 0xff;
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
 
-function makeSite(cacheFileBytes?: number): { files: FakeFiles; clock: FakeClock; send: (raw: string, methods?: string[]) => { responses: WireResponse[]; close: boolean } } {
+interface Site {
+  files: FakeFiles;
+  clock: FakeClock;
+  send: (raw: string, methods?: string[]) => { responses: WireResponse[]; close: boolean };
+  /** every Response object the handler returned, in order */
+  handled: Response[];
+}
+
+function makeSite(cacheFileBytes?: number): Site {
   const files = new FakeFiles()
     .file(`${ROOT}/index.html`, '<h1>home</h1>\n', MTIME)
     .file(`${ROOT}/docs/index.html`, '<h1>docs</h1>\n', MTIME)
@@ -31,14 +41,20 @@ function makeSite(cacheFileBytes?: number): { files: FakeFiles; clock: FakeClock
     .file(`${ROOT}/big.bin`, BIG, MTIME);
   const clock = new FakeClock();
   const sf = new StaticFiles(cacheFileBytes === undefined ? { docroot: ROOT, files, clock: clock.clock } : { docroot: ROOT, files, clock: clock.clock, cacheFileBytes });
-  const handler = createStaticSite(sf);
+  const site = createStaticSite(sf);
+  const handled: Response[] = [];
+  const handler: RequestHandler = (request) => {
+    const response = site(request);
+    handled.push(response);
+    return response;
+  };
   const send = (raw: string, methods: string[] = []): { responses: WireResponse[]; close: boolean } => {
     const conn = makeConnection(handler, { clock });
     conn.receive(Buffer.from(raw, 'latin1'));
     const out = collect(conn);
     return { responses: parseResponses(out.bytes, methods), close: out.close };
   };
-  return { files, clock, send };
+  return { files, clock, send, handled };
 }
 
 const req = (method: string, target: string, extra = ''): string => `${method} ${target} HTTP/1.1\r\nHost: example.test\r\n${extra}\r\n`;
@@ -419,6 +435,32 @@ describe('static site: the cache through the handler', () => {
     assert.equal(fresh.body.toString(), 'body { color: blue; margin: 0 }\n');
     assert.equal(header(fresh, 'content-length'), '32');
     assert.equal(header(fresh, 'last-modified'), formatHttpDate(MTIME + 60_000));
+  });
+});
+
+describe('static site: the reusable response of a whole cached file', () => {
+  it('is one object for every GET and HEAD of the file, until the file changes', () => {
+    const site = makeSite();
+    one(req('GET', '/style.css'), 'GET', site);
+    one(req('HEAD', '/style.css'), 'HEAD', site);
+    one(req('GET', '/style.css?v=2'), 'GET', site);
+    const [first, head, query] = site.handled;
+    assert.equal(first!.reusable, true);
+    assert.equal(head, first, 'HEAD shares it: the connection leaves the body out');
+    assert.equal(query, first, 'the query does not select another file');
+    site.files.file(`${ROOT}/style.css`, 'body { color: blue }\n', MTIME + 60_000);
+    site.clock.advance(1000);
+    assert.equal(one(req('GET', '/style.css'), 'GET', site).body.toString(), 'body { color: blue }\n');
+    assert.notEqual(site.handled[3], first, 'a changed file gets a new response');
+  });
+
+  it('is not used for a range, a file too large to cache, or a file dated in the future', () => {
+    const site = makeSite();
+    site.files.file(`${ROOT}/future.txt`, 'later', site.clock.ms + 86_400_000);
+    one(req('GET', '/alpha.txt', 'Range: bytes=0-3\r\n'), 'GET', site);
+    one(req('GET', '/big.bin'), 'GET', site);
+    one(req('GET', '/future.txt'), 'GET', site);
+    assert.deepEqual(site.handled.map((r) => [r.status, r.reusable ?? false]), [[206, false], [200, false], [200, false]]);
   });
 });
 
