@@ -120,12 +120,13 @@ const cli = yargs(hideBin(process.argv))
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind' })
         .option('port', { alias: 'p', type: 'number', default: 0, describe: 'port to bind (0 = any free port)' })
         .option('docroot', { type: 'string', default: bundledDocroot(), defaultDescription: 'the bundled html/', describe: 'folder to serve' })
-        .option('idle-timeout', { type: 'number', default: 5, describe: 'seconds before a silent connection is closed' })
+        .option('idle-timeout', { type: 'number', default: 5, describe: 'seconds before a connection silent between requests is closed' })
+        .option('header-timeout', { type: 'number', default: 10, describe: 'seconds a client has to send the rest of a request once it has begun one (head and any content); then a 408 and the connection is closed' })
         .option('backlog', { type: 'number', default: 511, describe: 'listen backlog' })
         .option('max-workers', { type: 'number', default: 256, describe: 'thread and process servers: live threads or children at most' })
         .option('handicap-us', { type: 'number', default: 0, describe: 'busy-wait this many µs per request: a server made slower on purpose, to show what a slower request path costs each design and to test the CI gate' })
         .option('parent-pid', { type: 'number', hidden: true, describe: 'stop when this process (the http-lab that started the server) exits' })
-        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositiveInteger('backlog', a.backlog) && checkPositiveInteger('max-workers', a['max-workers']) && checkNonNegative('handicap-us', a['handicap-us']))
+        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositive('header-timeout', a['header-timeout']) && checkPositiveInteger('backlog', a.backlog) && checkPositiveInteger('max-workers', a['max-workers']) && checkNonNegative('handicap-us', a['handicap-us']))
         .example('$0 serve --target blocking --port 8080', 'serve html/ on http://127.0.0.1:8080'),
     async (a) => {
       await serve({
@@ -134,6 +135,7 @@ const cli = yargs(hideBin(process.argv))
         port: a.port,
         docroot: a.docroot,
         idleTimeout: a['idle-timeout'],
+        headerTimeout: a['header-timeout'],
         backlog: a.backlog,
         maxWorkers: a['max-workers'],
         handicapUs: a['handicap-us'],

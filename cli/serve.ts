@@ -13,6 +13,7 @@ export interface ServeArgs {
   port: number;
   docroot: string;
   idleTimeout: number;
+  headerTimeout: number;
   backlog: number;
   maxWorkers: number;
   /** µs of busy-waiting per request (0: none) */
@@ -36,6 +37,7 @@ export async function serve(args: ServeArgs): Promise<void> {
     docroot,
     backlog: args.backlog,
     idleTimeoutMs: args.idleTimeout * 1000,
+    headerTimeoutMs: args.headerTimeout * 1000,
     maxWorkers: args.maxWorkers,
     handicapUs: args.handicapUs,
     // writeSync: the blocking designs never return to the event loop, so an async write could

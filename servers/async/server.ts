@@ -5,7 +5,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { createSite, type Site } from '../io/site.js';
 import { serverUrl } from '../io/url.js';
-import type { ServerOptions } from '../io/options.js';
+import type { ConnectionTimeouts, ServerOptions } from '../io/options.js';
+import { requestTimeoutResponse } from '../io/request-timeout.js';
 
 /** How long a closing connection keeps reading (and discarding) after its half-close. */
 const LINGER_MS = 1000;
@@ -16,7 +17,7 @@ export async function runAsyncServer(options: ServerOptions): Promise<void> {
   const server: Server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    void serveConnection(socket, site, options.idleTimeoutMs);
+    void serveConnection(socket, site, options);
   });
   server.listen({ host: options.host, port: options.port, backlog: options.backlog });
   await once(server, 'listening');
@@ -32,29 +33,60 @@ export async function runAsyncServer(options: ServerOptions): Promise<void> {
 }
 
 /** One coroutine per connection. */
-async function serveConnection(socket: Socket, site: Site, idleTimeoutMs: number): Promise<void> {
+async function serveConnection(socket: Socket, site: Site, timeouts: ConnectionTimeouts): Promise<void> {
   const connection = site.connection();
-  socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+  socket.setTimeout(timeouts.idleTimeoutMs, () => socket.destroy());
   socket.on('error', () => socket.destroy()); // ECONNRESET, EPIPE: the client went away
+  // The header timer (servers/io/request-timeout.ts): armed when the coroutine starts waiting for
+  // the rest of a request, left alone by further bytes, disarmed as soon as a response is produced.
+  // The idle timeout rests while it runs.
+  let headerTimer: NodeJS.Timeout | undefined;
+  let lingering = false;
+  const disarm = (): void => {
+    if (headerTimer === undefined) return;
+    clearTimeout(headerTimer);
+    headerTimer = undefined;
+    socket.setTimeout(timeouts.idleTimeoutMs);
+  };
+  const timeOut = (): void => {
+    socket.write(requestTimeoutResponse());
+    lingering = true; // RFC 9112 §9.5: "SHOULD issue a graceful close"
+    linger(socket);
+  };
+  socket.once('close', () => clearTimeout(headerTimer));
   try {
-    // destroyOnReturn: false, because leaving the loop to linger must not reset the socket.
-    for await (const chunk of socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    for await (const chunk of socket.iterator() as AsyncIterable<Buffer>) {
+      // Lingering, this loop is what reads and discards until the client closes: once it returned,
+      // nothing would read the socket.
+      if (lingering) continue;
       connection.receive(chunk);
-      if (await writeResponses(socket, connection)) return linger(socket);
+      if (await writeResponses(socket, connection, disarm)) {
+        lingering = true;
+        linger(socket);
+      } else if (!connection.midRequest) {
+        disarm();
+      } else if (headerTimer === undefined) {
+        socket.setTimeout(0);
+        headerTimer = setTimeout(timeOut, timeouts.headerTimeoutMs);
+      }
     }
+    disarm(); // the client closed its side: no more of a request can come
+    if (lingering) return;
     connection.receiveEof();
-    await writeResponses(socket, connection);
+    await writeResponses(socket, connection, disarm);
     socket.end();
   } catch {
     socket.destroy();
   }
 }
 
-/** Writes every response the core has for the bytes so far; true when the connection must close. */
-async function writeResponses(socket: Socket, connection: ReturnType<Site['connection']>): Promise<boolean> {
+/** Writes every response the core has for the bytes so far, calling onResponse before the first;
+ * true when the connection must close. */
+async function writeResponses(socket: Socket, connection: ReturnType<Site['connection']>, onResponse: () => void): Promise<boolean> {
   for (;;) {
     const output = connection.takeOutput();
     if (output.chunks.length > 0) {
+      onResponse();
       socket.cork();
       let flushed = true;
       for (const chunk of output.chunks) flushed = socket.write(chunk);
@@ -67,9 +99,11 @@ async function writeResponses(socket: Socket, connection: ReturnType<Site['conne
 }
 
 /** RFC 9112 §9.6: half-close, then read and discard until the client closes (bounded), so that
- * unread pipelined bytes do not make the kernel reset the connection under our last response. */
-async function linger(socket: Socket): Promise<void> {
+ * unread pipelined bytes do not make the kernel reset the connection under our last response. The
+ * bound is a deadline, not socket.setTimeout, which restarts with every byte: a client that kept
+ * sending would keep the connection. */
+function linger(socket: Socket): void {
   socket.end();
-  socket.setTimeout(LINGER_MS, () => socket.destroy());
-  socket.resume();
+  const deadline = setTimeout(() => socket.destroy(), LINGER_MS);
+  socket.once('close', () => clearTimeout(deadline));
 }

@@ -20,7 +20,7 @@ export function runBlockingServer(options: ServerOptions): void {
       const fd = acceptConnection(listener.fd, C.SOCK_CLOEXEC);
       if (fd === OUT_OF_RESOURCES) pause(STOP_CHECK_MS); // no descriptor left: the client waits in the backlog
       if (fd < 0) continue; // -EINTR or -EAGAIN (a slice ended): the loop checks for a stop
-      serveBlockingConnection(fd, site, buffer, options.idleTimeoutMs);
+      serveBlockingConnection(fd, site, buffer, options);
     }
   } finally {
     closeQuietly(listener.fd);

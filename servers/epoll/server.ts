@@ -83,7 +83,7 @@ export function runEpollServer(options: ServerOptions): void {
         }
         const conn = connections[fd];
         if (conn === undefined) continue;
-        if (ready & C.EPOLLOUT) conn.onWritable();
+        if (ready & C.EPOLLOUT) conn.onWritable(now);
         if (ready & errorMask && !conn.wantsRead) conn.close();
         else if (conn.wantsRead && ready & (C.EPOLLIN | errorMask)) conn.read(buffer, now);
         updateInterest(conn);
@@ -94,7 +94,7 @@ export function runEpollServer(options: ServerOptions): void {
           acceptPausedUntil = 0;
           native.epollCtl(epfd, C.EPOLL_CTL_ADD, listener.fd, C.EPOLLIN);
         }
-        for (const conn of live) if (conn.expire(now, options.idleTimeoutMs)) updateInterest(conn);
+        for (const conn of live) if (conn.expire(now, options)) updateInterest(conn);
       }
     }
   } finally {

@@ -3,6 +3,8 @@
 import { interrupted, native, wouldBlock } from '../native/index.js';
 import { lingeringClose, sendAll } from './blocking-socket.js';
 import { closeQuietly } from './sockets.js';
+import type { ConnectionTimeouts } from './options.js';
+import { RequestTimer, requestTimeoutResponse } from './request-timeout.js';
 import type { Site } from './site.js';
 
 /**
@@ -13,10 +15,13 @@ import type { Site } from './site.js';
 export const STOP_CHECK_MS = 250;
 
 /** Serves one connection to the end (keep-alive and pipelining included), then closes the fd. */
-export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, idleTimeoutMs: number): void {
-  // A client that reads nothing for idleTimeoutMs makes send fail with EAGAIN.
-  native.setTimeouts(fd, Math.min(STOP_CHECK_MS, idleTimeoutMs), idleTimeoutMs);
+export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, timeouts: ConnectionTimeouts): void {
+  const { idleTimeoutMs, headerTimeoutMs } = timeouts;
+  // A client that reads nothing for idleTimeoutMs makes send fail with EAGAIN. recv waits in slices
+  // short enough to see either timeout on time.
+  native.setTimeouts(fd, Math.min(STOP_CHECK_MS, idleTimeoutMs, headerTimeoutMs), idleTimeoutMs);
   const connection = site.connection();
+  const request = new RequestTimer();
   let lastActivity = Date.now();
   for (;;) {
     let n: number;
@@ -29,7 +34,9 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     if (native.stopSignal() !== 0) break;
     if (interrupted(n)) continue;
     if (wouldBlock(n)) {
-      if (Date.now() - lastActivity >= idleTimeoutMs) break; // idle timeout
+      const now = Date.now();
+      if (request.expired(now, headerTimeoutMs)) return timeOut(fd, buffer, now);
+      if (!request.running && now - lastActivity >= idleTimeoutMs) break; // idle timeout
       continue;
     }
     lastActivity = Date.now();
@@ -38,6 +45,7 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     for (;;) {
       const output = connection.takeOutput();
       if (output.chunks.length > 0) {
+        request.answered();
         if (sendAll(fd, output.chunks) !== 'sent') {
           closeQuietly(fd);
           return;
@@ -51,7 +59,17 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
       if (output.chunks.length === 0) break;
     }
     if (n === 0) break;
+    // lastActivity is now the time of this recv or of the last send that followed it. A client that
+    // sends a byte at a time never lets recv time out, so the header timer is checked here too.
+    request.waiting(connection, lastActivity);
+    if (request.expired(lastActivity, headerTimeoutMs)) return timeOut(fd, buffer, lastActivity);
   }
   // EOF, idle timeout or stop: no response is in flight, so there is nothing to linger for.
   closeQuietly(fd);
+}
+
+/** The header timer expired: a 408, then the graceful close RFC 9112 §9.5 asks for. */
+function timeOut(fd: number, scratch: Buffer, now: number): void {
+  if (sendAll(fd, [requestTimeoutResponse(now)]) === 'sent') lingeringClose(fd, scratch);
+  else closeQuietly(fd);
 }

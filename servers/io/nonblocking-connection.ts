@@ -8,8 +8,13 @@
 // Backpressure: while output is queued, nothing more is read, so a client that pipelines requests
 // and reads no responses fills its own TCP window instead of the server's memory. After EOF nothing
 // is read either: a half-closed socket stays readable forever, and reading it again would spin.
+//
+// Timeouts (expire): while the rest of a request is awaited, the header timer (request-timeout.ts);
+// otherwise the idle timeout, which sending counts as activity for.
 import { C, native } from '../native/index.js';
 import type { ServerConnection } from '../core/connection.js';
+import type { ConnectionTimeouts } from './options.js';
+import { RequestTimer, requestTimeoutResponse } from './request-timeout.js';
 import { closeQuietly } from './sockets.js';
 
 /** How long a closing connection keeps reading (and discarding) after its half-close. */
@@ -26,6 +31,7 @@ export class NonBlockingConnection {
   /** the last byte received or sent: a client that is still reading a long response is not idle */
   private lastActivity: number;
   private lingerUntil = 0;
+  private readonly request = new RequestTimer();
 
   constructor(
     readonly fd: number,
@@ -65,21 +71,34 @@ export class NonBlockingConnection {
     }
     if (n === 0) this.http.receiveEof();
     else this.http.receive(buffer.subarray(0, n));
-    this.produceAndFlush();
+    this.produceAndFlush(now);
   }
 
   /** The socket is writable again: send what is queued, then answer requests still buffered. */
-  onWritable(): void {
-    this.produceAndFlush();
+  onWritable(now: number): void {
+    this.produceAndFlush(now);
   }
 
-  /** Closes connections silent for idleTimeoutMs, and lingering ones past their deadline. */
-  expire(now: number, idleTimeoutMs: number): boolean {
-    if (this.state === 'lingering' ? now >= this.lingerUntil : now - this.lastActivity >= idleTimeoutMs) {
+  /**
+   * Answers a request not complete within headerTimeoutMs with a 408 and closes; closes connections
+   * silent for idleTimeoutMs between requests, and lingering ones past their deadline. True when the
+   * state or the queue changed.
+   */
+  expire(now: number, timeouts: ConnectionTimeouts): boolean {
+    if (this.state === 'lingering') {
+      if (now < this.lingerUntil) return false;
       this.close();
-      return true;
+    } else if (this.request.running) {
+      if (!this.request.expired(now, timeouts.headerTimeoutMs)) return false;
+      this.request.answered();
+      this.queue.push(requestTimeoutResponse(now));
+      this.closeWhenFlushed = true; // RFC 9112 §9.5: "SHOULD issue a graceful close"
+      this.produceAndFlush(now);
+    } else {
+      if (now - this.lastActivity < timeouts.idleTimeoutMs) return false;
+      this.close();
     }
-    return false;
+    return true;
   }
 
   close(): void {
@@ -89,8 +108,14 @@ export class NonBlockingConnection {
     closeQuietly(this.fd);
   }
 
-  /** Moves responses from the core to the socket until the socket is full or nothing is left. */
-  private produceAndFlush(): void {
+  /** Moves responses from the core to the socket until the socket is full or nothing is left; then,
+   * if all is sent and part of a request has arrived, the header timer runs. */
+  private produceAndFlush(now: number): void {
+    this.produce();
+    if (this.state === 'open' && this.queue.length === 0) this.request.waiting(this.http, now);
+  }
+
+  private produce(): void {
     while (this.state === 'open') {
       if (this.queue.length === 0) {
         if (this.closeWhenFlushed) {
@@ -98,6 +123,7 @@ export class NonBlockingConnection {
           return;
         }
         const output = this.http.takeOutput();
+        if (output.chunks.length > 0) this.request.answered();
         for (const chunk of output.chunks) this.queue.push(chunk);
         if (output.close) this.closeWhenFlushed = true;
         if (output.chunks.length === 0 && !output.close) return;

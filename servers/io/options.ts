@@ -5,8 +5,11 @@ export interface ServerOptions {
   port: number;
   docroot: string;
   backlog: number;
-  /** a silent keep-alive connection is closed after this long */
+  /** a connection silent between requests (or not reading a response) is closed after this long */
   idleTimeoutMs: number;
+  /** a request begun and not complete (head and any content) this long after its first byte gets
+   * a 408 and the connection is closed (servers/io/request-timeout.ts) */
+  headerTimeoutMs: number;
   /** thread and process servers: live workers at most; further connections wait in the backlog */
   maxWorkers: number;
   /** µs of busy-waiting added to every request: a server made slower on purpose (0: none) */
@@ -14,3 +17,6 @@ export interface ServerOptions {
   /** called once the socket listens, with the URL to print */
   onListening: (url: string) => void;
 }
+
+/** What each connection loop needs of the options: its two timeouts. */
+export type ConnectionTimeouts = Pick<ServerOptions, 'idleTimeoutMs' | 'headerTimeoutMs'>;

@@ -36,12 +36,15 @@ export function runPollServer(options: ServerOptions): void {
       }
       let closed = false;
       for (const conn of connections) {
-        if (conn.wantsWrite) conn.onWritable();
+        if (conn.wantsWrite) conn.onWritable(now);
         if (conn.wantsRead) conn.read(buffer, now);
         closed ||= conn.state === 'closed';
       }
       if (++passes % SWEEP_EVERY_PASSES === 0) {
-        for (const conn of connections) closed = conn.expire(now, options.idleTimeoutMs) || closed;
+        for (const conn of connections) {
+          conn.expire(now, options);
+          closed ||= conn.state === 'closed';
+        }
       }
       if (closed) connections = connections.filter((c) => c.state !== 'closed');
     }

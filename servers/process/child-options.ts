@@ -6,6 +6,7 @@ export interface ChildOptions {
   parentPid: number;
   docroot: string;
   idleTimeoutMs: number;
+  headerTimeoutMs: number;
   handicapUs: number;
 }
 
@@ -25,7 +26,7 @@ export function childArgv(options: ChildOptions): string[] {
 
 export function parseChildArgv(argv: readonly string[]): ChildOptions {
   const options = JSON.parse(argv[2] ?? 'null') as ChildOptions | null;
-  if (options === null || !Number.isInteger(options.parentPid) || typeof options.docroot !== 'string' || !(options.idleTimeoutMs > 0) || !(options.handicapUs >= 0)) {
+  if (options === null || !Number.isInteger(options.parentPid) || typeof options.docroot !== 'string' || !(options.idleTimeoutMs > 0) || !(options.headerTimeoutMs > 0) || !(options.handicapUs >= 0)) {
     throw new Error(`process server child: expected its options as JSON in argv[2], got ${JSON.stringify(argv.slice(2))}`);
   }
   return options;

@@ -31,7 +31,7 @@ if (process.ppid === options.parentPid) {
     // this loop needs blocking calls.
     native.setNonBlocking(connection, false);
     try {
-      serveBlockingConnection(connection, site, buffer, options.idleTimeoutMs);
+      serveBlockingConnection(connection, site, buffer, options);
     } finally {
       status = native.stopSignal() === 0 && report(DONE);
     }

@@ -55,7 +55,7 @@ export async function runProcessServer(options: ServerOptions): Promise<void> {
   let failure: Error | undefined;
 
   const pool = new ChildPool({
-    child: { parentPid: process.pid, docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, handicapUs: options.handicapUs },
+    child: { parentPid: process.pid, docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, headerTimeoutMs: options.headerTimeoutMs, handicapUs: options.handicapUs },
     maxChildren: options.maxWorkers,
     spares: SPARE_CHILDREN,
     // A child beyond the spares that has had no connection for as long as a keep-alive connection

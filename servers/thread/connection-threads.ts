@@ -39,6 +39,7 @@ export const STOPPING = 1;
 export interface ConnectionWorkerData {
   docroot: string;
   idleTimeoutMs: number;
+  headerTimeoutMs: number;
   handicapUs: number;
   /** this Worker's mailbox (MAILBOX_BYTES): STATE, then idleSince */
   mailbox: SharedArrayBuffer;
@@ -75,7 +76,7 @@ export class ConnectionThreads {
   private readonly retireTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly site: { docroot: string; idleTimeoutMs: number; handicapUs: number },
+    private readonly site: Pick<ConnectionWorkerData, 'docroot' | 'idleTimeoutMs' | 'headerTimeoutMs' | 'handicapUs'>,
     private readonly maxWorkers: number,
     /** a Worker beyond the spares that has waited this long for a connection is ended */
     private readonly retireAfterMs: number,

@@ -21,7 +21,7 @@ export async function runThreadServer(options: ServerOptions): Promise<void> {
   // A pooled Worker beyond the spares that has had no connection for as long as a keep-alive
   // connection may stay silent (--idle-timeout) is retired.
   const threads = new ConnectionThreads(
-    { docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, handicapUs: options.handicapUs },
+    { docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, headerTimeoutMs: options.headerTimeoutMs, handicapUs: options.handicapUs },
     options.maxWorkers,
     options.idleTimeoutMs,
   );

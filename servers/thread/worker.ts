@@ -12,7 +12,7 @@ import { FREED, IDLE, IDLE_SINCE_OFFSET, RETIRE, STATE, STOPPING, type Connectio
 const WAIT_SLICE_MS = 1000;
 
 if (isMainThread) throw new Error('servers/thread/worker.js runs only as a Worker');
-const { docroot, idleTimeoutMs, handicapUs, mailbox: buffer, control } = workerData as ConnectionWorkerData;
+const { docroot, idleTimeoutMs, headerTimeoutMs, handicapUs, mailbox: buffer, control } = workerData as ConnectionWorkerData;
 const mailbox = new Int32Array(buffer, 0, 1);
 const idleSince = new Float64Array(buffer, IDLE_SINCE_OFFSET, 1);
 // Built once, before the first connection, so that none of it is on the request path.
@@ -32,7 +32,7 @@ for (;;) {
   if (state === RETIRE) break;
   if (state < 0) continue; // IDLE: a slice ended
   try {
-    serveBlockingConnection(state, site, scratch, idleTimeoutMs);
+    serveBlockingConnection(state, site, scratch, { idleTimeoutMs, headerTimeoutMs });
   } finally {
     idleSince[0] = Date.now();
     Atomics.store(mailbox, STATE, IDLE);
