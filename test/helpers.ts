@@ -1,9 +1,15 @@
-// Test helpers: a raw TCP peer that records every byte, and the repo's paths.
+// Test helpers: a raw TCP peer that records every byte, the repo's paths and fixtures, and the
+// checks that a running server still serves.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { get } from '../conformance/checks/requests.js';
+import { exchange } from '../conformance/client.js';
+import { describeExchange, finalResponses } from '../conformance/verifiers.js';
+import { spawnServer, type RunningServer } from '../servers/registry.js';
 
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -13,6 +19,41 @@ export function repoRoot(): string {
 
 export const HTML = join(repoRoot(), 'html');
 export const CLI = join(repoRoot(), 'dist', 'cli', 'main.js');
+
+export const fixture = (path: string): Buffer => readFileSync(join(HTML, path));
+
+/** How a wrong body differs, in a few words, rather than two dumps of a megabyte. */
+export function sameBytes(actual: Buffer, expected: Buffer, what: string): void {
+  if (actual.equals(expected)) return;
+  let i = 0;
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
+  assert.fail(`${what}: ${actual.length} B, expected ${expected.length} B; first difference at byte ${i}`);
+}
+
+/** A new client is answered: the server survived whatever came before. */
+export async function servesNextClient(addr: { host: string; port: number }, timeoutMs = 5000): Promise<void> {
+  const ex = await exchange(addr.host, addr.port, { chunks: [get('/index.html')] }, { timeoutMs });
+  assert.equal(finalResponses(ex)[0]?.status, 200, `a new client is answered: ${describeExchange(ex)}`);
+  sameBytes(finalResponses(ex)[0]!.body, fixture('index.html'), 'index.html');
+}
+
+/** Starts a built-in server and keeps what it writes on stderr, where a crash or a worker's error
+ * report shows: a server that lives on after a fault may still have lost a worker to it. */
+export async function spawnWatched(name: string, docroot: string): Promise<{ server: RunningServer; stderr: () => string }> {
+  const server = await spawnServer(name, docroot);
+  let stderr = '';
+  server.child.stderr!.on('data', (d: string) => (stderr += d));
+  return { server, stderr: () => stderr };
+}
+
+/** Runs `fn` on every item, at most `width` at a time. */
+export async function eachLimited<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, lane));
+}
 
 /** A connected socket that accumulates what it receives and notices the server's close. */
 export class RawPeer {

@@ -8,7 +8,6 @@
 // to wait on a connection the suite forgot.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { catalogue } from '../conformance/checks/index.js';
@@ -18,21 +17,11 @@ import { childPids, isAlive } from '../system/proc.js';
 import { runChecks } from '../conformance/runner.js';
 import type { Exchange, RequestPlan, WireResponse } from '../conformance/types.js';
 import { SERVERS, spawnServer, type RunningServer, type ServerDesign } from '../servers/registry.js';
-import { HTML, RawPeer, urlParts } from './helpers.js';
+import { HTML, RawPeer, fixture, sameBytes, servesNextClient, urlParts } from './helpers.js';
 
 /** The six designs of DESIGN.md; one that has not registered yet is listed as a skip. */
 const DESIGNS = ['blocking', 'process', 'thread', 'async', 'poll', 'epoll'];
 const WAIT_MS = 5000;
-
-const fixture = (path: string): Buffer => readFileSync(join(HTML, path));
-
-/** How a wrong body differs, in a few words, rather than two dumps of a megabyte. */
-function sameBytes(actual: Buffer, expected: Buffer, what: string): void {
-  if (actual.equals(expected)) return;
-  let i = 0;
-  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
-  assert.fail(`${what}: ${actual.length} B, expected ${expected.length} B; first difference at byte ${i}`);
-}
 
 /** Proportional set size of the server and its children: shared pages count once in all. */
 function treePss(pid: number): number {
@@ -57,13 +46,6 @@ function talk(addr: { host: string; port: number }, plan: RequestPlan): Promise<
 
 function describeEx(ex: Exchange): string {
   return `${ex.responses.map((r) => r.status).join(', ') || 'no response'}${ex.parseError ? `; unparsable: ${ex.parseError}` : ''}${ex.timedOut ? '; timed out' : ''}`;
-}
-
-/** A new client is answered: the server survived whatever came before. */
-async function servesNextClient(addr: { host: string; port: number }): Promise<void> {
-  const ex = await talk(addr, { chunks: [get('/index.html')] });
-  assert.equal(finals(ex)[0]?.status, 200, `a new client is answered: ${describeEx(ex)}`);
-  sameBytes(finals(ex)[0]!.body, fixture('index.html'), 'index.html');
 }
 
 function contract(design: ServerDesign): void {
