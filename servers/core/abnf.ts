@@ -22,9 +22,12 @@ export const FIELD_VALUE_CHAR = table((c) => c === 0x09 || (c >= 0x20 && c <= 0x
 
 // Bytes allowed in a request-target (RFC 3986 pchar, "/", "?", and the "%" of pct-encoded;
 // RFC 9112 §3.2 origin-form = absolute-path [ "?" query ]; absolute-form adds ":" and "@" etc.).
-// unreserved / pct-encoded / sub-delims / ":" / "@" / "/" / "?"
+// unreserved / pct-encoded / sub-delims / ":" / "@" / "/" / "?", and "[" "]": RFC 9112 §3.2.2: "A
+// server MUST accept the absolute-form", whose host may be an IP-literal ("http://[::1]/"). RFC 3986
+// §3.2.2 allows brackets only there; a byte table cannot tell where the authority ends, so they
+// pass anywhere, and in a path they can only name a file that is there or not.
 export const TARGET_CHAR = table(
-  (c) => isAlpha(c) || isDigit(c) || "-._~!$&'()*+,;=:@/?%".includes(String.fromCharCode(c)),
+  (c) => isAlpha(c) || isDigit(c) || "-._~!$&'()*+,;=:@/?%[]".includes(String.fromCharCode(c)),
 );
 
 // reg-name = *( unreserved / pct-encoded / sub-delims ), plus what IP-literal and port need.

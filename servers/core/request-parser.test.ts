@@ -111,6 +111,11 @@ describe('request parser: events', () => {
     assert.equal(parseOne(`OPTIONS * HTTP/1.1\r\n${HOST}\r\n`).target, '*');
   });
 
+  it('accepts an absolute-form target whose host is an IP literal (found by fuzzing)', () => {
+    assert.equal(parseOne(get('http://[::1]:8080/index.html')).target, 'http://[::1]:8080/index.html');
+    assert.equal(parseOne('GET http://[0] HTTP/1.0\r\n\r\n').target, 'http://[0]');
+  });
+
   it('parses any token as a method (the application answers 501 for unknown ones)', () => {
     assert.equal(parseOne(`FOO / HTTP/1.1\r\n${HOST}\r\n`).method, 'FOO');
     assert.equal(parseOne(`get / HTTP/1.1\r\n${HOST}\r\n`).method, 'get');
@@ -247,6 +252,19 @@ describe('request parser: limits', () => {
     assert.equal(parseOne(`${'X'.repeat(100)} / HTTP/1.1\r\n${HOST}\r\n`).method, 'X'.repeat(100));
   });
 
+  it('an overlong line of token bytes gets one verdict however it is split (found by fuzzing)', () => {
+    // Whole, the token ran into the line's CR (414); cut before the CR, it seemed to run on past
+    // the end of the buffer (501). Only the first maxRequestLineBytes + 1 bytes, which every split
+    // has received, decide now.
+    const input = Buffer.from('X'.repeat(max + 100) + `\r\n${HOST}\r\n`, 'latin1');
+    assert.deepEqual(parseWhole(input), [{ kind: 'error', status: 501 }]);
+    assert.deepEqual(parseInPieces(input, [max + 50]), parseWhole(input));
+    // The fuzzer's shrunk counterexample: a line limit shorter than the longest known method.
+    const tiny = { ...DEFAULT_LIMITS, maxRequestLineBytes: 1 };
+    const request = Buffer.from('CHECKOUT / HTTP/1.0\r\n\r\n', 'latin1');
+    assert.deepEqual(parseByteByByte(request, tiny), parseWhole(request, tiny));
+  });
+
   it('a header section above 16 KiB (one large field) → 431', () => {
     assertStatus(get('/', `X-Big: ${'v'.repeat(16 * 1024)}\r\n`), 431);
   });
@@ -275,6 +293,16 @@ describe('request parser: limits', () => {
     assert.equal(errorStatus(`GET / HTTP/1.1\r\n${fieldsOf(16384)}\r\n`), null, '16384 bytes of field lines is within the limit');
     assert.equal(errorStatus(`GET / HTTP/1.1\r\n${fieldsOf(16385)}\r\n`), 431, '16385 bytes is beyond it');
     assert.equal(errorStatus(`GET / HTTP/1.1\r\n${fieldsOf(16386)}\r\n`), 431, '16386 bytes is beyond it');
+  });
+
+  it('the empty line ending the head is free on every path, so trailers get one budget (found by fuzzing)', () => {
+    // Field lines with their CRLFs: Host 9, Transfer-Encoding 28, the trailer 6: exactly 43. Fed a
+    // byte at a time, the head's empty line used to count 2 bytes and the trailer got 431.
+    const input = 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: x\r\n\r\n';
+    const limits = { ...DEFAULT_LIMITS, maxHeaderBytes: 43 };
+    assert.equal(errorStatus(input, limits), null);
+    assert.deepEqual(parseByteByByte(input, limits), parseWhole(input, limits));
+    assert.equal(errorStatus(input, { ...limits, maxHeaderBytes: 42 }), 431);
   });
 
   it('100 fields are accepted, 101 → 431', () => {

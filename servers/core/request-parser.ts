@@ -198,13 +198,13 @@ export class RequestParser {
           const budget = this.limits.maxHeaderBytes - this.headerBytes - 2;
           const end = this.findLineEnd(Math.max(budget, 0), this.headerSectionTooLarge);
           if (end < 0) return NEED_DATA;
-          this.headerBytes += end + 2 - this.pos;
           if (end === this.pos) {
             this.consumeLine(end);
             if (this.state === State.Trailers) return this.complete();
             this.startBody();
             continue;
           }
+          this.headerBytes += end + 2 - this.pos;
           this.parseFieldLine(end, this.state === State.Trailers);
           this.consumeLine(end);
           continue;
@@ -282,9 +282,12 @@ export class RequestParser {
   private requestLineTooLong(): ProtocolError {
     // RFC 9112 §3: "A server that receives a method longer than any that it implements SHOULD
     // respond with a 501 (Not Implemented) status code."
+    // Only the line's first max + 1 bytes decide: the line is too long, so every split of the input
+    // has received them, and the verdict does not depend on where the bytes were cut.
+    const seen = this.pos + this.limits.maxRequestLineBytes + 1;
     let i = this.pos;
-    while (i < this.buf.length && TCHAR[this.buf[i]!] === 1) i++;
-    if (i - this.pos > LONGEST_KNOWN_METHOD && (i === this.buf.length || this.buf[i] === SP)) {
+    while (i < seen && TCHAR[this.buf[i]!] === 1) i++;
+    if (i - this.pos > LONGEST_KNOWN_METHOD && (i === seen || this.buf[i] === SP)) {
       return new ProtocolError(501, 'method not implemented');
     }
     // RFC 9112 §3: "A server that receives a request-target longer than any URI it wishes to parse
