@@ -14,9 +14,11 @@
 // - Callbacks are stored on the parser under numeric keys. parser[kOnHeadersComplete](versionMajor,
 //   versionMinor, headers, methodIndex, url, statusCode, statusMessage, upgrade, shouldKeepAlive)
 //   runs once per head; headers is a flat [name, value, ...] array with names as received and
-//   values trimmed, and methodIndex indexes `methods`. When a head is split across execute() calls
-//   or has more than 32 fields, the parser flushes what it has so far to parser[kOnHeaders](headers,
-//   url) and then passes undefined for both to kOnHeadersComplete; this file merges them as Node does.
+//   values trimmed, and methodIndex is llhttp's method number. When a head is split across
+//   execute() calls or has more than 32 fields, the parser flushes what it has so far to
+//   parser[kOnHeaders](headers, url) and then passes undefined for both to kOnHeadersComplete; this
+//   file merges them as Node does. Trailer fields arrive through kOnHeaders too, before
+//   kOnMessageComplete; content through kOnBody(buffer).
 import { createRequire } from 'node:module';
 import { FieldList } from '../servers/core/headers.js';
 
@@ -27,12 +29,18 @@ type OnHeadersComplete = (
   headers: string[] | undefined,
   method: number,
   url: string | undefined,
+  statusCode: number,
+  statusMessage: string,
+  upgrade: boolean,
+  shouldKeepAlive: boolean,
 ) => void;
+type OnBody = (chunk: Buffer) => void;
+type OnMessageComplete = () => void;
 
 interface NativeParser {
   initialize(type: number, resource: object, maxHeaderSize?: number, lenientFlags?: number): void;
   execute(data: Buffer): number | Error;
-  [callback: number]: OnHeaders | OnHeadersComplete | undefined;
+  [callback: number]: OnHeaders | OnHeadersComplete | OnBody | OnMessageComplete | undefined;
 }
 
 interface NativeParserClass {
@@ -40,10 +48,13 @@ interface NativeParserClass {
   REQUEST: number;
   kOnHeaders: number;
   kOnHeadersComplete: number;
+  kOnBody: number;
+  kOnMessageComplete: number;
 }
 
 export interface Llhttp {
   HTTPParser: NativeParserClass;
+  /** method names by llhttp's method number (a sparse array) */
   methods: readonly string[];
   /** how it was reached, for the report */
   via: string;
@@ -56,19 +67,39 @@ export function loadLlhttp(): Llhttp {
   const require = createRequire(import.meta.url);
   const common = require('_http_common') as { HTTPParser?: NativeParserClass; methods?: string[] };
   if (common.HTTPParser !== undefined && common.methods !== undefined) {
-    cached = { HTTPParser: common.HTTPParser, methods: common.methods, via: "require('_http_common').HTTPParser" };
+    const methods = methodsByNumber(common.HTTPParser, common.methods);
+    cached = { HTTPParser: common.HTTPParser, methods, via: "require('_http_common').HTTPParser" };
     return cached;
   }
   const quiet = process.noDeprecation;
   process.noDeprecation = true;
-  let binding: { HTTPParser: NativeParserClass; methods: string[] };
+  let binding: { HTTPParser: NativeParserClass; allMethods: string[] };
   try {
     binding = (process as unknown as { binding(name: string): typeof binding }).binding('http_parser');
   } finally {
     process.noDeprecation = quiet;
   }
-  cached = { HTTPParser: binding.HTTPParser, methods: binding.methods, via: "process.binding('http_parser').HTTPParser" };
+  cached = { HTTPParser: binding.HTTPParser, methods: binding.allMethods, via: "process.binding('http_parser').HTTPParser" };
   return cached;
+}
+
+/**
+ * `_http_common`'s `methods` leaves out llhttp's RTSP methods and PRI, so a name's index there is
+ * not always llhttp's method number (QUERY is 34 there and 46 in llhttp). Node maps the number
+ * through the binding's `allMethods`, which `_http_common` does not export; each name is parsed
+ * once here to learn its number instead.
+ */
+function methodsByNumber(HTTPParser: NativeParserClass, names: readonly string[]): string[] {
+  const byNumber: string[] = [];
+  const parser = new HTTPParser();
+  for (const name of names) {
+    parser.initialize(HTTPParser.REQUEST, {}, 0, 0);
+    parser[HTTPParser.kOnHeadersComplete] = (_major, _minor, _headers, method): void => {
+      byNumber[method] = name;
+    };
+    parser.execute(Buffer.from(`${name} / HTTP/1.1\r\n\r\n`, 'latin1'));
+  }
+  return byNumber;
 }
 
 /** What the llhttp side hands on per request: the same fields the core's ParsedRequest carries. */
@@ -78,6 +109,8 @@ export interface LlhttpHead {
   version: string;
   http11: boolean;
   headers: FieldList;
+  /** llhttp's verdict on the connection after this request (llhttp_should_keep_alive) */
+  keepAlive: boolean;
 }
 
 /**
@@ -90,9 +123,9 @@ export class LlhttpRequestParser {
   /** heads completed since construction */
   heads = 0;
   last: LlhttpHead | null = null;
-  private readonly parser: NativeParser;
-  private pendingHeaders: string[] = [];
-  private pendingUrl = '';
+  protected readonly parser: NativeParser;
+  protected pendingHeaders: string[] = [];
+  protected pendingUrl = '';
 
   constructor(llhttp: Llhttp = loadLlhttp()) {
     const { HTTPParser, methods } = llhttp;
@@ -102,7 +135,7 @@ export class LlhttpRequestParser {
       for (const h of headers) this.pendingHeaders.push(h);
       this.pendingUrl += url;
     };
-    this.parser[HTTPParser.kOnHeadersComplete] = (major, minor, headers, method, url): void => {
+    this.parser[HTTPParser.kOnHeadersComplete] = (major, minor, headers, method, url, _status, _message, _upgrade, keepAlive): void => {
       if (headers === undefined) {
         headers = this.pendingHeaders;
         url = this.pendingUrl;
@@ -117,6 +150,7 @@ export class LlhttpRequestParser {
         version: `HTTP/${major}.${minor}`,
         http11: major > 1 || minor >= 1,
         headers: fields,
+        keepAlive,
       };
       this.heads++;
     };
@@ -129,5 +163,37 @@ export class LlhttpRequestParser {
     if (typeof result !== 'number') throw result;
     if (result !== data.length) throw new Error(`llhttp parsed ${result} of ${data.length} bytes`);
     return this.heads - before;
+  }
+}
+
+/** A whole request as llhttp delivers it: the head, the content and the trailer fields. */
+export interface LlhttpMessage extends LlhttpHead {
+  content: Buffer;
+  /** trailer fields, names as received */
+  trailers: Array<[string, string]>;
+}
+
+/** LlhttpRequestParser that also collects each request's content and trailer fields, as
+ * `messages`, for comparing whole requests rather than timing heads. */
+export class LlhttpMessageParser extends LlhttpRequestParser {
+  readonly messages: LlhttpMessage[] = [];
+  private content: Buffer[] = [];
+
+  constructor(llhttp: Llhttp = loadLlhttp()) {
+    super(llhttp);
+    const { HTTPParser } = llhttp;
+    // Node hands each piece of content over as a copy, not a view of the buffer executed.
+    this.parser[HTTPParser.kOnBody] = (chunk: Buffer): void => {
+      this.content.push(chunk);
+    };
+    this.parser[HTTPParser.kOnMessageComplete] = (): void => {
+      // What kOnHeaders flushed since the head was complete is the trailer section.
+      const trailers: Array<[string, string]> = [];
+      for (let i = 0; i < this.pendingHeaders.length; i += 2) trailers.push([this.pendingHeaders[i]!, this.pendingHeaders[i + 1]!]);
+      this.pendingHeaders = [];
+      this.pendingUrl = '';
+      this.messages.push({ ...this.last!, content: Buffer.concat(this.content), trailers });
+      this.content = [];
+    };
   }
 }
