@@ -73,8 +73,8 @@ export class ServerConnection {
     return this.closing;
   }
 
-  /** True while part of a request has arrived and the rest has not: what a header-read timeout
-   * (the robustness issue's work; no server enforces one yet) would watch. */
+  /** True while part of a request (head or content) has arrived and the rest has not: what the
+   * header-read timeout watches (servers/io/request-timeout.ts). */
   get midRequest(): boolean {
     return this.parser.inMessage;
   }
