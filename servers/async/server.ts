@@ -6,7 +6,6 @@ import { once } from 'node:events';
 import { createSite, type Site } from '../io/site.js';
 import { serverUrl } from '../io/url.js';
 import type { ConnectionTimeouts, ServerOptions } from '../io/options.js';
-import { requestTimeoutResponse } from '../io/request-timeout.js';
 
 /** How long a closing connection keeps reading (and discarding) after its half-close. */
 const LINGER_MS = 1000;
@@ -49,7 +48,7 @@ async function serveConnection(socket: Socket, site: Site, timeouts: ConnectionT
     socket.setTimeout(timeouts.idleTimeoutMs);
   };
   const timeOut = (): void => {
-    socket.write(requestTimeoutResponse());
+    for (const chunk of connection.timeOut().chunks) socket.write(chunk);
     lingering = true; // RFC 9112 §9.5: "SHOULD issue a graceful close"
     linger(socket);
   };

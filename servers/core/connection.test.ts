@@ -137,6 +137,28 @@ describe('connection: prebuilt responses (Response.reusable)', () => {
   });
 });
 
+describe('connection: timeOut() (the header-read timeout)', () => {
+  it('answers a complete 408 that announces the close, dated now, and then nothing more', () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 25, 3, 4, 5));
+    const conn = makeConnection(echoHandler, { clock });
+    conn.receive(Buffer.from('GET /slow HTTP/1.1\r\nHo', 'latin1'));
+    assert.equal(conn.takeOutput().chunks.length, 0);
+    const out = conn.timeOut();
+    const text = Buffer.concat(out.chunks).toString('latin1');
+    assert.equal(out.bytes, Buffer.byteLength(text, 'latin1'));
+    assert.equal(out.close, true);
+    const [head, body] = text.split('\r\n\r\n') as [string, string];
+    const lines = head.split('\r\n');
+    assert.equal(lines[0], 'HTTP/1.1 408 Request Timeout');
+    assert.ok(lines.includes('Date: Wed, 25 Nov 2026 03:04:05 GMT'), head);
+    assert.ok(lines.includes('Connection: close'), head);
+    assert.ok(lines.includes(`Content-Length: ${Buffer.byteLength(body)}`), head);
+    assert.match(body, /^408 Request Timeout: /);
+    conn.receive(Buffer.from(`st: a\r\n\r\n${CANARY}`, 'latin1'));
+    assert.deepEqual(conn.takeOutput(), { chunks: [], bytes: 0, close: true }, 'the late rest of the request is not answered');
+  });
+});
+
 describe('connection: persistence (RFC 9112 §9.3)', () => {
   it('HTTP/1.1 is kept alive by default: no Connection field, later requests answered', () => {
     const conn = makeConnection(echoHandler);

@@ -79,6 +79,17 @@ export class ServerConnection {
     return this.parser.inMessage;
   }
 
+  /** The server stopped waiting for the rest of the request: a 408, and the connection closes.
+   * RFC 9110 §15.5.9: "The 408 (Request Timeout) status code indicates that the server did not
+   * receive a complete request message within the time that it was prepared to wait." */
+  timeOut(): Output {
+    if (this.closing) return { chunks: [], bytes: 0, close: true };
+    this.closing = true;
+    const chunks: Uint8Array[] = [];
+    this.emit(textResponse(408, 'the request was not complete within the header timeout'), false, 'close', (b) => chunks.push(b));
+    return { chunks, bytes: chunks.reduce((n, c) => n + c.length, 0), close: true };
+  }
+
   /** Parses what has arrived and returns the responses it produces, in order. */
   takeOutput(): Output {
     if (this.closing) return { chunks: [], bytes: 0, close: true };

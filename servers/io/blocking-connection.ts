@@ -1,10 +1,11 @@
 // One connection served with blocking recv and send until it closes: the inner loop of the
 // blocking server, of each thread of the thread server and of each child of the process server.
+import type { ServerConnection } from '../core/connection.js';
 import { interrupted, native, wouldBlock } from '../native/index.js';
 import { lingeringClose, sendAll } from './blocking-socket.js';
 import { closeQuietly } from './sockets.js';
 import type { ConnectionTimeouts } from './options.js';
-import { RequestTimer, requestTimeoutResponse } from './request-timeout.js';
+import { RequestTimer } from './request-timeout.js';
 import type { Site } from './site.js';
 
 /**
@@ -35,7 +36,7 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     if (interrupted(n)) continue;
     if (wouldBlock(n)) {
       const now = Date.now();
-      if (request.expired(now, headerTimeoutMs)) return timeOut(fd, buffer, now);
+      if (request.expired(now, headerTimeoutMs)) return timeOut(fd, connection, buffer);
       if (!request.running && now - lastActivity >= idleTimeoutMs) break; // idle timeout
       continue;
     }
@@ -62,14 +63,14 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     // lastActivity is now the time of this recv or of the last send that followed it. A client that
     // sends a byte at a time never lets recv time out, so the header timer is checked here too.
     request.waiting(connection, lastActivity);
-    if (request.expired(lastActivity, headerTimeoutMs)) return timeOut(fd, buffer, lastActivity);
+    if (request.expired(lastActivity, headerTimeoutMs)) return timeOut(fd, connection, buffer);
   }
   // EOF, idle timeout or stop: no response is in flight, so there is nothing to linger for.
   closeQuietly(fd);
 }
 
 /** The header timer expired: a 408, then the graceful close RFC 9112 §9.5 asks for. */
-function timeOut(fd: number, scratch: Buffer, now: number): void {
-  if (sendAll(fd, [requestTimeoutResponse(now)]) === 'sent') lingeringClose(fd, scratch);
+function timeOut(fd: number, connection: ServerConnection, scratch: Buffer): void {
+  if (sendAll(fd, connection.timeOut().chunks) === 'sent') lingeringClose(fd, scratch);
   else closeQuietly(fd);
 }

@@ -14,7 +14,7 @@
 import { C, native } from '../native/index.js';
 import type { ServerConnection } from '../core/connection.js';
 import type { ConnectionTimeouts } from './options.js';
-import { RequestTimer, requestTimeoutResponse } from './request-timeout.js';
+import { RequestTimer } from './request-timeout.js';
 import { closeQuietly } from './sockets.js';
 
 /** How long a closing connection keeps reading (and discarding) after its half-close. */
@@ -91,7 +91,7 @@ export class NonBlockingConnection {
     } else if (this.request.running) {
       if (!this.request.expired(now, timeouts.headerTimeoutMs)) return false;
       this.request.answered();
-      this.queue.push(requestTimeoutResponse(now));
+      for (const chunk of this.http.timeOut().chunks) this.queue.push(chunk);
       this.closeWhenFlushed = true; // RFC 9112 §9.5: "SHOULD issue a graceful close"
       this.produceAndFlush(now);
     } else {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ServerConnection } from '../core/connection.js';
 import { DateCache } from '../core/dates.js';
 import { textResponse } from '../core/response.js';
-import { RequestTimer, requestTimeoutResponse } from './request-timeout.js';
+import { RequestTimer } from './request-timeout.js';
 
 const TIMEOUT_MS = 1000;
 
@@ -53,18 +53,5 @@ describe('RequestTimer', () => {
     timer.waiting(http, 3000);
     assert.equal(timer.expired(3000 + TIMEOUT_MS - 1, TIMEOUT_MS), false);
     assert.equal(timer.expired(3000 + TIMEOUT_MS, TIMEOUT_MS), true);
-  });
-});
-
-describe('requestTimeoutResponse', () => {
-  it('is a complete 408 that announces the close, dated now', () => {
-    const text = requestTimeoutResponse(Date.UTC(2026, 10, 25, 3, 4, 5)).toString('latin1');
-    const [head, body] = text.split('\r\n\r\n') as [string, string];
-    const lines = head.split('\r\n');
-    assert.equal(lines[0], 'HTTP/1.1 408 Request Timeout');
-    assert.ok(lines.includes('Date: Wed, 25 Nov 2026 03:04:05 GMT'), head);
-    assert.ok(lines.includes('Connection: close'), head);
-    assert.ok(lines.includes(`Content-Length: ${Buffer.byteLength(body)}`), head);
-    assert.match(body, /^408 Request Timeout: /);
   });
 });

@@ -7,15 +7,13 @@
 // Mid-request this timer governs and the idle timeout rests; between requests, and while the
 // client is slow to read a response, the idle timeout governs.
 //
-// When it fires the server answers 408 and closes gracefully. RFC 9110 §15.5.9: "The 408 (Request
+// When it fires the server answers 408 (ServerConnection.timeOut) and closes gracefully. RFC 9110 §15.5.9: "The 408 (Request
 // Timeout) status code indicates that the server did not receive a complete request message within
 // the time that it was prepared to wait." RFC 9112 §9.5: "A client or server that wishes to time
 // out SHOULD issue a graceful close on the connection." The 408 tells a person typing a request by
 // hand (nc, telnet) why the connection ended; the graceful close (half-close, then read and discard
 // for a bounded time, RFC 9112 §9.6) keeps unread request bytes from resetting it away.
 import type { ServerConnection } from '../core/connection.js';
-import { formatHttpDate } from '../core/dates.js';
-import { serializeHead, textResponse } from '../core/response.js';
 
 /**
  * When the server began waiting for the rest of the current request: at the request's first byte,
@@ -45,10 +43,4 @@ export class RequestTimer {
   expired(now: number, headerTimeoutMs: number): boolean {
     return this.since !== 0 && now - this.since >= headerTimeoutMs;
   }
-}
-
-/** The 408 sent when the timer expires; Connection: close, since the server closes next. */
-export function requestTimeoutResponse(now = Date.now()): Buffer {
-  const response = textResponse(408, 'the request was not complete within the header timeout');
-  return Buffer.concat([serializeHead(response, formatHttpDate(now), 'close'), response.body]);
 }
