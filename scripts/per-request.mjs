@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // npm run bench:per-request: where the epoll server's time per request goes, beside the C yardstick
-// (bench/yardstick/epoll-loop.c), measured rather than guessed. Both servers are pinned to CPU 0,
-// wrk (keep-alive, 50 connections, GET /index.html) to CPU 1. For each, it reports:
-// - user and system CPU per request, from /proc/PID/stat before and after each wrk run, alternated
-//   between the two servers (ROUNDS times), with the medians;
+// (bench/yardstick/epoll-loop.c) and nginx (where installed), measured rather than guessed. The
+// servers are pinned to CPU 0, wrk (keep-alive, 50 connections, GET /index.html) to CPU 1. For
+// each, it reports:
+// - user and system CPU per request, from /proc/PID/stat of the server's whole process tree before
+//   and after each wrk run, alternated between the servers (ROUNDS times), with the medians;
 // - system calls per request, by name, from `strace -c -f` attached during one more run (strace
 //   slows the server down, but not the count of calls a request makes), where strace is installed.
 // Environment: PER_REQUEST_SECONDS (4) per run, PER_REQUEST_ROUNDS (3). Needs wrk and cc.
@@ -13,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnPeer, spawnServer } from '../dist/servers/registry.js';
-import { clockTicksPerSecond, processTree, readStat } from '../dist/system/proc.js';
+import { clockTicksPerSecond, processTree } from '../dist/system/proc.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const HTML = join(ROOT, 'html');
@@ -39,10 +40,9 @@ function wrk(url, seconds) {
   return requests;
 }
 
-/** CPU ticks of the whole process, all its threads included. */
+/** CPU ticks of the server's processes (nginx's master and worker), all their threads included. */
 function ticks(pid) {
-  const s = readStat(pid);
-  return { user: s.utime, system: s.stime };
+  return processTree(pid).reduce((t, p) => ({ user: t.user + p.utime, system: t.system + p.stime }), { user: 0, system: 0 });
 }
 
 /** System calls per request, by name, from strace -c attached for one wrk run. */
@@ -50,7 +50,8 @@ async function syscalls(server) {
   const dir = mkdtempSync(join(tmpdir(), 'per-request-'));
   const file = join(dir, 'strace.txt');
   try {
-    const strace = spawn('strace', ['-c', '-f', '-p', String(server.pid), '-o', file], { stdio: 'ignore' });
+    const attach = processTree(server.pid).flatMap((p) => ['-p', String(p.pid)]);
+    const strace = spawn('strace', ['-c', '-f', ...attach, '-o', file], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 500)); // attached to every thread
     const requests = wrk(server.url, 3);
     const exited = new Promise((r) => strace.once('exit', r));
@@ -71,6 +72,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const servers = [await spawnServer('epoll', HTML), await spawnPeer('yardstick', HTML)];
 try {
+  try {
+    servers.push(await spawnPeer('nginx', HTML));
+  } catch (err) {
+    console.error(`bench:per-request: nginx left out: ${err.message}`);
+  }
   for (const s of servers) for (const p of processTree(s.pid)) execFileSync('taskset', ['-a', '-p', '-c', '0', String(p.pid)], { stdio: 'ignore' });
   for (const s of servers) wrk(s.url, 2); // warm-up, not counted
   const runs = new Map(servers.map((s) => [s.name, []]));
