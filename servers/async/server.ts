@@ -79,13 +79,13 @@ async function serveConnection(socket: Socket, site: Site, timeouts: ConnectionT
   }
 }
 
-/** Writes every response the core has for the bytes so far, calling onResponse before the first;
- * true when the connection must close. */
+/** Writes every response the core has for the bytes so far, calling onResponse before the first
+ * final one (a 100 Continue does not count); true when the connection must close. */
 async function writeResponses(socket: Socket, connection: ReturnType<Site['connection']>, onResponse: () => void): Promise<boolean> {
   for (;;) {
     const output = connection.takeOutput();
+    if (output.answered > 0) onResponse();
     if (output.chunks.length > 0) {
-      onResponse();
       socket.cork();
       let flushed = true;
       for (const chunk of output.chunks) flushed = socket.write(chunk);

@@ -147,6 +147,7 @@ describe('connection: timeOut() (the header-read timeout)', () => {
     const text = Buffer.concat(out.chunks).toString('latin1');
     assert.equal(out.bytes, Buffer.byteLength(text, 'latin1'));
     assert.equal(out.close, true);
+    assert.equal(out.answered, 1, 'the 408 is a final response');
     const [head, body] = text.split('\r\n\r\n') as [string, string];
     const lines = head.split('\r\n');
     assert.equal(lines[0], 'HTTP/1.1 408 Request Timeout');
@@ -155,7 +156,7 @@ describe('connection: timeOut() (the header-read timeout)', () => {
     assert.ok(lines.includes(`Content-Length: ${Buffer.byteLength(body)}`), head);
     assert.match(body, /^408 Request Timeout: /);
     conn.receive(Buffer.from(`st: a\r\n\r\n${CANARY}`, 'latin1'));
-    assert.deepEqual(conn.takeOutput(), { chunks: [], bytes: 0, close: true }, 'the late rest of the request is not answered');
+    assert.deepEqual(conn.takeOutput(), { chunks: [], bytes: 0, answered: 0, close: true }, 'the late rest of the request is not answered');
   });
 });
 

@@ -32,11 +32,14 @@ export interface Output {
   chunks: Uint8Array[];
   /** total bytes in chunks */
   bytes: number;
+  /** final responses in chunks (a 100 Continue is not one): requests answered, and so no longer
+   * waited for */
+  answered: number;
   /** close the connection once these bytes are sent */
   close: boolean;
 }
 
-const NOTHING: Output = Object.freeze({ chunks: [], bytes: 0, close: false }) as Output;
+const NOTHING: Output = Object.freeze({ chunks: [], bytes: 0, answered: 0, close: false }) as Output;
 const DEFAULT_COALESCE_BYTES = 16 * 1024;
 
 export class ServerConnection {
@@ -83,18 +86,19 @@ export class ServerConnection {
    * RFC 9110 §15.5.9: "The 408 (Request Timeout) status code indicates that the server did not
    * receive a complete request message within the time that it was prepared to wait." */
   timeOut(): Output {
-    if (this.closing) return { chunks: [], bytes: 0, close: true };
+    if (this.closing) return { chunks: [], bytes: 0, answered: 0, close: true };
     this.closing = true;
     const chunks: Uint8Array[] = [];
     this.emit(textResponse(408, 'the request was not complete within the header timeout'), false, 'close', (b) => chunks.push(b));
-    return { chunks, bytes: chunks.reduce((n, c) => n + c.length, 0), close: true };
+    return { chunks, bytes: chunks.reduce((n, c) => n + c.length, 0), answered: 1, close: true };
   }
 
   /** Parses what has arrived and returns the responses it produces, in order. */
   takeOutput(): Output {
-    if (this.closing) return { chunks: [], bytes: 0, close: true };
+    if (this.closing) return { chunks: [], bytes: 0, answered: 0, close: true };
     const chunks: Uint8Array[] = [];
     let bytes = 0;
+    let answered = 0;
     const push = (b: Uint8Array): void => {
       chunks.push(b);
       bytes += b.length;
@@ -107,6 +111,7 @@ export class ServerConnection {
         if (this.eof) this.closing = true;
         break;
       }
+      answered++;
       if (event.kind === 'error') {
         this.emit(textResponse(event.error.status, event.error.detail), false, 'close', push);
         this.closing = true;
@@ -126,7 +131,7 @@ export class ServerConnection {
     }
     this.parser.retain();
     if (chunks.length === 0 && !this.closing) return NOTHING;
-    return { chunks, bytes, close: this.closing };
+    return { chunks, bytes, answered, close: this.closing };
   }
 
   /** The handler's response; an exception from it is a bug in the application, not in the

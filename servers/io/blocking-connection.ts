@@ -45,8 +45,8 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     else connection.receive(buffer.subarray(0, n));
     for (;;) {
       const output = connection.takeOutput();
+      if (output.answered > 0) request.answered();
       if (output.chunks.length > 0) {
-        request.answered();
         if (sendAll(fd, output.chunks) !== 'sent') {
           closeQuietly(fd);
           return;

@@ -123,7 +123,7 @@ export class NonBlockingConnection {
           return;
         }
         const output = this.http.takeOutput();
-        if (output.chunks.length > 0) this.request.answered();
+        if (output.answered > 0) this.request.answered();
         for (const chunk of output.chunks) this.queue.push(chunk);
         if (output.close) this.closeWhenFlushed = true;
         if (output.chunks.length === 0 && !output.close) return;

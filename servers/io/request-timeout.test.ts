@@ -14,7 +14,7 @@ function connection(): ServerConnection {
 /** One turn of a server's loop: bytes in, responses out, then back to waiting. */
 function turn(http: ServerConnection, timer: RequestTimer, bytes: string, now: number): void {
   http.receive(Buffer.from(bytes, 'latin1'));
-  if (http.takeOutput().chunks.length > 0) timer.answered();
+  if (http.takeOutput().answered > 0) timer.answered();
   timer.waiting(http, now);
 }
 
@@ -41,6 +41,20 @@ describe('RequestTimer', () => {
     turn(http, timer, 'GET / HTTP/1.1\r\n', 100);
     turn(http, timer, 'Host: t\r\n\r\n', 900);
     assert.equal(timer.running, false);
+  });
+
+  it('keeps running through a 100 Continue: the request is not answered until its content is in', () => {
+    const http = connection();
+    const timer = new RequestTimer();
+    turn(http, timer, 'POST / HTTP/1.1\r\nHost: t\r\n', 100);
+    http.receive(Buffer.from('Expect: 100-continue\r\nContent-Length: 5\r\n\r\n', 'latin1'));
+    const out = http.takeOutput();
+    assert.equal(Buffer.concat(out.chunks).toString('latin1'), 'HTTP/1.1 100 Continue\r\n\r\n');
+    assert.equal(out.answered, 0);
+    if (out.answered > 0) timer.answered();
+    timer.waiting(http, 900);
+    turn(http, timer, 'ab', 1000);
+    assert.equal(timer.expired(100 + TIMEOUT_MS, TIMEOUT_MS), true, 'timed from the first byte of the head');
   });
 
   it('times a pipelined request that arrived with an earlier one from when that one’s response is out', () => {
