@@ -1,6 +1,6 @@
 // Property-based tests of the core's request parser (servers/core/request-parser.ts), written once
 // and run at two scales: a thousand cases each in `npm test`
-// (servers/core/request-parser.fuzz.test.ts) and a million in `npm run fuzz` (bench/fuzz.ts).
+// (bench/parser-properties.test.ts) and a million in `npm run fuzz` (bench/fuzz.ts).
 // They live here, not in servers/core, because they import fast-check and llhttp, and the core
 // imports nothing but types.
 //

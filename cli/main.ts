@@ -126,7 +126,7 @@ const cli = yargs(hideBin(process.argv))
         .option('max-workers', { type: 'number', default: 256, describe: 'thread and process servers: live threads or children at most' })
         .option('handicap-us', { type: 'number', default: 0, describe: 'busy-wait this many µs per request: a server made slower on purpose, to show what a slower request path costs each design and to test the CI gate' })
         .option('parent-pid', { type: 'number', hidden: true, describe: 'stop when this process (the http-lab that started the server) exits' })
-        .check((a) => checkPort(a.port) && checkPositive('idle-timeout', a['idle-timeout']) && checkPositive('header-timeout', a['header-timeout']) && checkPositiveInteger('backlog', a.backlog) && checkPositiveInteger('max-workers', a['max-workers']) && checkNonNegative('handicap-us', a['handicap-us']))
+        .check((a) => checkPort(a.port) && checkTimeout('idle-timeout', a['idle-timeout']) && checkTimeout('header-timeout', a['header-timeout']) && checkPositiveInteger('backlog', a.backlog) && checkPositiveInteger('max-workers', a['max-workers']) && checkNonNegative('handicap-us', a['handicap-us']))
         .example('$0 serve --target blocking --port 8080', 'serve html/ on http://127.0.0.1:8080'),
     async (a) => {
       await serve({
@@ -359,6 +359,16 @@ function checkPort(port: number): boolean {
 
 function checkPositive(name: string, value: number): boolean {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number (got ${value})`);
+  return true;
+}
+
+/** Node's timers hold at most 2^31 − 1 ms and fire at once beyond it (the async server's timeouts
+ * are timers), so a longer timeout is refused rather than turned into an instant one. */
+const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+function checkTimeout(name: string, seconds: number): boolean {
+  checkPositive(name, seconds);
+  if (seconds > MAX_TIMEOUT_S) throw new Error(`--${name} must be at most ${MAX_TIMEOUT_S} seconds (about 24 days), not ${seconds}`);
   return true;
 }
 

@@ -136,6 +136,15 @@ describe('http-lab CLI', () => {
     assert.ok(out.ms < 5000, `rejected before running (${out.ms} ms)`);
   });
 
+  it('a timeout of 0, or longer than a Node timer can hold, exits 2', async () => {
+    const zero = await runCli(['serve', '--target', 'async', '--header-timeout', '0']);
+    assert.equal(zero.code, 2);
+    assert.match(zero.stderr, /--header-timeout must be a positive number \(got 0\)/);
+    const long = await runCli(['serve', '--target', 'async', '--idle-timeout', '3000000']);
+    assert.equal(long.code, 2);
+    assert.match(long.stderr, /--idle-timeout must be at most 2147483 seconds \(about 24 days\), not 3000000/);
+  });
+
   it('a port out of range exits 2', async () => {
     const r = await runCli(['serve', '--target', 'blocking', '--port', '70000']);
     assert.equal(r.code, 2);

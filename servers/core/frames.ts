@@ -13,7 +13,9 @@ interface Frame {
 const VARIANTS = 6;
 const TOKEN_INDEX: Record<ConnectionToken, number> = { none: 0, close: 1, 'keep-alive': 2 };
 
-/** Shared by the connections of one server, so one client's request prebuilds the next client's. */
+/** Shared by the connections of one server, so one client's request prebuilds the next client's.
+ * Those connections must share one coalescing threshold too (ConnectionOptions.coalesceBelowBytes):
+ * a frame keeps the chunking of the connection that built it. */
 export class FrameCache {
   /** keyed by the response object: a changed file is a new entry, a new response, a new key */
   private readonly frames = new WeakMap<Response, Array<Frame | undefined>>();

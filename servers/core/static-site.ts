@@ -84,7 +84,8 @@ function respond(files: StaticFiles, request: ParsedRequest, wholeFiles: WeakMap
     };
   }
   if (reusable) {
-    const response: Response = { status: 200, headers: validators, body: content, length: found.size, reusable: true };
+    // Frozen: a change to a response whose bytes are reused would reach clients only once a second.
+    const response: Response = Object.freeze({ status: 200, headers: Object.freeze(validators) as Array<[string, string]>, body: content, length: found.size, reusable: true });
     wholeFiles.set(found, response);
     return response;
   }

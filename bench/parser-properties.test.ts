@@ -2,7 +2,7 @@
 // runs the same ones a million times. A failure prints its seed and shrunk counterexample.
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PROPERTIES } from '../../bench/parser-properties.js';
+import { PROPERTIES } from './parser-properties.js';
 
 const RUNS = 1000;
 
