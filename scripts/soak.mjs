@@ -20,6 +20,7 @@
 // for the full duration; the 10,000-connection fd test in npm test covers all six on every run.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseArgs as parseCliArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { exchange } from '../dist/conformance/client.js';
 import { treeRssBytes } from '../dist/loadtest/resources.js';
@@ -68,25 +69,29 @@ function usage(why) {
 }
 
 function parseArgs(argv) {
-  let seconds = process.env.SOAK_SECONDS !== undefined ? Number(process.env.SOAK_SECONDS) : 600;
-  let targets = ['epoll'];
-  let out;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--minutes' || arg === '--seconds') {
-      seconds = Number(argv[++i]) * (arg === '--minutes' ? 60 : 1);
-    } else if (arg === '--target') {
-      targets = [];
-      while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) targets.push(...argv[++i].split(','));
-      if (targets.includes('all')) targets = [...SERVER_NAMES];
-    } else if (arg === '--out' && argv[i + 1] !== undefined) {
-      out = argv[++i];
-    } else usage(`unknown argument ${arg}`);
+  let parsed;
+  try {
+    // `--target a b` names two targets: the words after the options are more targets.
+    parsed = parseCliArgs({
+      args: argv,
+      options: { minutes: { type: 'string' }, seconds: { type: 'string' }, target: { type: 'string', multiple: true }, out: { type: 'string' } },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    usage(err.message);
   }
+  const { values, positionals } = parsed;
+  if (positionals.length > 0 && values.target === undefined) usage(`unexpected argument ${positionals[0]}`);
+  if (values.minutes !== undefined && values.seconds !== undefined) usage('give --minutes or --seconds, not both');
+  const seconds = values.minutes !== undefined ? Number(values.minutes) * 60
+    : values.seconds !== undefined ? Number(values.seconds)
+    : process.env.SOAK_SECONDS !== undefined ? Number(process.env.SOAK_SECONDS) : 600;
+  let targets = [...(values.target ?? ['epoll']), ...positionals].flatMap((t) => t.split(','));
+  if (targets.includes('all')) targets = [...SERVER_NAMES];
   if (!(seconds >= 10)) usage('the run must last at least 10 seconds');
   const unknown = targets.filter((t) => !SERVER_NAMES.includes(t));
   if (targets.length === 0 || unknown.length > 0) usage(`unknown target ${unknown.join(', ') || '(none)'}`);
-  return { seconds, targets, out };
+  return { seconds, targets, out: values.out };
 }
 
 const median = (values) => {
