@@ -11,9 +11,9 @@
 //   http.server measured in the same run.
 // Environment: COMPARE_SECONDS (5) per run, COMPARE_RUNS (3).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { buildYardstick } from './build-yardstick.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -21,9 +21,7 @@ const SECONDS = process.env.COMPARE_SECONDS ?? '5';
 const RUNS = process.env.COMPARE_RUNS ?? '3';
 const say = (line) => process.stderr.write(`bench:compare: ${line}\n`);
 
-// The C yardstick, built here (a C compiler is already needed for the addon).
-mkdirSync(join(ROOT, 'build', 'yardstick'), { recursive: true });
-execFileSync('cc', ['-O2', '-o', join(ROOT, 'build', 'yardstick', 'epoll-loop'), join(ROOT, 'bench', 'yardstick', 'epoll-loop.c')], { stdio: 'inherit' });
+buildYardstick();
 
 const haveWrk = spawnSync('wrk', ['--version']).error === undefined;
 if (!haveWrk) say('wrk is not installed (apt-get install wrk): autocannon drives the load, and is likely the bottleneck');

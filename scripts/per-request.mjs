@@ -9,11 +9,12 @@
 //   slows the server down, but not the count of calls a request makes), where strace is installed.
 // Environment: PER_REQUEST_SECONDS (4) per run, PER_REQUEST_ROUNDS (3). Needs wrk and cc.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnPeer, spawnServer } from '../dist/servers/registry.js';
+import { buildYardstick } from './build-yardstick.mjs';
 import { clockTicksPerSecond, processTree } from '../dist/system/proc.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -28,8 +29,7 @@ for (const program of ['wrk', 'cc', 'taskset']) {
     process.exit(2);
   }
 }
-mkdirSync(join(ROOT, 'build', 'yardstick'), { recursive: true });
-execFileSync('cc', ['-O2', '-o', join(ROOT, 'build', 'yardstick', 'epoll-loop'), join(ROOT, 'bench', 'yardstick', 'epoll-loop.c')], { stdio: 'inherit' });
+buildYardstick();
 
 /** Requests wrk completed in one run on CPU 1, and its error line if any. */
 function wrk(url, seconds) {
