@@ -7,13 +7,17 @@
 #   (chromium only recommends it). HTTP_LAB_CHROMIUM names another binary; none is installed then.
 # Each is installed only when it is missing, we are root and apt-get exists (a CI container, a fresh
 # dev box); anywhere else this prints why and carries on: those tests then skip with that reason.
-# It never fails the test run, and takes no time once both are there.
+# It never fails the test run, and takes no time once all are there.
 # python3 (`--target python`) is not installed here: it is on every machine these tests run on, and
 # its tests skip with a reason where it is not.
 set -u
 
 have_nginx() {
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || [ -x /usr/local/sbin/nginx ]
+}
+
+have_wrk() {
+  command -v wrk >/dev/null 2>&1
 }
 
 have_chromium() {
@@ -24,12 +28,14 @@ have_chromium() {
 skips() {
   case "$1" in
     nginx) echo "the nginx peer tests will skip" ;;
+    wrk) echo "the bench --engine wrk test will skip" ;;
     chromium) echo "the HTML report's browser test will skip" ;;
   esac
 }
 
 packages=()
 have_nginx || packages+=(nginx)
+have_wrk || packages+=(wrk)
 if ! have_chromium; then
   if [ -n "${HTTP_LAB_CHROMIUM:-}" ]; then
     echo "test-setup: HTTP_LAB_CHROMIUM=$HTTP_LAB_CHROMIUM is not an executable: $(skips chromium) (not installing another one)"
@@ -85,6 +91,8 @@ for name in "${packages[@]}"; do
   if apt-get install -y -qq --no-install-recommends "${debs[@]}" >"$log" 2>&1 && "have_$name"; then
     if [ "$name" = nginx ]; then
       echo "test-setup: installed $(nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1)"
+    elif [ "$name" = wrk ]; then
+      echo "test-setup: installed $(wrk --version 2>&1 | head -n 1)"
     else
       echo "test-setup: installed $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
     fi

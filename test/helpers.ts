@@ -30,8 +30,14 @@ export function sameBytes(actual: Buffer, expected: Buffer, what: string): void 
   assert.fail(`${what}: ${actual.length} B, expected ${expected.length} B; first difference at byte ${i}`);
 }
 
+/**
+ * How long a test waits for something that must happen (a connection, an answer, a close): long
+ * enough for a loaded 2-core machine, and free when the event comes, as it does when the test passes.
+ */
+export const EVENT_WAIT_MS = 30_000;
+
 /** A new client is answered: the server survived whatever came before. */
-export async function servesNextClient(addr: { host: string; port: number }, timeoutMs = 5000): Promise<void> {
+export async function servesNextClient(addr: { host: string; port: number }, timeoutMs = EVENT_WAIT_MS): Promise<void> {
   const ex = await exchange(addr.host, addr.port, { chunks: [get('/index.html')] }, { timeoutMs });
   assert.equal(finalResponses(ex)[0]?.status, 200, `a new client is answered: ${describeExchange(ex)}`);
   sameBytes(finalResponses(ex)[0]!.body, fixture('index.html'), 'index.html');
@@ -75,7 +81,7 @@ export class RawPeer {
     });
   }
 
-  static open(host: string, port: number, timeoutMs = 3000): Promise<RawPeer> {
+  static open(host: string, port: number, timeoutMs = EVENT_WAIT_MS): Promise<RawPeer> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port });
       const timer = setTimeout(() => {
