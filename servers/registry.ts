@@ -107,9 +107,12 @@ export interface RunningServer {
 }
 
 const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+/** How long a started server may take to say it listens: a server does it in milliseconds, and a
+ * loaded machine can take seconds to schedule it; only a broken start ever waits this long. */
+const START_TIMEOUT_MS = 30_000;
 
 /** Starts `http-lab serve --target NAME --port 0` as a child and waits for its URL line. */
-export function spawnServer(name: string, docroot: string, extraArgs: string[] = [], startTimeoutMs = 10_000): Promise<RunningServer> {
+export function spawnServer(name: string, docroot: string, extraArgs: string[] = [], startTimeoutMs = START_TIMEOUT_MS): Promise<RunningServer> {
   const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--target', name, '--port', '0', '--host', '127.0.0.1', '--docroot', docroot, '--parent-pid', String(process.pid), ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -400,7 +403,7 @@ export async function spawnPeer(name: string, docroot: string, opts: PeerStartOp
   const program = findPeerProgram(peer);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startPeerOnce(peer, program, resolvePath(docroot), await (opts.pickPort ?? freePort)(), opts.startTimeoutMs ?? 10_000);
+      return await startPeerOnce(peer, program, resolvePath(docroot), await (opts.pickPort ?? freePort)(), opts.startTimeoutMs ?? START_TIMEOUT_MS);
     } catch (err) {
       if (!(err instanceof AddressInUse) || attempt >= BIND_TRIES) throw err;
     }
