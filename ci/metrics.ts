@@ -20,7 +20,3 @@ export const GATED_METRICS: readonly GatedMetric[] = [
   { key: 'p99', label: 'p99 latency', unit: 'µs', better: 'lower' },
   { key: 'rss', label: 'peak RSS', unit: 'bytes', better: 'lower' },
 ];
-
-export function findMetric(key: MetricKey): GatedMetric {
-  return GATED_METRICS.find((m) => m.key === key)!;
-}

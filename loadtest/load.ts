@@ -50,6 +50,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         // "close" connection option in every request message."
         ...(scenario.newConnectionPerRequest ? { headers: { connection: 'close' } } : {}),
         setupClient: (client: unknown) => {
+          assertPatchable(client);
           discardBodies(client);
           forgetUnansweredOnReconnect(client);
           if (scenario.newConnectionPerRequest) newConnectionPerRequest(client);
@@ -79,6 +80,32 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     options.signal?.addEventListener('abort', stop, { once: true });
     const ticker = setInterval(() => options.onTick?.(responses), 1000);
   });
+}
+
+/**
+ * The private parts of autocannon's per-connection Client that the patches below reach into, each
+ * with the patch that needs it. autocannon is pinned to one exact version in package.json; a new
+ * version that changes any of them fails here, by the patch's name, not quietly mid-measurement.
+ */
+export const PATCHED_INTERNALS: ReadonlyArray<{ path: string; patch: string }> = [
+  { path: 'pipelinedRequests.addBody', patch: 'discardBodies' },
+  { path: 'pipelinedRequests.clear', patch: 'forgetUnansweredOnReconnect' },
+  { path: '_connect', patch: 'forgetUnansweredOnReconnect and newConnectionPerRequest' },
+  { path: '_doRequest', patch: 'newConnectionPerRequest' },
+  { path: '_destroyConnection', patch: 'newConnectionPerRequest' },
+];
+
+/** The internals of `client` that are missing or of another kind, as sentences naming their patch. */
+export function unpatchableInternals(client: unknown): string[] {
+  return PATCHED_INTERNALS.filter(({ path }) => {
+    const value = path.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), client);
+    return typeof value !== 'function';
+  }).map(({ path, patch }) => `autocannon's Client.${path} is no longer a function: the ${patch} patch in loadtest/load.ts needs updating`);
+}
+
+function assertPatchable(client: unknown): void {
+  const problems = unpatchableInternals(client);
+  if (problems.length > 0) throw new Error(problems.join('; '));
 }
 
 /** The parts of autocannon's per-connection Client reached into here. */
@@ -132,6 +159,8 @@ function newConnectionPerRequest(client: unknown): void {
   const c = client as AutocannonClient;
   const doRequest = c._doRequest;
   c._doRequest = function (this: AutocannonClient, ...args: unknown[]): unknown {
+    // Set by _connect, after setupClient: only here can its shape be checked.
+    if (typeof this.conn !== 'object' || this.conn === null) throw new Error("autocannon's Client.conn is no longer the connection: the newConnectionPerRequest patch in loadtest/load.ts needs updating");
     if (this.conn[USED]) {
       this._destroyConnection();
       this._connect(); // which calls _doRequest again, on the new connection

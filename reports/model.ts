@@ -28,9 +28,6 @@ export interface LabResults {
   notes: string[];
 }
 
-/** Every document the model can be built from. */
-export type ResultDocument = LabResults | BenchReport | ConformanceReport | ConformanceMatrixReport;
-
 export class ModelError extends Error {
   override readonly name = 'ModelError';
 }
