@@ -15,6 +15,8 @@ import { isAlive } from '../system/proc.js';
 import { HTML, eachLimited, servesNextClient, spawnWatched, urlParts } from './helpers.js';
 
 const CASES = catalogue.filter((c) => adversarialChecks.includes(c) || c.level === 'robustness');
+/** Each case's deadline: it bounds only the wait for answers that come, so it is generous. */
+const CASE_TIMEOUT_MS = 30_000;
 
 describe('adversarial cases, each followed by a valid request', () => {
   it(`selects every adversarial check, all in the catalogue (${CASES.length} cases)`, () => {
@@ -38,7 +40,7 @@ describe('adversarial cases, each followed by a valid request', () => {
         // Each case and the request after it run on connections of their own, closed when done:
         // the serial design gets one connection at a time.
         await eachLimited(CASES, design.serial ? 1 : 8, async (check) => {
-          const [r] = await runChecks([check], addr, { pid: server!.pid, design: design.name });
+          const [r] = await runChecks([check], addr, { pid: server!.pid, design: design.name, timeoutMs: CASE_TIMEOUT_MS });
           if (r!.outcome === 'fail' || r!.outcome === 'error') {
             problems.push(`${check.id}: ${r!.outcome}: expected ${r!.expected}; actual ${r!.actual}${r!.reason ? `; ${r!.reason}` : ''}`);
           }

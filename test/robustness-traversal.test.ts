@@ -28,6 +28,8 @@ const SECRET = join(base, 'secret.txt');
 /** Enough ".." to reach / from the docroot, wherever the temporary folder is. */
 const UP = docroot.split('/').length + 2;
 const REFUSED = [400, 403, 404, 414];
+/** Bounds the wait for each answer: generous, since it costs nothing when the answer comes. */
+const ANSWER_WAIT_MS = 30_000;
 
 interface Variant {
   name: string;
@@ -148,7 +150,7 @@ const CORPUS: Variant[] = [
 async function judge(addr: { host: string; port: number }, v: Variant): Promise<{ escaped: boolean; problem?: string }> {
   let ex: Exchange;
   try {
-    ex = await exchange(addr.host, addr.port, v.plan, { timeoutMs: 5000 });
+    ex = await exchange(addr.host, addr.port, v.plan, { timeoutMs: ANSWER_WAIT_MS });
   } catch (err) {
     return { escaped: false, problem: `${v.name}: ${(err as Error).message}` };
   }
