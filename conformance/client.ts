@@ -17,7 +17,8 @@ import type { Exchange, RequestPlan, WireResponse } from './types.js';
 export interface ExchangeOptions {
   /** hard deadline for the whole exchange, connect included */
   timeoutMs: number;
-  /** with plan.awaitClose: how long to keep reading after the last expected response (default 1000) */
+  /** with plan.awaitClose: how long to keep reading after the last expected response (default:
+   * the longer of 1 s and 10 times what the responses took, see closeWaitFor) */
   closeWaitMs?: number;
   /** called once, when the expected responses are in and the exchange starts waiting for the
    * close (plan.awaitClose): from then on it sends nothing and only listens. The runner uses it to
@@ -25,7 +26,18 @@ export interface ExchangeOptions {
   onCloseWait?: () => void;
 }
 
-const DEFAULT_CLOSE_WAIT_MS = 1000;
+const MIN_CLOSE_WAIT_MS = 1000;
+const CLOSE_WAIT_PER_RESPONSE_MS = 10;
+
+/**
+ * How long to wait for a close after the expected responses came in `answeredMs`. A server closes
+ * at once after its last response, so a second is plenty on a quiet machine; on a loaded one, where
+ * the responses themselves were slow, the wait grows with them, so that a close the load delayed is
+ * not read as a server that keeps the connection open.
+ */
+function closeWaitFor(answeredMs: number): number {
+  return Math.max(MIN_CLOSE_WAIT_MS, CLOSE_WAIT_PER_RESPONSE_MS * answeredMs);
+}
 const MAX_HEAD_BYTES = 64 * 1024;
 
 /** A growable byte buffer: appending is amortised O(1), so a 1 MiB body arriving in small reads
@@ -274,7 +286,6 @@ function exchangeOnce(
   before: readonly WireResponse[],
 ): Promise<Exchange> {
   const expected = plan.responses ?? 1;
-  const closeWaitMs = opts.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
   const headIndexes = new Set(plan.headIndexes ?? []);
   const started = performance.now();
 
@@ -381,7 +392,7 @@ function exchangeOnce(
       if (finals < expected) return;
       if (!plan.awaitClose) return finish(false);
       if (closeWait === undefined) {
-        closeWait = setTimeout(() => finish(false), closeWaitMs);
+        closeWait = setTimeout(() => finish(false), opts.closeWaitMs ?? closeWaitFor(performance.now() - started));
         opts.onCloseWait?.();
       }
     }
