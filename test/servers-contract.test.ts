@@ -27,6 +27,10 @@ const DESIGNS = ['blocking', 'process', 'thread', 'async', 'poll', 'epoll'];
 const WAIT_MS = 30_000;
 /** An idle timeout that no wait here comes near: a connection stays open until the test ends it. */
 const NEVER_IDLE = ['--idle-timeout', '600'];
+/** The slow reader: 12 MiB at 256 KiB every 50 ms, about 2.4 s against an idle timeout of 0.5 s. */
+const SLOW_READ_FILES = 12;
+const SLOW_READ_BYTES_PER_TICK = 256 * 1024;
+const SLOW_READ_TICK_MS = 50;
 
 /** Proportional set size of the server and its children: shared pages count once in all. */
 function treePss(pid: number): number {
@@ -195,29 +199,34 @@ function contract(design: ServerDesign): void {
     });
 
     it('a client that reads slowly for longer than the idle timeout still gets every byte', async () => {
+      // More than the kernel buffers between the two ends (the server's send buffer, up to
+      // wmem_max = 4 MiB, and the client's receive buffer): the server must wait on this reader,
+      // with responses still queued, for far longer than its idle timeout. Each read follows the
+      // last by a tick, a tenth of the idle timeout: a server that counted only requests as
+      // activity would close this connection; one that counts what the client takes must not.
       const large = fixture('large.bin');
       const peer = await RawPeer.open(addr.host, addr.port);
       try {
         peer.socket.pause();
-        peer.write(get('/large.bin') + get('/large.bin', 'Connection: close'));
-        // About 128 KiB every 50 ms: 2 MiB take ~0.8 s, past the 0.5 s idle timeout. Sending
-        // counts as activity, so the server must not call this connection idle.
-        let tick = 0;
+        peer.write(get('/large.bin').repeat(SLOW_READ_FILES - 1) + get('/large.bin', 'Connection: close'));
+        let allowance = 0;
         peer.socket.on('data', () => {
-          if (peer.received.length > ++tick * 128 * 1024) peer.socket.pause();
+          if (peer.received.length >= allowance) peer.socket.pause();
         });
-        const timer = setInterval(() => peer.socket.resume(), 50);
-        const done = await peer.until((p) => p.closed, 15_000);
-        clearInterval(timer);
+        const reader = setInterval(() => {
+          allowance += SLOW_READ_BYTES_PER_TICK;
+          peer.socket.resume();
+        }, SLOW_READ_TICK_MS);
+        const done = await peer.until((p) => p.closed, WAIT_MS * 2);
+        clearInterval(reader);
         assert.ok(done, 'the connection closed after the last response');
         const { responses } = readResponses(peer.received);
-        assert.equal(responses.length, 2, `2 complete responses (got ${peer.received.length} bytes)`);
+        assert.equal(responses.length, SLOW_READ_FILES, `${SLOW_READ_FILES} complete responses (got ${peer.received.length} bytes)`);
         for (const r of responses) sameBytes(r.body, large, 'large.bin');
       } finally {
         peer.destroy();
       }
     });
-
   });
 
   describe(`${design.name} server: stopping`, () => {
