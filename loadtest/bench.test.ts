@@ -79,7 +79,8 @@ describe('the bench schedule', () => {
     const pipeline = withOverrides(findScenario('pipeline')!, { connections: 2 });
     const outcome = await runBench({ targets: [old], scenarios: [keepalive, pipeline], durationS: 0.3, runs: 1, warmupS: 0, docroot: dir });
     assert.deepEqual(outcome.results.map((r) => [r.scenario, r.newConnectionPerRequest]), [['keepalive', true]]);
-    assert.match(outcome.results[0]!.warnings[0]!, /closes the connection after each response .* measured with a new connection per request/);
+    assert.equal(outcome.results[0]!.warnings[0]!.code, 'closes-connections');
+    assert.match(outcome.results[0]!.warnings[0]!.message, /closes the connection after each response .* measured with a new connection per request/);
     assert.equal(outcome.results[0]!.median.errors, 0);
     assert.ok(oldServer.connections > 10);
     assert.deepEqual(outcome.refused.map((r) => r.scenario), ['pipeline']);

@@ -9,7 +9,7 @@ import { runWrk, type WrkProgram } from './wrk.js';
 import { ResourceSampler, ResourceSamplerError } from './resources.js';
 import type { Scenario } from './scenarios.js';
 import { summarize } from './summarize.js';
-import type { BenchResult, BenchRun, Refusal } from './types.js';
+import type { BenchResult, BenchRun, BenchWarning, Refusal } from './types.js';
 import { expectedBody, VerificationError, verifyTarget } from './verify.js';
 
 export interface BenchTarget {
@@ -71,10 +71,10 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
   const cpus = osCpus().length;
   const refused: Refusal[] = [];
   /** per scenario: the targets that passed the check, each with the scenario as it will be run */
-  const accepted = new Map<string, Array<{ target: BenchTarget; scenario: Scenario; notes: string[] }>>();
+  const accepted = new Map<string, Array<{ target: BenchTarget; scenario: Scenario; notes: BenchWarning[] }>>();
   for (const scenario of plan.scenarios) {
     const expected = expectedBody(plan.docroot, scenario.path);
-    const ok: Array<{ target: BenchTarget; scenario: Scenario; notes: string[] }> = [];
+    const ok: Array<{ target: BenchTarget; scenario: Scenario; notes: BenchWarning[] }> = [];
     for (const target of plan.targets) {
       const refuse = (reason: string): void => {
         const refusal = { target: target.name, scenario: scenario.name, reason };
@@ -96,7 +96,7 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
       } else {
         // Loaded as keep-alive, autocannon would write each next request on the connection the
         // server is closing, and time it from there: measure what the server does instead.
-        ok.push({ target, scenario: { ...scenario, newConnectionPerRequest: true }, notes: ['the server closes the connection after each response (HTTP/1.0, or Connection: close): measured with a new connection per request, as the close scenario is'] });
+        ok.push({ target, scenario: { ...scenario, newConnectionPerRequest: true }, notes: [{ code: 'closes-connections', message: 'the server closes the connection after each response (HTTP/1.0, or Connection: close): measured with a new connection per request, as the close scenario is' }] });
       }
     }
     accepted.set(scenario.name, ok);

@@ -45,23 +45,25 @@ describe('summarize runs', () => {
 
   it('a noisy A/A-like set (runs 30% apart) is flagged, with the range', () => {
     const r = summarize([run(30_000), run(40_000), run(39_000)], context);
-    const noisy = r.warnings.find((w) => w.startsWith('noisy'));
-    assert.ok(noisy, r.warnings.join('\n'));
-    assert.match(noisy, /from 30000 to 40000 over 3 runs/);
+    const noisy = r.warnings.find((w) => w.code === 'noisy');
+    assert.ok(noisy, JSON.stringify(r.warnings));
+    assert.match(noisy.message, /^noisy: rps ranged from 30000 to 40000 over 3 runs/);
   });
 
   it("a run whose rps disagrees with its latency gets a Little's law warning naming the run", () => {
     const bad = run(40_000);
     const r = summarize([run(40_000), { ...bad, rps: 30_000 }, run(40_000)], context);
-    assert.ok(r.warnings.some((w) => /^run 2: Little's law does not hold/.test(w)), r.warnings.join('\n'));
-    assert.ok(!r.warnings.some((w) => /^run [13]:/.test(w)));
+    const littlesLaw = r.warnings.flatMap((w) => (w.code === 'littles-law' ? [w] : []));
+    assert.deepEqual(littlesLaw.map((w) => w.run), [2], JSON.stringify(r.warnings));
+    assert.match(littlesLaw[0]!.message, /^run 2: Little's law does not hold/);
   });
 
   it('a saturated generator beside an idle server is generator-bound, and says so', () => {
     const r = summarize([run(40_000, { generatorCpuPct: 99, serverCpuPct: 40, serverBusiestThreadPct: 40 })], context);
     assert.equal(r.generatorBound, true);
-    assert.ok(r.warnings.some((w) => w.startsWith('generator-bound')));
-    assert.ok(r.warnings.some((w) => w.startsWith('one run')));
+    assert.deepEqual(r.warnings.map((w) => w.code), ['generator-bound', 'one-run']);
+    assert.match(r.warnings[0]!.message, /^generator-bound: the load generator used 99% of a core while the server had headroom .*; the server may be faster than these figures$/);
+    assert.equal(r.warnings[1]!.message, 'one run: no spread to report; use --runs 3 or more');
   });
 
   it('a saturated server is not generator-bound, however busy the generator', () => {
@@ -71,7 +73,11 @@ describe('summarize runs', () => {
 
   it('errors, timeouts and non-2xx are summed into a warning, never dropped', () => {
     const r = summarize([run(40_000, { errors: 2 }), run(40_000, { timeouts: 1 }), run(40_000, { non2xx: 7 })], context);
-    assert.ok(r.warnings.includes('failures: 2 connection errors, 1 timeouts and 7 non-2xx responses over 3 runs; their rps is not all success'), r.warnings.join('\n'));
+    assert.deepEqual(
+      r.warnings.find((w) => w.code === 'failures'),
+      { code: 'failures', message: 'failures: 2 connection errors, 1 timeouts and 7 non-2xx responses over 3 runs; their rps is not all success' },
+      JSON.stringify(r.warnings),
+    );
   });
 
   it('an unknown server process leaves CPU and RSS null, claims no generator bound, and says why', () => {
@@ -79,7 +85,7 @@ describe('summarize runs', () => {
     assert.equal(r.median.serverCpuPct, null);
     assert.equal(r.median.serverRssBytes, null);
     assert.equal(r.generatorBound, false);
-    assert.ok(r.warnings.some((w) => w.startsWith('server CPU and memory unknown')));
+    assert.deepEqual(r.warnings.find((w) => w.code === 'resources-unknown'), { code: 'resources-unknown', message: "server CPU and memory unknown: the server's process was not found (a --url whose listening socket is not this user's to read)" });
   });
 
   it('the median of one run is that run', () => {

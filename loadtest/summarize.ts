@@ -4,7 +4,7 @@
 import { checkLittlesLaw, littlesLawWarning } from './littles-law.js';
 import { isGeneratorBound } from './resources.js';
 import { coefficientOfVariation, interquartileRange, median, relativeRange } from './stats.js';
-import type { BenchResult, BenchRun, LatencyUs } from './types.js';
+import type { BenchResult, BenchRun, BenchWarning, LatencyUs } from './types.js';
 import type { Scenario } from './scenarios.js';
 
 /** Runs whose rps lie further apart than this, relative to the median, are reported as noisy. */
@@ -25,23 +25,23 @@ export function summarize(runs: readonly BenchRun[], context: ResultContext): Be
   const rps = runs.map((r) => r.rps);
   const medianRun = medianOfRuns(runs);
   const bound = generatorVerdict(medianRun, context.cpus);
-  const warnings: string[] = [];
+  const warnings: BenchWarning[] = [];
 
-  if (bound.generatorBound) warnings.push(`${bound.reason}; the server may be faster than these figures`);
+  if (bound.generatorBound) warnings.push({ code: 'generator-bound', message: `${bound.reason}; the server may be faster than these figures` });
   if (runs.length > 1 && relativeRange(rps) > NOISY_SPREAD) {
-    warnings.push(`noisy: rps ranged from ${Math.round(Math.min(...rps))} to ${Math.round(Math.max(...rps))} over ${runs.length} runs, ${pct(relativeRange(rps))} of the median (more than ${pct(NOISY_SPREAD)}); add --runs or --duration, or quiet the machine`);
+    warnings.push({ code: 'noisy', message: `noisy: rps ranged from ${Math.round(Math.min(...rps))} to ${Math.round(Math.max(...rps))} over ${runs.length} runs, ${pct(relativeRange(rps))} of the median (more than ${pct(NOISY_SPREAD)}); add --runs or --duration, or quiet the machine` });
   }
-  if (runs.length === 1) warnings.push('one run: no spread to report; use --runs 3 or more');
+  if (runs.length === 1) warnings.push({ code: 'one-run', message: 'one run: no spread to report; use --runs 3 or more' });
   runs.forEach((run, i) => {
     const check = checkLittlesLaw(scenario.connections, scenario.pipelining, run.latencyUs.mean, run.rps);
     const warning = littlesLawWarning(check, { generatorBound: generatorVerdict(run, context.cpus).generatorBound, errors: run.errors, timeouts: run.timeouts, maxLatencyUs: run.latencyUs.max });
-    if (warning !== undefined) warnings.push(`run ${i + 1}: ${warning}`);
+    if (warning !== undefined) warnings.push({ code: 'littles-law', message: `run ${i + 1}: ${warning}`, run: i + 1 });
   });
   const failures = sum(runs, 'errors') + sum(runs, 'timeouts') + sum(runs, 'non2xx');
   if (failures > 0) {
-    warnings.push(`failures: ${sum(runs, 'errors')} connection errors, ${sum(runs, 'timeouts')} timeouts and ${sum(runs, 'non2xx')} non-2xx responses over ${runs.length} runs; their rps is not all success`);
+    warnings.push({ code: 'failures', message: `failures: ${sum(runs, 'errors')} connection errors, ${sum(runs, 'timeouts')} timeouts and ${sum(runs, 'non2xx')} non-2xx responses over ${runs.length} runs; their rps is not all success` });
   }
-  if (medianRun.serverCpuPct === null) warnings.push("server CPU and memory unknown: the server's process was not found (a --url whose listening socket is not this user's to read)");
+  if (medianRun.serverCpuPct === null) warnings.push({ code: 'resources-unknown', message: "server CPU and memory unknown: the server's process was not found (a --url whose listening socket is not this user's to read)" });
 
   return {
     target: context.target,

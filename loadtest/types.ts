@@ -66,8 +66,27 @@ export interface BenchResult {
   spread: BenchSpread;
   /** the generator, not the server, limited the median run's throughput */
   generatorBound: boolean;
-  warnings: string[];
+  warnings: BenchWarning[];
 }
+
+/** What a reader must know to judge a result's figures. Programs and renderers read the stable
+ * `code`; `message` is the sentence shown to people, never parsed. */
+export type BenchWarning =
+  /** the generator, not the server, limited the median run */
+  | { code: 'generator-bound'; message: string }
+  /** the runs' rps lie too far apart to trust one figure */
+  | { code: 'noisy'; message: string }
+  | { code: 'one-run'; message: string }
+  /** one run's rps and mean latency disagree */
+  | { code: 'littles-law'; message: string; /** which run, from 1 */ run: number }
+  /** connection errors, timeouts or non-2xx responses were counted */
+  | { code: 'failures'; message: string }
+  /** the server's process was not found: no CPU or memory figures */
+  | { code: 'resources-unknown'; message: string }
+  /** the server closes each connection, so it was measured with a new connection per request */
+  | { code: 'closes-connections'; message: string };
+
+export type WarningCode = BenchWarning['code'];
 
 /** A target that answered wrongly before any load (not 200, or not the file's exact bytes), and so
  * was not measured. */

@@ -58,7 +58,7 @@ export function benchTableLines(results: readonly BenchResult[], refused: readon
   const warned = results.filter((r) => r.warnings.length > 0);
   if (warned.length > 0) {
     lines.push('', chalk.bold('Warnings'));
-    for (const r of warned) for (const w of r.warnings) lines.push(`  ${r.target} ${r.scenario}: ${w}`);
+    for (const r of warned) for (const w of r.warnings) lines.push(`  ${r.target} ${r.scenario}: ${w.message}`);
   }
   if (refused.length > 0) {
     lines.push('', chalk.bold.red('Not measured (failed the check before load)'));
@@ -73,9 +73,9 @@ export const FLAGS_KEY = "flags: GEN = generator-bound (the load generator, not 
 export function flags(r: BenchResult): string {
   const out: string[] = [];
   if (r.generatorBound) out.push('GEN');
-  if (r.warnings.some((w) => w.startsWith('noisy'))) out.push('NOISY');
-  if (r.warnings.some((w) => w.includes("Little's law"))) out.push('LITTLE');
-  if (r.warnings.some((w) => w.startsWith('failures'))) out.push('FAIL');
+  if (r.warnings.some((w) => w.code === 'noisy')) out.push('NOISY');
+  if (r.warnings.some((w) => w.code === 'littles-law')) out.push('LITTLE');
+  if (r.warnings.some((w) => w.code === 'failures')) out.push('FAIL');
   return out.join(',');
 }
 

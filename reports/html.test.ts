@@ -1,7 +1,8 @@
 // The HTML report: sections present or omitted with a note, every string from the data escaped
 // (a hostile target name, check title and response), nothing that would fetch from the network,
 // deterministic output, well-formed markup, and what the page says about the sample lab run in
-// test/fixtures/results-sample.json (8 targets × 2 scenarios, and the conformance matrix).
+// test/fixtures/results-sample.json (8 targets × 2 scenarios, and the conformance matrix; written
+// before warnings had codes, so read as `http-lab report` reads it).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
 import type { BenchResult, BenchRun, Refusal } from '../loadtest/types.js';
 import { renderHtml } from './html.js';
-import { scenariosOf, targetsOf, type LabResults } from './model.js';
+import { scenariosOf, targetsOf, toResults, type LabResults } from './model.js';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/results-sample.json', import.meta.url));
 
 function sample(): LabResults {
-  return JSON.parse(readFileSync(FIXTURE, 'utf8')) as LabResults;
+  return toResults(JSON.parse(readFileSync(FIXTURE, 'utf8')), FIXTURE);
 }
 
 const HOSTILE = `evil<script>alert("x")</script>&'"><img src=x onerror=alert(1)>`;
@@ -272,7 +273,7 @@ describe('renderHtml: sections omitted with a note', () => {
 describe('renderHtml: escaping', () => {
   const hostileCheck = check('rfc9112/3.2/host-missing', 'fail', { title: HOSTILE, actual: `HTTP/1.0 200 OK body "<html lang="en">…" ${HOSTILE}`, expected: `<400> & "close"`, requirement: HOSTILE, reason: HOSTILE });
   const results = {
-    ...benchModel([benchResult(HOSTILE, `keep<alive>`, 60_000, { warnings: [`noisy: ${HOSTILE}`] }), benchResult('epoll', `keep<alive>`, 50_000)], [{ target: HOSTILE, scenario: 'large', reason: HOSTILE }]),
+    ...benchModel([benchResult(HOSTILE, `keep<alive>`, 60_000, { warnings: [{ code: 'noisy', message: `noisy: ${HOSTILE}` }] }), benchResult('epoll', `keep<alive>`, 50_000)], [{ target: HOSTILE, scenario: 'large', reason: HOSTILE }]),
     conformance: [conformanceReport(HOSTILE, [hostileCheck, check('b/1', 'warn', { required: false })]), conformanceReport('epoll', [check('rfc9112/3.2/host-missing', 'pass'), check('b/1', 'pass')])],
     notes: [HOSTILE],
     version: `0.1.0<b>`,
@@ -300,7 +301,7 @@ describe('renderHtml: escaping', () => {
 
 describe('renderHtml: flags', () => {
   it('marks a generator-bound result: hatched bar, GEN flag, explained', () => {
-    const html = renderHtml(benchModel([benchResult('epoll', 'keepalive', 60_000, { generatorBound: true, warnings: ['generator-bound: the load generator used 100% of a core while the server had headroom; the server may be faster than these figures'] }), benchResult('async', 'keepalive', 50_000)]));
+    const html = renderHtml(benchModel([benchResult('epoll', 'keepalive', 60_000, { generatorBound: true, warnings: [{ code: 'generator-bound', message: 'generator-bound: the load generator used 100% of a core while the server had headroom; the server may be faster than these figures' }] }), benchResult('async', 'keepalive', 50_000)]));
     assert.match(html, /class="bar-group hatched best"/);
     assert.match(html, /<rect class="hatch"/);
     assert.match(html, /<span class="flag flag-gen" title="generator-bound: [^"]*">GEN<\/span>/);
@@ -308,7 +309,7 @@ describe('renderHtml: flags', () => {
     assert.match(html, /generator-bound: may be faster/);
   });
   it('marks failures and a single run', () => {
-    const single = benchResult('epoll', 'keepalive', 60_000, { warnings: ['failures: 3 connection errors, 0 timeouts and 0 non-2xx responses over 1 runs; their rps is not all success'] });
+    const single = benchResult('epoll', 'keepalive', 60_000, { warnings: [{ code: 'failures', message: 'failures: 3 connection errors, 0 timeouts and 0 non-2xx responses over 1 runs; their rps is not all success' }] });
     single.runs = [single.runs[1]!];
     const html = renderHtml(benchModel([single]));
     assert.match(html, />FAIL<\/span>/);

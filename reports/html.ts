@@ -4,7 +4,7 @@
 // CI artifact or opened offline. Pure and deterministic: (results) => string; the date shown is the
 // model's. Every string from the data is escaped.
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
-import type { BenchResult } from '../loadtest/types.js';
+import type { BenchResult, WarningCode } from '../loadtest/types.js';
 import { buildMatrix, type MatrixRow } from './conformance-matrix.js';
 import { scenariosOf, targetsOf, type LabResults } from './model.js';
 import { barChart, colorAt, escapeHtml as esc, formatCompact, formatMicros, logLineChart, PALETTE, type BarDatum, type BarGroup } from './svg-charts.js';
@@ -187,7 +187,7 @@ function glance(page: Page, hasBench: boolean, hasConformance: boolean): string 
 }
 
 function littleFails(r: BenchResult): boolean {
-  return r.warnings.some((w) => w.includes("Little's law"));
+  return r.warnings.some((w) => w.code === 'littles-law');
 }
 
 function lowest(results: readonly BenchResult[], pick: (r: BenchResult) => number | null): BenchResult | undefined {
@@ -232,16 +232,27 @@ const FLAG_HELP = {
   ONE: 'one run only: no spread to report',
 };
 
+const NOTE: Flag = { code: 'NOTE', title: 'a note on how this result was measured', tone: 'info' };
+
+/** Each kind of warning's badge in the warnings table; the summary flags some of them too. */
+const WARNING_FLAG: Record<WarningCode, Flag> = {
+  'generator-bound': { code: 'GEN', title: FLAG_HELP.GEN, tone: 'gen' },
+  noisy: { code: 'NOISY', title: FLAG_HELP.NOISY, tone: 'noisy' },
+  'littles-law': { code: 'LITTLE', title: FLAG_HELP.LITTLE, tone: 'little' },
+  failures: { code: 'FAIL', title: FLAG_HELP.FAIL, tone: 'fail' },
+  'closes-connections': { code: 'CONN/REQ', title: FLAG_HELP.CONN, tone: 'info' },
+  'one-run': NOTE,
+  'resources-unknown': NOTE,
+};
+
 function flagsOf(page: Page, r: BenchResult): Flag[] {
   const flags: Flag[] = [];
-  if (r.generatorBound) flags.push({ code: 'GEN', title: FLAG_HELP.GEN, tone: 'gen' });
-  if (r.warnings.some((w) => w.startsWith('noisy'))) flags.push({ code: 'NOISY', title: FLAG_HELP.NOISY, tone: 'noisy' });
-  if (r.warnings.some((w) => w.includes("Little's law"))) flags.push({ code: 'LITTLE', title: FLAG_HELP.LITTLE, tone: 'little' });
-  if (r.warnings.some((w) => w.startsWith('failures'))) flags.push({ code: 'FAIL', title: FLAG_HELP.FAIL, tone: 'fail' });
+  if (r.generatorBound) flags.push(WARNING_FLAG['generator-bound']);
+  for (const code of ['noisy', 'littles-law', 'failures'] as const) if (r.warnings.some((w) => w.code === code)) flags.push(WARNING_FLAG[code]);
   // Only where it differs from the scenario's others: for `close` every target opens a connection
   // per request.
   if (r.newConnectionPerRequest && page.bench.some((o) => o.scenario === r.scenario && !o.newConnectionPerRequest)) {
-    flags.push({ code: 'CONN/REQ', title: FLAG_HELP.CONN, tone: 'info' });
+    flags.push(WARNING_FLAG['closes-connections']);
   }
   if (r.runs.length === 1) flags.push({ code: '1 RUN', title: FLAG_HELP.ONE, tone: 'info' });
   return flags;
@@ -515,21 +526,12 @@ function checkDetails(row: MatrixRow, targets: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Warnings
 
-function warningKind(w: string): Flag {
-  if (w.startsWith('generator-bound')) return { code: 'GEN', title: FLAG_HELP.GEN, tone: 'gen' };
-  if (w.startsWith('noisy')) return { code: 'NOISY', title: FLAG_HELP.NOISY, tone: 'noisy' };
-  if (w.includes("Little's law")) return { code: 'LITTLE', title: FLAG_HELP.LITTLE, tone: 'little' };
-  if (w.startsWith('failures')) return { code: 'FAIL', title: FLAG_HELP.FAIL, tone: 'fail' };
-  if (w.startsWith('the server closes the connection')) return { code: 'CONN/REQ', title: FLAG_HELP.CONN, tone: 'info' };
-  return { code: 'NOTE', title: 'a note on how this result was measured', tone: 'info' };
-}
-
 function warnings(page: Page): string {
   const rows: string[] = [];
   for (const target of page.targets) {
     for (const r of page.bench.filter((x) => x.target === target)) {
       for (const w of r.warnings) {
-        rows.push(`<tr><td>${targetName(page, target)}</td><td>${esc(r.scenario)}</td><td>${flagBadges([warningKind(w)])}</td><td class="message">${esc(w)}</td></tr>`);
+        rows.push(`<tr><td>${targetName(page, target)}</td><td>${esc(r.scenario)}</td><td>${flagBadges([WARNING_FLAG[w.code]])}</td><td class="message">${esc(w.message)}</td></tr>`);
       }
     }
   }

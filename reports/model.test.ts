@@ -21,6 +21,34 @@ describe('the result model', () => {
     assert.throws(() => toResults({ schema: 'http-lab/gate@1' }, 'g.json'), /g\.json: schema "http-lab\/gate@1" is not one/);
   });
 
+  describe('warnings stored as bare sentences (files from before warnings had codes)', () => {
+    const OLD: Array<[string, object]> = [
+      ['generator-bound: the load generator used 99% of a core while the server had headroom (busiest thread 40%, 40% in all of the 101% left on 2 CPUs); the server may be faster than these figures', { code: 'generator-bound' }],
+      ['noisy: rps ranged from 27080 to 50810 over 2 runs, 60.9% of the median (more than 10.0%); add --runs or --duration, or quiet the machine', { code: 'noisy' }],
+      ['one run: no spread to report; use --runs 3 or more', { code: 'one-run' }],
+      ["run 12: Little's law does not hold: 50 in flight ÷ mean latency predicts 0 rps, measured 0 (+0.0%, tolerance ±5.0%): no response was timed", { code: 'littles-law', run: 12 }],
+      ['failures: 2 connection errors, 1 timeouts and 7 non-2xx responses over 3 runs; their rps is not all success', { code: 'failures' }],
+      ["server CPU and memory unknown: the server's process was not found (a --url whose listening socket is not this user's to read)", { code: 'resources-unknown' }],
+      ['the server closes the connection after each response (HTTP/1.0, or Connection: close): measured with a new connection per request, as the close scenario is', { code: 'closes-connections' }],
+    ];
+    const expected = OLD.map(([message, fields]) => ({ ...fields, message }));
+    const oldResult = (sentences: string[]): object => ({ ...benchResult('python', 'keepalive', 1000), warnings: sentences });
+
+    it('a bench@1 file: each sentence gets its code, and keeps its words', () => {
+      const read = toResults({ ...benchReport([]), results: [oldResult(OLD.map(([s]) => s))] }, 'old-bench.json');
+      assert.deepEqual(read.bench!.results[0]!.warnings, expected);
+    });
+    it('a results@1 file, beside a result whose warnings have codes already', () => {
+      const coded = benchResult('epoll', 'keepalive', 2000, { warnings: [{ code: 'one-run', message: 'one run: no spread to report; use --runs 3 or more' }] });
+      const doc = { schema: RESULTS_SCHEMA, version: '0.1.0', createdAt: '2026-11-25T00:00:00.000Z', machine: MACHINE, conformance: [], bench: { generator: benchReport([]).generator, results: [oldResult(OLD.map(([s]) => s)), coded], refused: [] }, notes: [] };
+      const read = toResults(doc, 'old-results.json');
+      assert.deepEqual(read.bench!.results.map((r) => r.warnings), [expected, coded.warnings]);
+    });
+    it('a sentence http-lab never wrote is refused, naming the file', () => {
+      assert.throws(() => toResults({ ...benchReport([]), results: [oldResult(['something else'])] }, 'odd.json'), (e: Error) => e instanceof ModelError && e.message === 'odd.json: a warning http-lab never wrote: "something else"');
+    });
+  });
+
   it('merges conformance and bench files into one comparison, in order', () => {
     const merged = mergeResults([
       { results: toResults(conformanceReport('epoll'), 'c.json'), source: 'c.json' },

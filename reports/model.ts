@@ -3,8 +3,9 @@
 // it as results.json; `http-lab report` builds it from any mix of results@1, bench@1,
 // conformance@1 and conformance-matrix@1 files, merged into one comparison.
 import type { ConformanceMatrixReport, ConformanceReport } from '../conformance/types.js';
-import type { BenchReport, BenchResult, MachineDescription, Refusal } from '../loadtest/types.js';
+import type { BenchReport, BenchResult, BenchWarning, MachineDescription, Refusal } from '../loadtest/types.js';
 import { machineLine, sameMachine } from '../loadtest/machine.js';
+import { warningFromSentence } from '../loadtest/old-warnings.js';
 
 export const RESULTS_SCHEMA = 'http-lab/results@1';
 
@@ -32,13 +33,16 @@ export class ModelError extends Error {
   override readonly name = 'ModelError';
 }
 
-/** Reads one parsed JSON document into the model's parts. Throws ModelError on anything else. */
+/** Reads one parsed JSON document into the model's parts; warnings stored as bare sentences (files
+ * from before warnings had codes) are given their codes. Throws ModelError on anything else. */
 export function toResults(doc: unknown, source: string): LabResults {
   if (typeof doc !== 'object' || doc === null || !('schema' in doc)) throw new ModelError(`${source}: not an http-lab document (no "schema")`);
   const schema = (doc as { schema: unknown }).schema;
   switch (schema) {
-    case RESULTS_SCHEMA:
-      return doc as LabResults;
+    case RESULTS_SCHEMA: {
+      const results = doc as LabResults;
+      return results.bench === undefined ? results : { ...results, bench: { ...results.bench, results: withWarningCodes(results.bench.results, source) } };
+    }
     case 'http-lab/bench@1': {
       const bench = doc as BenchReport;
       return {
@@ -47,7 +51,7 @@ export function toResults(doc: unknown, source: string): LabResults {
         createdAt: bench.startedAt,
         machine: bench.machine,
         conformance: [],
-        bench: { generator: bench.generator, results: bench.results, refused: bench.refused ?? [] },
+        bench: { generator: bench.generator, results: withWarningCodes(bench.results, source), refused: bench.refused ?? [] },
         notes: [],
       };
     }
@@ -58,6 +62,19 @@ export function toResults(doc: unknown, source: string): LabResults {
     default:
       throw new ModelError(`${source}: schema ${JSON.stringify(schema)} is not one http-lab report reads (${RESULTS_SCHEMA}, http-lab/bench@1, http-lab/conformance@1, http-lab/conformance-matrix@1)`);
   }
+}
+
+/** A bench result as stored: files written before warnings had codes hold each as its sentence. */
+type StoredBenchResult = Omit<BenchResult, 'warnings'> & { warnings: Array<BenchWarning | string> };
+
+function withWarningCodes(results: readonly StoredBenchResult[], source: string): BenchResult[] {
+  return results.map((r) => ({ ...r, warnings: r.warnings.map((w) => (typeof w === 'string' ? codedWarning(w, source) : w)) }));
+}
+
+function codedWarning(sentence: string, source: string): BenchWarning {
+  const warning = warningFromSentence(sentence);
+  if (warning === undefined) throw new ModelError(`${source}: a warning http-lab never wrote: ${JSON.stringify(sentence)}`);
+  return warning;
 }
 
 function conformanceOnly(reports: ConformanceReport[]): LabResults {

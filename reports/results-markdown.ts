@@ -41,7 +41,7 @@ export function renderResultsMarkdown(results: LabResults): string {
     const warned = bench.results.filter((r) => r.warnings.length > 0);
     if (warned.length > 0) {
       lines.push('<details><summary>Warnings</summary>', '');
-      for (const r of warned) for (const w of r.warnings) lines.push(`- **${mdCell(r.target)} ${mdCell(r.scenario)}**: ${mdCell(w, 1000)}`);
+      for (const r of warned) for (const w of r.warnings) lines.push(`- **${mdCell(r.target)} ${mdCell(r.scenario)}**: ${mdCell(w.message, 1000)}`);
       lines.push('', '</details>', '');
     }
   }

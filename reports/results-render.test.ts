@@ -12,7 +12,7 @@ function sample(): LabResults {
     {
       results: toResults(
         benchReport([
-          benchResult('epoll', 'keepalive', 60_000, { generatorBound: true, warnings: ['generator-bound: the load generator used 100% of a core'] }),
+          benchResult('epoll', 'keepalive', 60_000, { generatorBound: true, warnings: [{ code: 'generator-bound', message: 'generator-bound: the load generator used 100% of a core' }] }),
           benchResult('async', 'keepalive', 50_000),
           benchResult('epoll', 'close', 9_000),
           benchResult('async', 'close', 9_500),

@@ -32,7 +32,7 @@ describe('http-lab bench', () => {
         assert.equal(result.durationS, 1);
         assert.equal(result.runs.length, 2);
         assert.equal(typeof result.generatorBound, 'boolean');
-        assert.ok(Array.isArray(result.warnings));
+        assert.ok(Array.isArray(result.warnings) && result.warnings.every((w: { code: unknown; message: unknown }) => typeof w.code === 'string' && typeof w.message === 'string'), JSON.stringify(result.warnings));
         for (const key of ['rpsMin', 'rpsMax', 'rpsCv', 'rpsIqr']) assert.equal(typeof result.spread[key], 'number', key);
         for (const run of [...result.runs, result.median]) {
           assert.ok(run.rps > 0);
@@ -48,7 +48,7 @@ describe('http-lab bench', () => {
         for (const [i, run] of result.runs.entries()) {
           const predicted = (50 * 1e6) / run.latencyUs.mean;
           const agrees = Math.abs(run.rps - predicted) / predicted <= 0.05;
-          assert.ok(agrees || result.warnings.some((w: string) => w.startsWith(`run ${i + 1}: Little's law`)), `${result.target} run ${i + 1}: ${run.rps} rps vs ${predicted} predicted, warnings ${result.warnings}`);
+          assert.ok(agrees || result.warnings.some((w: { code: string; run?: number }) => w.code === 'littles-law' && w.run === i + 1), `${result.target} run ${i + 1}: ${run.rps} rps vs ${predicted} predicted, warnings ${JSON.stringify(result.warnings)}`);
         }
       }
     } finally {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { renderHtml } from '../reports/html.js';
-import { scenariosOf, type LabResults } from '../reports/model.js';
+import { scenariosOf, toResults } from '../reports/model.js';
 import { repoRoot } from './helpers.js';
 
 const CHROMIUM = process.env.HTTP_LAB_CHROMIUM ?? '/usr/bin/chromium';
@@ -33,7 +33,7 @@ function skipReason(): string | undefined {
 const skip = skipReason();
 
 describe('the HTML report in headless chromium', { skip: skip ?? false, timeout: 120_000 }, () => {
-  const results = JSON.parse(readFileSync(FIXTURE, 'utf8')) as LabResults;
+  const results = toResults(JSON.parse(readFileSync(FIXTURE, 'utf8')), FIXTURE);
   const dir = mkdtempSync(join(tmpdir(), 'http-lab-html-'));
   const file = join(dir, 'report.html');
   const url = pathToFileURL(file).href;

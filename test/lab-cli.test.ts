@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliRun } from './helpers.js';
+import { repoRoot, runCli, type CliRun } from './helpers.js';
 
 
 describe('the lab and http-lab report', () => {
@@ -63,6 +63,15 @@ describe('the lab and http-lab report', () => {
     assert.match(readFileSync(out, 'utf8'), /^\| epoll \\#2 \|/m);
     const json = await runCli(['report', '--in', results, '--format', 'json'], { cwd: dir });
     assert.equal(JSON.parse(json.stdout).schema, 'http-lab/results@1');
+  });
+
+  it('report reads a results file written before warnings had codes, and writes each with its code', async () => {
+    const old = join(repoRoot(), 'test', 'fixtures', 'results-sample.json');
+    const json = await runCli(['report', '--in', old, '--format', 'json'], { cwd: dir });
+    assert.equal(json.code, 0, json.stderr);
+    const python = JSON.parse(json.stdout).bench.results.find((r: { target: string; scenario: string }) => r.target === 'python' && r.scenario === 'keepalive');
+    assert.deepEqual(python.warnings.map((w: { code: string; run?: number }) => [w.code, w.run]), [['closes-connections', undefined], ['noisy', undefined], ['littles-law', 1], ['littles-law', 2]]);
+    assert.match(python.warnings[1].message, /^noisy: rps ranged from 1369 to 1810 over 2 runs/);
   });
 
   it('report: a missing, foreign or non-JSON file, or JUnit without conformance, exits 2 naming it', async () => {
