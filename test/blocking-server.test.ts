@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { spawnServer } from '../targets/design-child.js';
+import type { RunningServer } from '../targets/running.js';
 import { HTML, RawPeer, urlParts } from './helpers.js';
 
 const GET_INDEX = 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n';
