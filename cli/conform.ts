@@ -12,9 +12,9 @@ import { renderConformanceJunit } from '../reports/conformance-junit.js';
 import { renderConformanceMarkdown, renderMatrixMarkdown } from '../reports/conformance-markdown.js';
 import { renderMatrixJson, renderMatrixText } from '../reports/conformance-matrix.js';
 import { renderConformanceJson, renderConformanceText } from '../reports/conformance-text.js';
-import { stopAllTargets, type RunningServer } from '../servers/registry.js';
+import type { RunningServer } from '../targets/running.js';
+import { onInterrupt, stopAllTargets } from '../targets/stop-on-exit.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
-import { onInterrupt } from './lifecycle.js';
 import { bundledDocroot } from './paths.js';
 import { checkTargetNames, parseHttpUrl, startTarget } from './targets.js';
 

@@ -14,14 +14,16 @@ import { catalogue } from '../conformance/checks/index.js';
 import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
 import { selectChecks } from '../conformance/selection.js';
 import type { ConformanceReport } from '../conformance/types.js';
+import { describeMachine } from '../loadtest/machine.js';
 import { findScenario, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import type { BenchReport, BenchRun } from '../loadtest/types.js';
 import { renderCalibrationText, renderGateMarkdown, renderGateText } from '../reports/gate.js';
-import { describeMachine, measureTargets, packageVersion, REFERENCE } from './bench.js';
+import { REFERENCE } from '../targets/measure.js';
+import { packageVersion } from '../targets/package.js';
 import { conformTargets, runAgainst } from './conform.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
 import { bundledDocroot } from './paths.js';
-import { checkTargetNames, parseHttpUrl } from './targets.js';
+import { checkTargetNames, measure, parseHttpUrl } from './targets.js';
 
 export const GATE_DEFAULTS = { scenarios: ['keepalive'], durationS: 1, runs: 10, warmupS: 1, sessions: 3, threshold: 0.1, reference: 'epoll' as const };
 
@@ -116,9 +118,9 @@ async function measureSessions(settings: GateSettings, count: number, progressBa
 }
 
 function measureSession(settings: GateSettings, progressBar: boolean): Promise<BenchReport> {
-  return measureTargets({
+  return measure({
     targetNames: settings.targets,
-    ...(settings.url !== undefined ? { url: settings.url } : {}),
+    ...(settings.url !== undefined ? { url: parseHttpUrl(settings.url) } : {}),
     ...(settings.reference !== 'none' ? { reference: settings.reference } : {}),
     scenarios: settings.scenarios.map((name) => findScenario(name)!),
     durationS: settings.durationS,

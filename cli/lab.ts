@@ -8,18 +8,19 @@ import { catalogue } from '../conformance/checks/index.js';
 import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
 import { selectChecks, type LevelFilter } from '../conformance/selection.js';
 import type { ConformanceReport } from '../conformance/types.js';
+import { describeMachine } from '../loadtest/machine.js';
 import { findScenario, SCENARIO_NAMES, type Scenario } from '../loadtest/scenarios.js';
 import { renderHtml } from '../reports/html.js';
 import { RESULTS_SCHEMA, type LabResults } from '../reports/model.js';
 import { renderResultsMarkdown } from '../reports/results-markdown.js';
 import { renderResultsText } from '../reports/results-text.js';
-import { SERVER_NAMES, stopAllTargets } from '../servers/registry.js';
-import { describeMachine, measureTargets, packageVersion } from './bench.js';
+import { SERVER_NAMES } from '../servers/catalogue.js';
+import { packageVersion } from '../targets/package.js';
+import { onInterrupt, stopAllTargets } from '../targets/stop-on-exit.js';
 import { conformTargets } from './conform.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
-import { onInterrupt } from './lifecycle.js';
 import { bundledDocroot } from './paths.js';
-import { checkTargetNames } from './targets.js';
+import { checkTargetNames, measure } from './targets.js';
 
 export type LabMode = 'quick' | 'default' | 'full';
 
@@ -67,7 +68,7 @@ export async function lab(args: LabArgs): Promise<number> {
   }
 
   const scenarios: Scenario[] = mode.scenarios.map((name) => findScenario(name)!);
-  const bench = await measureTargets({ targetNames: targets, scenarios, durationS: mode.durationS, runs: mode.runs, warmupS: mode.warmupS, docroot: bundledDocroot(), progressBar: args.progressBar });
+  const bench = await measure({ targetNames: targets, scenarios, durationS: mode.durationS, runs: mode.runs, warmupS: mode.warmupS, docroot: bundledDocroot(), progressBar: args.progressBar });
 
   const results: LabResults = {
     schema: RESULTS_SCHEMA,

@@ -2,7 +2,7 @@
 // parent of a process server's children, the owner of a thread server's threads.
 import { existsSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findServer } from '../servers/registry.js';
+import { findServer } from '../servers/catalogue.js';
 import { UsageError } from './errors.js';
 
 export interface ServeArgs {

@@ -1,18 +1,30 @@
-// What conform, bench and gate share about targets: checking the names before anything starts,
-// starting one with a one-line error, and reading --url.
-import { findPeer, findPeerProgram, findServer, spawnTarget, TARGET_NAMES, type RunningServer } from '../servers/registry.js';
-import { UsageError } from './errors.js';
+// What conform, bench, gate and lab share about targets: checking the names before anything
+// starts, starting and measuring them with what went wrong said in one line and the exit code it
+// means, and reading --url.
+import { TargetGoneError } from '../loadtest/bench.js';
+import type { BenchReport } from '../loadtest/types.js';
+import { UnreachableError, VerificationError } from '../loadtest/verify.js';
+import { findServer } from '../servers/catalogue.js';
+import { measureTargets, type MeasureOptions } from '../targets/measure.js';
+import { findPeer } from '../targets/peers.js';
+import { PinError } from '../targets/pin.js';
+import { findProgram, ProgramMissingError } from '../targets/programs.js';
+import { TargetStartError, type RunningServer } from '../targets/running.js';
+import { spawnTarget, TARGET_NAMES } from '../targets/spawn-target.js';
+import { findYardstick } from '../targets/yardsticks.js';
+import { MeasuredFailure, UsageError } from './errors.js';
 
 /** Every name is known and every peer's program is installed; checked before any target starts. */
 export function checkTargetNames(names: readonly string[]): void {
   for (const name of names) {
-    const peer = findPeer(name);
-    if (findServer(name) === undefined && peer === undefined) throw new UsageError(`unknown target "${name}" (built-in targets: ${TARGET_NAMES.join(', ')})`);
-    if (peer !== undefined) {
+    const program = findPeer(name) ?? findYardstick(name);
+    if (findServer(name) === undefined && program === undefined) throw new UsageError(`unknown target "${name}" (built-in targets: ${TARGET_NAMES.join(', ')})`);
+    if (program !== undefined) {
       try {
-        findPeerProgram(peer);
+        findProgram(program);
       } catch (err) {
-        throw new UsageError((err as Error).message);
+        if (!(err instanceof ProgramMissingError)) throw err;
+        throw new UsageError(err.message);
       }
     }
   }
@@ -23,7 +35,22 @@ export async function startTarget(name: string, docroot: string): Promise<Runnin
   try {
     return await spawnTarget(name, docroot);
   } catch (err) {
-    throw new UsageError(oneLine((err as Error).message));
+    if (!(err instanceof TargetStartError)) throw err;
+    throw new UsageError(oneLine(err.message));
+  }
+}
+
+/** Measures built-in targets (targets/measure.ts). A target that does not start or answer wrongly,
+ * or pinning that fails, is a UsageError (exit 2); a target that dies under load a MeasuredFailure
+ * (exit 1). */
+export async function measure(o: MeasureOptions): Promise<BenchReport> {
+  try {
+    return await measureTargets(o);
+  } catch (err) {
+    if (err instanceof TargetStartError) throw new UsageError(oneLine(err.message));
+    if (err instanceof PinError || err instanceof UnreachableError || err instanceof VerificationError) throw new UsageError(err.message);
+    if (err instanceof TargetGoneError) throw new MeasuredFailure(err.message);
+    throw err;
   }
 }
 

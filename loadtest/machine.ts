@@ -1,5 +1,12 @@
 // The machine a measurement was taken on: one line for reports, and whether two figures compare.
+import { cpus, release } from 'node:os';
 import type { MachineDescription } from './types.js';
+
+/** This machine. */
+export function describeMachine(): MachineDescription {
+  const list = cpus();
+  return { cpus: list.length, cpuModel: list[0]?.model.trim() ?? 'unknown', node: process.versions.node, kernel: release(), platform: process.platform };
+}
 
 export function sameMachine(a: MachineDescription, b: MachineDescription): boolean {
   return a.cpus === b.cpus && a.cpuModel === b.cpuModel && a.kernel === b.kernel && a.node === b.node;

@@ -1,5 +1,5 @@
-// Builds the C yardstick (bench/yardstick/epoll-loop.c) into build/yardstick/, where the registry's
-// `yardstick` target looks for it. A C compiler is already needed for the addon.
+// Builds the C yardstick (bench/yardstick/epoll-loop.c) into build/yardstick/, where the `yardstick`
+// target (targets/yardsticks.ts) looks for it. A C compiler is already needed for the addon.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -9,7 +9,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SERVER_NAMES, spawnServer } from '../dist/servers/registry.js';
+import { SERVER_NAMES } from '../dist/servers/catalogue.js';
+import { spawnServer } from '../dist/targets/design-child.js';
 import { childPids, clockTicksPerSecond, readStat, taskCount } from '../dist/system/proc.js';
 
 const HTML = new URL('../html', import.meta.url).pathname;

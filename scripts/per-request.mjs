@@ -13,7 +13,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnPeer, spawnServer } from '../dist/servers/registry.js';
+import { spawnServer } from '../dist/targets/design-child.js';
+import { spawnPeer } from '../dist/targets/peers.js';
+import { spawnYardstick } from '../dist/targets/yardsticks.js';
 import { buildYardstick } from './build-yardstick.mjs';
 import { clockTicksPerSecond, processTree } from '../dist/system/proc.js';
 
@@ -70,7 +72,7 @@ async function syscalls(server) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const servers = [await spawnServer('epoll', HTML), await spawnPeer('yardstick', HTML)];
+const servers = [await spawnServer('epoll', HTML), await spawnYardstick('yardstick', HTML)];
 try {
   try {
     servers.push(await spawnPeer('nginx', HTML));

@@ -26,7 +26,8 @@ import { exchange } from '../dist/conformance/client.js';
 import { treeRssBytes } from '../dist/loadtest/resources.js';
 import { runLoad } from '../dist/loadtest/load.js';
 import { expectedBody, verifyTarget } from '../dist/loadtest/verify.js';
-import { SERVER_NAMES, findServer, spawnServer } from '../dist/servers/registry.js';
+import { SERVER_NAMES, findServer } from '../dist/servers/catalogue.js';
+import { spawnServer } from '../dist/targets/design-child.js';
 import { gone, pageSize, processTree } from '../dist/system/proc.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));

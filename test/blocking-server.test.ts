@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { READ_SYSCALLS } from '../conformance/checks/architecture.js';
-import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { spawnServer } from '../targets/design-child.js';
+import type { RunningServer } from '../targets/running.js';
 import { mainThreadSyscall } from '../system/proc.js';
 import { HTML, RawPeer, urlParts } from './helpers.js';
 

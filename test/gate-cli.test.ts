@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { spawnServer } from '../targets/design-child.js';
+import type { RunningServer } from '../targets/running.js';
 import { HTML, runCli } from './helpers.js';
 
 

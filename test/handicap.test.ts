@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exchange } from '../conformance/client.js';
-import { SERVERS, spawnServer } from '../servers/registry.js';
+import { SERVERS } from '../servers/catalogue.js';
+import { spawnServer } from '../targets/design-child.js';
 import { HTML, urlParts } from './helpers.js';
 
 const HANDICAP_US = 40_000;

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { get } from '../conformance/checks/requests.js';
 import { exchange } from '../conformance/client.js';
 import { describeExchange, finalResponses } from '../conformance/verifiers.js';
-import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { spawnServer } from '../targets/design-child.js';
+import type { RunningServer } from '../targets/running.js';
 
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -16,7 +16,12 @@ import { catalogue } from '../conformance/checks/index.js';
 import { isAlive } from '../system/proc.js';
 import { runChecks } from '../conformance/runner.js';
 import type { CheckResult } from '../conformance/types.js';
-import { findPeer, findPeerProgram, freePort, nginxConfig, PEER_NAMES, PEERS, ProgramMissingError, SERVER_NAMES, SERVERS, spawnPeer, spawnTarget, TARGET_NAMES, type RunningServer } from '../servers/registry.js';
+import { SERVER_NAMES, SERVERS } from '../servers/catalogue.js';
+import { findPeer, nginxConfig, PEER_NAMES, PEERS, spawnPeer } from '../targets/peers.js';
+import { freePort } from '../targets/ports.js';
+import { findProgram as findPeerProgram, ProgramMissingError } from '../targets/programs.js';
+import type { RunningServer } from '../targets/running.js';
+import { spawnTarget, TARGET_NAMES } from '../targets/spawn-target.js';
 import { CLI, HTML, repoRoot, urlParts } from './helpers.js';
 
 function missing(name: string): string | undefined {
@@ -170,7 +175,7 @@ for (const name of PEER_NAMES) {
 
 describe('a peer started by http-lab does not outlive it', { skip: missing('nginx') }, () => {
   it('nginx gets SIGTERM when the process that started it is SIGKILLed', async () => {
-    const script = `import { spawnTarget } from ${JSON.stringify(`${repoRoot()}/dist/servers/registry.js`)};
+    const script = `import { spawnTarget } from ${JSON.stringify(`${repoRoot()}/dist/targets/spawn-target.js`)};
 const s = await spawnTarget('nginx', ${JSON.stringify(HTML)});
 console.log(s.pid);
 setInterval(() => {}, 1000);`;

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnServer, type RunningServer } from '../servers/registry.js';
+import { spawnServer } from '../targets/design-child.js';
+import type { RunningServer } from '../targets/running.js';
 import { HTML, RawPeer, urlParts } from './helpers.js';
 
 const GET_INDEX = 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n';

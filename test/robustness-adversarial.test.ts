@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { adversarialChecks } from '../conformance/checks/adversarial.js';
 import { catalogue } from '../conformance/checks/index.js';
 import { runChecks } from '../conformance/runner.js';
-import { SERVERS, type RunningServer } from '../servers/registry.js';
+import { SERVERS } from '../servers/catalogue.js';
+import type { RunningServer } from '../targets/running.js';
 import { isAlive } from '../system/proc.js';
 import { HTML, eachLimited, servesNextClient, spawnWatched, urlParts } from './helpers.js';
 

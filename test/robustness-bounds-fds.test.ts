@@ -19,7 +19,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { readResponses } from '../conformance/client.js';
-import { SERVERS, spawnServer, type RunningServer } from '../servers/registry.js';
+import { SERVERS } from '../servers/catalogue.js';
+import { spawnServer } from '../targets/design-child.js';
+import type { RunningServer } from '../targets/running.js';
 import { gone, processTree, taskCount } from '../system/proc.js';
 import { HTML, urlParts } from './helpers.js';
 

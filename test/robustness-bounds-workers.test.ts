@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { readResponses } from '../conformance/client.js';
-import { spawnServer } from '../servers/registry.js';
+import { spawnServer } from '../targets/design-child.js';
 import { SPARE_WORKERS } from '../servers/thread/connection-threads.js';
 import { mainThreadSyscall, processTree, taskCount } from '../system/proc.js';
 import { HTML, runCli, urlParts } from './helpers.js';

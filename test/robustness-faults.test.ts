@@ -15,7 +15,9 @@ import { after, before, describe, it } from 'node:test';
 import { get } from '../conformance/checks/requests.js';
 import { exchange, readResponses } from '../conformance/client.js';
 import { describeExchange, finalResponses } from '../conformance/verifiers.js';
-import { SERVERS, spawnServer, type RunningServer, type ServerDesign } from '../servers/registry.js';
+import { SERVERS, type ServerDesign } from '../servers/catalogue.js';
+import { spawnServer } from '../targets/design-child.js';
+import type { RunningServer } from '../targets/running.js';
 import { EVENT_WAIT_MS, HTML, RawPeer, eachLimited, fixture, sameBytes, servesNextClient, urlParts } from './helpers.js';
 
 type Addr = { host: string; port: number };

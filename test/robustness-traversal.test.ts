@@ -16,7 +16,8 @@ import { get, request } from '../conformance/checks/requests.js';
 import { exchange } from '../conformance/client.js';
 import type { Exchange, RequestPlan } from '../conformance/types.js';
 import { describeExchange, describeResponse, finalResponses } from '../conformance/verifiers.js';
-import { SERVERS, type RunningServer } from '../servers/registry.js';
+import { SERVERS } from '../servers/catalogue.js';
+import type { RunningServer } from '../targets/running.js';
 import { isAlive } from '../system/proc.js';
 import { HTML, eachLimited, fixture, spawnWatched, urlParts } from './helpers.js';
 

@@ -17,7 +17,9 @@ import { exchange, readResponses } from '../conformance/client.js';
 import { childPids, isAlive } from '../system/proc.js';
 import { runChecks } from '../conformance/runner.js';
 import type { Exchange, RequestPlan, WireResponse } from '../conformance/types.js';
-import { SERVERS, spawnServer, type RunningServer, type ServerDesign } from '../servers/registry.js';
+import { SERVERS, type ServerDesign } from '../servers/catalogue.js';
+import { spawnServer } from '../targets/design-child.js';
+import type { RunningServer } from '../targets/running.js';
 import { HTML, RawPeer, fixture, sameBytes, servesNextClient, urlParts } from './helpers.js';
 
 /** The six designs of DESIGN.md; one that has not registered yet is listed as a skip. */

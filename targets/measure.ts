@@ -1,0 +1,126 @@
+// Built-in targets measured under load: started all at once (so that their runs can be
+// interleaved), paused while the others are measured, optionally pinned, and stopped at the end,
+// also on failure and on Ctrl-C. Used by bench, gate and lab.
+import { createRequire } from 'node:module';
+import { runBench, type BenchPlan, type BenchTarget, type Engine } from '../loadtest/bench.js';
+import { describeMachine } from '../loadtest/machine.js';
+import { barProgress, lineProgress } from '../loadtest/progress.js';
+import { RESPONSE_TIMEOUT_S, type Scenario } from '../loadtest/scenarios.js';
+import { BENCH_SCHEMA, type BenchReport } from '../loadtest/types.js';
+import type { WrkProgram } from '../loadtest/wrk.js';
+import { listenerPid, processTree } from '../system/proc.js';
+import { packageVersion } from './package.js';
+import { pinCpus } from './pin.js';
+import type { RunningServer } from './running.js';
+import { spawnTarget } from './spawn-target.js';
+import { onInterrupt, stopAllTargets } from './stop-on-exit.js';
+
+/** The name a reference server's results carry. */
+export const REFERENCE = 'reference';
+
+export interface MeasureOptions {
+  /** built-in targets to start (checked names) */
+  targetNames: string[];
+  /** a running server, measured first */
+  url?: URL;
+  /** a built-in server started beside the targets and reported as target "reference" */
+  reference?: string;
+  scenarios: Scenario[];
+  durationS: number;
+  runs: number;
+  warmupS: number;
+  docroot: string;
+  progressBar: boolean;
+  /** the load generator: wrk where given, else autocannon */
+  wrk?: WrkProgram;
+  /** pin the servers we start to the first CPU and the generator to the others */
+  pin?: boolean;
+}
+
+/**
+ * Starts the targets, measures them and stops them. Besides loadtest's errors (UnreachableError,
+ * VerificationError, TargetGoneError), it rejects with a TargetStartError when a target does not
+ * start and a PinError when pinning fails.
+ */
+export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
+  const targets: BenchTarget[] = [];
+  const stopping = new AbortController();
+  // The load stops first, so that nothing pauses a server again; then every server is resumed (a
+  // paused one would hold its SIGTERM until the SIGKILL 3 s later, and a process server's spare
+  // child paused before it armed its parent-death signal would outlive it), then stopped.
+  const stopAll = async (): Promise<void> => {
+    stopping.abort();
+    for (const t of targets) t.resume?.();
+    await stopAllTargets();
+  };
+  const removeInterruptHandler = onInterrupt(stopAll);
+  try {
+    if (o.url !== undefined) targets.push(urlTarget(o.url));
+    for (const name of o.targetNames) {
+      targets.push(startedTarget(await spawnTarget(name, o.docroot), stopping.signal));
+    }
+    if (o.reference !== undefined) {
+      targets.push({ ...startedTarget(await spawnTarget(o.reference, o.docroot), stopping.signal), name: REFERENCE });
+    }
+    const pinned = o.pin ? pinCpus(targets) : undefined;
+    for (const t of targets) t.pause?.();
+
+    const engine: Engine = o.wrk !== undefined ? { kind: 'wrk', program: o.wrk, ...(pinned ? { cpus: pinned.generator } : {}) } : { kind: 'autocannon' };
+    const plan: BenchPlan = { targets, engine, scenarios: o.scenarios, durationS: o.durationS, runs: o.runs, warmupS: o.warmupS, docroot: o.docroot };
+    const progress = o.progressBar ? barProgress(plan) : lineProgress();
+    const startedAt = new Date().toISOString();
+    let outcome;
+    try {
+      outcome = await runBench(plan, progress.onEvent, stopping.signal);
+    } finally {
+      progress.done();
+    }
+    return {
+      schema: BENCH_SCHEMA,
+      version: packageVersion(),
+      startedAt,
+      machine: describeMachine(),
+      generator: { engine: engine.kind, version: engine.kind === 'wrk' ? engine.program.version : autocannonVersion(), responseTimeoutS: RESPONSE_TIMEOUT_S, ...(pinned ? { pinned } : {}) },
+      results: outcome.results,
+      refused: outcome.refused,
+    };
+  } finally {
+    removeInterruptHandler();
+    await stopAll();
+  }
+}
+
+/** A server that we started. The built-in designs are paused while others are measured (the poll
+ * server spins at 100% of a core even when idle); peers and yardsticks are left running: they sleep when idle,
+ * and a stopped nginx could not act on the SIGTERM its parent-death signal sends. */
+function startedTarget(server: RunningServer, stopping: AbortSignal): BenchTarget {
+  const signalTree = (signal: NodeJS.Signals): void => {
+    for (const p of processTree(server.pid)) {
+      try {
+        process.kill(p.pid, signal);
+      } catch {
+        // gone since the scan: a process server's child that finished its connection
+      }
+    }
+  };
+  return {
+    name: server.name,
+    url: new URL(server.url),
+    pid: server.pid,
+    started: true,
+    ...(server.kind === 'server' ? { pause: () => stopping.aborted || signalTree('SIGSTOP'), resume: () => signalTree('SIGCONT') } : {}),
+  };
+}
+
+/** A server someone else started: its process is found by its listening socket, when it is on
+ * this machine and readable. */
+function urlTarget(url: URL): BenchTarget {
+  const local = ['127.0.0.1', 'localhost', '[::1]', '0.0.0.0'].includes(url.hostname);
+  const pid = local ? listenerPid(Number(url.port || 80)) : undefined;
+  return { name: url.host, url: new URL('/', url), pid };
+}
+
+function autocannonVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('autocannon/package.json') as { version: string }).version;
+}
