@@ -1,5 +1,6 @@
 // Socket helpers shared by the servers that use the syscall addon directly.
-import { C, isSyscallError, native } from '../native/index.js';
+import { C, native } from '../native/index.js';
+import { isSyscallError } from '../native/errors.js';
 
 /** socket + SO_REUSEADDR + bind + listen; returns the listening fd and the bound address. */
 export function listenTcp(host: string, port: number, backlog: number, nonBlocking = false): { fd: number; host: string; port: number } {
