@@ -3,12 +3,10 @@
 // the core, write the responses, loop. node:net does the non-blocking I/O underneath.
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { LINGER_MS } from '../io/constants.js';
 import { createSite, type Site } from '../io/site.js';
 import { serverUrl } from '../io/url.js';
 import type { ConnectionTimeouts, ServerOptions } from '../io/options.js';
-
-/** How long a closing connection keeps reading (and discarding) after its half-close. */
-const LINGER_MS = 1000;
 
 export async function runAsyncServer(options: ServerOptions): Promise<void> {
   const site = createSite(options.docroot, options.handicapUs);

@@ -7,7 +7,7 @@
 // array (no objects per event), connections in an array indexed by fd, and one send per small
 // response (the core puts head and body in one buffer).
 import { C, interrupted, native } from '../native/index.js';
-import { STOP_CHECK_MS } from '../io/blocking-connection.js';
+import { ACCEPT_BACKOFF_MS, RECV_BUFFER_BYTES, STOP_CHECK_MS } from '../io/constants.js';
 import { NonBlockingConnection } from '../io/nonblocking-connection.js';
 import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
@@ -22,7 +22,7 @@ export function runEpollServer(options: ServerOptions): void {
   const epfd = native.epollCreate1(C.EPOLL_CLOEXEC);
   native.epollCtl(epfd, C.EPOLL_CTL_ADD, listener.fd, C.EPOLLIN);
   const site = createSite(options.docroot, options.handicapUs);
-  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   const events = new Uint32Array(2 * MAX_EVENTS);
   /** connections by fd, and the epoll events each is registered for */
   const connections: Array<NonBlockingConnection | undefined> = [];
@@ -54,7 +54,7 @@ export function runEpollServer(options: ServerOptions): void {
         // No descriptor left: leave connections in the backlog for a while rather than spin on a
         // listener that stays readable.
         native.epollCtl(epfd, C.EPOLL_CTL_DEL, listener.fd, 0);
-        acceptPausedUntil = now + STOP_CHECK_MS;
+        acceptPausedUntil = now + ACCEPT_BACKOFF_MS;
         return;
       }
       if (fd < 0) return; // -EAGAIN: the backlog is empty

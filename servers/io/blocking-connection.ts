@@ -3,17 +3,11 @@
 import type { ServerConnection } from '../core/connection.js';
 import { interrupted, native, wouldBlock } from '../native/index.js';
 import { lingeringClose, sendAll } from './blocking-socket.js';
+import { STOP_CHECK_MS } from './constants.js';
 import { closeQuietly } from './sockets.js';
 import type { ConnectionTimeouts } from './options.js';
 import { RequestTimer } from './request-timeout.js';
 import type { Site } from './site.js';
-
-/**
- * A signal that lands between the stop-flag check and the next blocking call would not interrupt
- * that call, so blocking calls wait in slices of this length (SO_RCVTIMEO, which Linux applies to
- * accept too) and check the flag between slices: a stop is seen within this bound, always.
- */
-export const STOP_CHECK_MS = 250;
 
 /** Serves one connection to the end (keep-alive and pipelining included), then closes the fd. */
 export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, timeouts: ConnectionTimeouts): void {

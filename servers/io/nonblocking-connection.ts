@@ -13,12 +13,10 @@
 // otherwise the idle timeout, which sending counts as activity for.
 import { C, native } from '../native/index.js';
 import type { ServerConnection } from '../core/connection.js';
+import { LINGER_MS } from './constants.js';
 import type { ConnectionTimeouts } from './options.js';
 import { RequestTimer } from './request-timeout.js';
 import { closeQuietly } from './sockets.js';
-
-/** How long a closing connection keeps reading (and discarding) after its half-close. */
-const LINGER_MS = 1000;
 
 export class NonBlockingConnection {
   private readonly queue: Uint8Array[] = [];

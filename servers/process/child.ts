@@ -6,7 +6,8 @@
 // or stopping), on SIGTERM/SIGINT, or when the parent dies.
 import { writeSync } from 'node:fs';
 import { native } from '../native/index.js';
-import { STOP_CHECK_MS, serveBlockingConnection } from '../io/blocking-connection.js';
+import { serveBlockingConnection } from '../io/blocking-connection.js';
+import { RECV_BUFFER_BYTES, STOP_CHECK_MS } from '../io/constants.js';
 import { createSite } from '../io/site.js';
 import { CHANNEL_FD, DONE, READY, STATUS_FD, parseChildArgv } from './child-options.js';
 
@@ -19,7 +20,7 @@ if (process.ppid === options.parentPid) {
   // Built once, while waiting for the first connection, so that neither the site nor the buffer
   // sits on the request path.
   const site = createSite(options.docroot, options.handicapUs);
-  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   // Waiting in slices, like every blocking call here, so that a stop signal that lands just before
   // recvmsg is still seen.
   native.setTimeouts(CHANNEL_FD, STOP_CHECK_MS, 0);

@@ -28,7 +28,7 @@
 //   (PR_SET_PDEATHSIG), and a waiting child sees end of stream on its channel.
 import { Worker } from 'node:worker_threads';
 import { native } from '../native/index.js';
-import { STOP_CHECK_MS } from '../io/blocking-connection.js';
+import { STOP_CHECK_MS } from '../io/constants.js';
 import { closeQuietly, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import type { ServerOptions } from '../io/options.js';

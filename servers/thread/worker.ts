@@ -5,6 +5,7 @@
 // in Atomics.wait, a blocking futex wait: this thread never runs an event loop.
 import { isMainThread, workerData } from 'node:worker_threads';
 import { serveBlockingConnection } from '../io/blocking-connection.js';
+import { RECV_BUFFER_BYTES } from '../io/constants.js';
 import { createSite } from '../io/site.js';
 import { FREED, IDLE, IDLE_SINCE_OFFSET, RETIRE, STATE, STOPPING, type ConnectionWorkerData } from './connection-threads.js';
 
@@ -17,7 +18,7 @@ const mailbox = new Int32Array(buffer, 0, 1);
 const idleSince = new Float64Array(buffer, IDLE_SINCE_OFFSET, 1);
 // Built once, before the first connection, so that none of it is on the request path.
 const site = createSite(docroot, handicapUs);
-const scratch = Buffer.allocUnsafe(64 * 1024);
+const scratch = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
 
 // Ready: from STARTING to IDLE. Only now may the main thread hand this Worker a connection.
 idleSince[0] = Date.now();
