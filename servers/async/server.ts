@@ -9,12 +9,12 @@ import { serverUrl } from '../io/url.js';
 import type { ConnectionTimeouts, ServerOptions } from '../io/options.js';
 
 export async function runAsyncServer(options: ServerOptions): Promise<void> {
-  const site = createSite(options.docroot, options.handicapUs);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
   const sockets = new Set<Socket>();
   const server: Server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    void serveConnection(socket, site, options);
+    void serveConnection(socket, site, options.siteConfig);
   });
   server.listen({ host: options.host, port: options.port, backlog: options.backlog });
   await once(server, 'listening');

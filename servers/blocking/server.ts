@@ -13,7 +13,7 @@ export function runBlockingServer(options: ServerOptions): void {
   native.installStopSignals();
   const listener = listenTcp(options.host, options.port, options.backlog);
   native.setTimeouts(listener.fd, STOP_CHECK_MS, 0);
-  const site = createSite(options.docroot, options.handicapUs);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
   const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   options.onListening(serverUrl(listener.host, listener.port));
   try {
@@ -21,7 +21,7 @@ export function runBlockingServer(options: ServerOptions): void {
       const fd = acceptConnection(listener.fd, C.SOCK_CLOEXEC);
       if (fd === OUT_OF_RESOURCES) pause(ACCEPT_BACKOFF_MS); // no descriptor left: the client waits in the backlog
       if (fd < 0) continue; // -EINTR or -EAGAIN (a slice ended): the loop checks for a stop
-      serveBlockingConnection(fd, site, buffer, options);
+      serveBlockingConnection(fd, site, buffer, options.siteConfig);
     }
   } finally {
     closeQuietly(listener.fd);

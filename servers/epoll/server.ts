@@ -21,7 +21,7 @@ export function runEpollServer(options: ServerOptions): void {
   const listener = listenTcp(options.host, options.port, options.backlog, true);
   const epfd = native.epollCreate1(C.EPOLL_CLOEXEC);
   native.epollCtl(epfd, C.EPOLL_CTL_ADD, listener.fd, C.EPOLLIN);
-  const site = createSite(options.docroot, options.handicapUs);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
   const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   const events = new Uint32Array(2 * MAX_EVENTS);
   /** connections by fd, and the epoll events each is registered for */
@@ -94,7 +94,7 @@ export function runEpollServer(options: ServerOptions): void {
           acceptPausedUntil = 0;
           native.epollCtl(epfd, C.EPOLL_CTL_ADD, listener.fd, C.EPOLLIN);
         }
-        for (const conn of live) if (conn.expire(now, options)) updateInterest(conn);
+        for (const conn of live) if (conn.expire(now, options.siteConfig)) updateInterest(conn);
       }
     }
   } finally {

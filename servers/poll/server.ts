@@ -16,7 +16,7 @@ const SWEEP_EVERY_PASSES = 4096;
 export function runPollServer(options: ServerOptions): void {
   native.installStopSignals();
   const listener = listenTcp(options.host, options.port, options.backlog, true);
-  const site = createSite(options.docroot, options.handicapUs);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
   const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   let connections: NonBlockingConnection[] = [];
   options.onListening(serverUrl(listener.host, listener.port));
@@ -40,7 +40,7 @@ export function runPollServer(options: ServerOptions): void {
       }
       if (++passes % SWEEP_EVERY_PASSES === 0) {
         for (const conn of connections) {
-          conn.expire(now, options);
+          conn.expire(now, options.siteConfig);
           closed ||= conn.state === 'closed';
         }
       }

@@ -19,7 +19,7 @@ if (process.ppid === options.parentPid) {
   native.installStopSignals();
   // Built once, while waiting for the first connection, so that neither the site nor the buffer
   // sits on the request path.
-  const site = createSite(options.docroot, options.handicapUs);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
   const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   // Waiting in slices, like every blocking call here, so that a stop signal that lands just before
   // recvmsg is still seen.
@@ -32,7 +32,7 @@ if (process.ppid === options.parentPid) {
     // this loop needs blocking calls.
     native.setNonBlocking(connection, false);
     try {
-      serveBlockingConnection(connection, site, buffer, options);
+      serveBlockingConnection(connection, site, buffer, options.siteConfig);
     } finally {
       status = native.stopSignal() === 0 && report(DONE);
     }

@@ -55,12 +55,12 @@ export async function runProcessServer(options: ServerOptions): Promise<void> {
   let failure: Error | undefined;
 
   const pool = new ChildPool({
-    child: { parentPid: process.pid, docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, headerTimeoutMs: options.headerTimeoutMs, handicapUs: options.handicapUs },
+    child: { parentPid: process.pid, siteConfig: options.siteConfig },
     maxChildren: options.maxWorkers,
     spares: SPARE_CHILDREN,
     // A child beyond the spares that has had no connection for as long as a keep-alive connection
     // may stay silent (--idle-timeout) is retired.
-    retireAfterMs: options.idleTimeoutMs,
+    retireAfterMs: options.siteConfig.idleTimeoutMs,
     control,
     onFailure(error) {
       failure ??= error;

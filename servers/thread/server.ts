@@ -20,11 +20,7 @@ export async function runThreadServer(options: ServerOptions): Promise<void> {
   native.setTimeouts(listener.fd, STOP_CHECK_MS, 0);
   // A pooled Worker beyond the spares that has had no connection for as long as a keep-alive
   // connection may stay silent (--idle-timeout) is retired.
-  const threads = new ConnectionThreads(
-    { docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, headerTimeoutMs: options.headerTimeoutMs, handicapUs: options.handicapUs },
-    options.maxWorkers,
-    options.idleTimeoutMs,
-  );
+  const threads = new ConnectionThreads(options.siteConfig, options.maxWorkers, options.siteConfig.idleTimeoutMs);
   try {
     options.onListening(serverUrl(listener.host, listener.port));
     while (native.stopSignal() === 0 && threads.failure === undefined) {
