@@ -4,7 +4,7 @@
 import { C, native } from '../native/index.js';
 import { serveBlockingConnection } from '../io/blocking-connection.js';
 import { ACCEPT_BACKOFF_MS, RECV_BUFFER_BYTES, STOP_CHECK_MS } from '../io/constants.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, pause } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, sleepInterruptibly } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
@@ -19,7 +19,7 @@ export function runBlockingServer(options: ServerOptions): void {
   try {
     while (native.stopSignal() === 0) {
       const fd = acceptConnection(listener.fd, C.SOCK_CLOEXEC);
-      if (fd === OUT_OF_RESOURCES) pause(ACCEPT_BACKOFF_MS); // no descriptor left: the client waits in the backlog
+      if (fd === OUT_OF_RESOURCES) sleepInterruptibly(ACCEPT_BACKOFF_MS); // no descriptor left: the client waits in the backlog
       if (fd < 0) continue; // -EINTR or -EAGAIN (a slice ended): the loop checks for a stop
       serveBlockingConnection(fd, site, buffer, options.siteConfig);
     }

@@ -85,7 +85,7 @@ export function runEpollServer(options: ServerOptions): void {
         if (conn === undefined) continue;
         if (ready & C.EPOLLOUT) conn.onWritable(now);
         if (ready & errorMask && !conn.wantsRead) conn.close();
-        else if (conn.wantsRead && ready & (C.EPOLLIN | errorMask)) conn.read(buffer, now);
+        else if (conn.wantsRead && ready & (C.EPOLLIN | errorMask)) conn.onReadable(buffer, now);
         updateInterest(conn);
       }
       if (now >= nextSweep) {

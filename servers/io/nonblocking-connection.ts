@@ -50,8 +50,8 @@ export class NonBlockingConnection {
     return this.state === 'lingering' || this.queue.length === 0;
   }
 
-  /** One recv; feeds the core and tries to send what it answers. */
-  read(buffer: Buffer, now: number): void {
+  /** The socket is readable: one recv, whose bytes the core parses and answers; then sends what it can. */
+  onReadable(buffer: Buffer, now: number): void {
     let n: number;
     try {
       n = native.recv(this.fd, buffer, 0, buffer.length);

@@ -52,7 +52,10 @@ export function acceptConnection(listenFd: number, flags: number): number {
 const NO_FDS = new Int32Array(0);
 const NO_EVENTS = new Int16Array(0);
 
-/** Sleeps in poll(2) with no descriptors: a signal still interrupts it. */
-export function pause(ms: number): void {
+/**
+ * Blocks the calling thread for ms, or until a signal delivered to it (a stop) cuts the wait short:
+ * poll(2) over no descriptors, used as nothing but a sleep. (The poll server never calls poll(2).)
+ */
+export function sleepInterruptibly(ms: number): void {
   native.poll(NO_FDS, NO_EVENTS, NO_EVENTS, ms);
 }

@@ -35,7 +35,7 @@ export function runPollServer(options: ServerOptions): void {
       let closed = false;
       for (const conn of connections) {
         if (conn.wantsWrite) conn.onWritable(now);
-        if (conn.wantsRead) conn.read(buffer, now);
+        if (conn.wantsRead) conn.onReadable(buffer, now);
         closed ||= conn.state === 'closed';
       }
       if (++passes % SWEEP_EVERY_PASSES === 0) {

@@ -6,7 +6,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { C, native } from '../native/index.js';
 import { ACCEPT_BACKOFF_MS, STOP_CHECK_MS } from '../io/constants.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, pause } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, sleepInterruptibly } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import type { ServerOptions } from '../io/options.js';
 import { ConnectionThreads } from './connection-threads.js';
@@ -37,7 +37,7 @@ export async function runThreadServer(options: ServerOptions): Promise<void> {
       // -EINTR or -EAGAIN (a slice ended): the loop checks for a stop
       if (fd >= 0) threads.handOff(thread, fd);
       // No descriptor left: the client waits in the backlog while this thread backs off.
-      else if (fd === OUT_OF_RESOURCES) pause(ACCEPT_BACKOFF_MS);
+      else if (fd === OUT_OF_RESOURCES) sleepInterruptibly(ACCEPT_BACKOFF_MS);
       // Blocked in accept, this thread runs no events: let them run now, so that Workers' 'exit' and
       // 'error' events and the retirement timer are handled.
       await nextTurn();
