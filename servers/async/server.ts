@@ -4,6 +4,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { LINGER_MS } from '../io/constants.js';
+import { isPeerGone } from '../io/peer-gone.js';
 import { createSite, type Site } from '../io/site.js';
 import { serverUrl } from '../io/url.js';
 import type { ConnectionTimeouts, ServerOptions } from '../io/options.js';
@@ -72,9 +73,16 @@ async function serveConnection(socket: Socket, site: Site, timeouts: ConnectionT
     connection.receiveEof();
     await writeResponses(socket, connection, disarm);
     socket.end();
-  } catch {
+  } catch (err) {
+    if (!isPeerGone(err) && !isDestroyed(err)) throw err;
     socket.destroy();
   }
+}
+
+/** The socket was destroyed (idle timeout, linger deadline, server stop) before the client ended it:
+ * reading it ends with this error, which is no syscall's. */
+function isDestroyed(err: unknown): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 /** Writes every response the core has for the bytes so far, calling onResponse before the first

@@ -4,7 +4,7 @@
 import { C, native } from '../native/index.js';
 import { serveBlockingConnection } from '../io/blocking-connection.js';
 import { ACCEPT_BACKOFF_MS, RECV_BUFFER_BYTES, STOP_CHECK_MS } from '../io/constants.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, sleepInterruptibly } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, listenTcp, sleepInterruptibly } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
@@ -24,6 +24,6 @@ export function runBlockingServer(options: ServerOptions): void {
       serveBlockingConnection(fd, site, buffer, options.siteConfig);
     }
   } finally {
-    closeQuietly(listener.fd);
+    native.close(listener.fd);
   }
 }

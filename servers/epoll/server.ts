@@ -9,7 +9,7 @@
 import { C, interrupted, native } from '../native/index.js';
 import { ACCEPT_BACKOFF_MS, RECV_BUFFER_BYTES, STOP_CHECK_MS } from '../io/constants.js';
 import { NonBlockingConnection } from '../io/nonblocking-connection.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
@@ -99,7 +99,7 @@ export function runEpollServer(options: ServerOptions): void {
     }
   } finally {
     for (const conn of live) conn.close();
-    closeQuietly(listener.fd);
-    closeQuietly(epfd);
+    native.close(listener.fd);
+    native.close(epfd);
   }
 }

@@ -4,8 +4,8 @@ import type { ServerConnection } from '../core/connection.js';
 import { interrupted, native, wouldBlock } from '../native/index.js';
 import { lingeringClose, sendAll } from './blocking-socket.js';
 import { STOP_CHECK_MS } from './constants.js';
-import { closeQuietly } from './sockets.js';
 import type { ConnectionTimeouts } from './options.js';
+import { isPeerGone } from './peer-gone.js';
 import { RequestTimer } from './request-timeout.js';
 import type { Site } from './site.js';
 
@@ -22,8 +22,9 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     let n: number;
     try {
       n = native.recv(fd, buffer, 0, buffer.length);
-    } catch {
-      closeQuietly(fd); // ECONNRESET: the client vanished mid-request
+    } catch (err) {
+      if (!isPeerGone(err)) throw err;
+      native.close(fd); // the client vanished mid-request
       return;
     }
     if (native.stopSignal() !== 0) break;
@@ -42,7 +43,7 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
       if (output.answered > 0) request.answered();
       if (output.chunks.length > 0) {
         if (sendAll(fd, output.chunks) !== 'sent') {
-          closeQuietly(fd);
+          native.close(fd);
           return;
         }
         lastActivity = Date.now(); // a client that reads a long response is not idle
@@ -60,11 +61,11 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     if (request.expired(lastActivity, headerTimeoutMs)) return timeOut(fd, connection, buffer);
   }
   // EOF, idle timeout or stop: no response is in flight, so there is nothing to linger for.
-  closeQuietly(fd);
+  native.close(fd);
 }
 
 /** The header timer expired: a 408, then the graceful close RFC 9112 §9.5 asks for. */
 function timeOut(fd: number, connection: ServerConnection, scratch: Buffer): void {
   if (sendAll(fd, connection.timeOut().chunks) === 'sent') lingeringClose(fd, scratch);
-  else closeQuietly(fd);
+  else native.close(fd);
 }

@@ -2,6 +2,7 @@
 // process). Each call blocks in the kernel; SO_RCVTIMEO and SO_SNDTIMEO bound how long.
 import { C, native, interrupted, wouldBlock } from '../native/index.js';
 import { LINGER_MS } from './constants.js';
+import { isPeerGone } from './peer-gone.js';
 
 export type SendResult = 'sent' | 'timeout' | 'interrupted' | 'peer-gone';
 
@@ -18,9 +19,9 @@ export function sendAll(fd: number, chunks: Uint8Array[]): SendResult {
       }
     }
     return 'sent';
-  } catch {
-    // EPIPE, ECONNRESET: the client went away mid-response; nothing more to send.
-    return 'peer-gone';
+  } catch (err) {
+    if (!isPeerGone(err)) throw err;
+    return 'peer-gone'; // the client went away mid-response; nothing more to send
   }
 }
 
@@ -42,12 +43,8 @@ export function lingeringClose(fd: number, scratch: Uint8Array): void {
       const n = native.recv(fd, scratch, 0, scratch.length);
       if (n === 0 || wouldBlock(n) || (interrupted(n) && native.stopSignal() !== 0)) break;
     }
-  } catch {
-    // ECONNRESET or ENOTCONN: the client is already gone.
+  } catch (err) {
+    if (!isPeerGone(err)) throw err; // gone already: nothing to wait for
   }
-  try {
-    native.close(fd);
-  } catch {
-    // nothing left to release
-  }
+  native.close(fd);
 }

@@ -15,8 +15,8 @@ import { C, native } from '../native/index.js';
 import type { ServerConnection } from '../core/connection.js';
 import { LINGER_MS } from './constants.js';
 import type { ConnectionTimeouts } from './options.js';
+import { isPeerGone } from './peer-gone.js';
 import { RequestTimer } from './request-timeout.js';
-import { closeQuietly } from './sockets.js';
 
 export class NonBlockingConnection {
   private readonly queue: Uint8Array[] = [];
@@ -55,8 +55,9 @@ export class NonBlockingConnection {
     let n: number;
     try {
       n = native.recv(this.fd, buffer, 0, buffer.length);
-    } catch {
-      this.close(); // ECONNRESET: the client vanished
+    } catch (err) {
+      if (!isPeerGone(err)) throw err;
+      this.close(); // the client vanished
       return;
     }
     if (n < 0) return; // -EAGAIN or -EINTR
@@ -103,7 +104,7 @@ export class NonBlockingConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.queue.length = 0;
-    closeQuietly(this.fd);
+    native.close(this.fd);
   }
 
   /** Moves responses from the core to the socket until the socket is full or nothing is left; then,
@@ -141,8 +142,9 @@ export class NonBlockingConnection {
         } else {
           n = native.writev(this.fd, this.queue);
         }
-      } catch {
-        this.close(); // EPIPE or ECONNRESET: the client went away mid-response
+      } catch (err) {
+        if (!isPeerGone(err)) throw err;
+        this.close(); // the client went away mid-response
         return false;
       }
       if (n < 0) return false; // -EAGAIN: the kernel's send buffer is full
@@ -181,8 +183,9 @@ export class NonBlockingConnection {
     }
     try {
       native.shutdown(this.fd, C.SHUT_WR);
-    } catch {
-      this.close();
+    } catch (err) {
+      if (!isPeerGone(err)) throw err;
+      this.close(); // reset already: nothing to wait for
       return;
     }
     this.state = 'lingering';

@@ -18,15 +18,6 @@ export function listenTcp(host: string, port: number, backlog: number, nonBlocki
   }
 }
 
-/** Closes an fd, ignoring errors: the peer may already have reset it. */
-export function closeQuietly(fd: number): void {
-  try {
-    native.close(fd);
-  } catch {
-    // EBADF or ECONNRESET on close: nothing is left to release.
-  }
-}
-
 /** What acceptConnection returns when the process or the system is out of descriptors or memory. */
 export const OUT_OF_RESOURCES = -1_000_000;
 

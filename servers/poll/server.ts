@@ -5,7 +5,7 @@
 import { C, native } from '../native/index.js';
 import { NonBlockingConnection } from '../io/nonblocking-connection.js';
 import { ACCEPT_BACKOFF_MS, RECV_BUFFER_BYTES } from '../io/constants.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
@@ -48,6 +48,6 @@ export function runPollServer(options: ServerOptions): void {
     }
   } finally {
     for (const conn of connections) conn.close();
-    closeQuietly(listener.fd);
+    native.close(listener.fd);
   }
 }

@@ -6,6 +6,7 @@
 // or stopping), on SIGTERM/SIGINT, or when the parent dies.
 import { writeSync } from 'node:fs';
 import { native } from '../native/index.js';
+import { isSyscallError } from '../native/errors.js';
 import { serveBlockingConnection } from '../io/blocking-connection.js';
 import { RECV_BUFFER_BYTES, STOP_CHECK_MS } from '../io/constants.js';
 import { createSite } from '../io/site.js';
@@ -54,7 +55,8 @@ function report(status: number): boolean {
   try {
     writeSync(STATUS_FD, Buffer.of(status));
     return true;
-  } catch {
+  } catch (err) {
+    if (!isSyscallError(err, 'EPIPE')) throw err;
     return false;
   }
 }

@@ -29,7 +29,7 @@
 import { Worker } from 'node:worker_threads';
 import { native } from '../native/index.js';
 import { STOP_CHECK_MS } from '../io/constants.js';
-import { closeQuietly, listenTcp } from '../io/sockets.js';
+import { listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import type { ServerOptions } from '../io/options.js';
 import { AVAILABLE, STOP, createControl, type AcceptorData } from './acceptor-control.js';
@@ -80,7 +80,7 @@ export async function runProcessServer(options: ServerOptions): Promise<void> {
   options.onListening(serverUrl(listener.host, listener.port));
 
   await acceptorExited;
-  closeQuietly(listener.fd);
+  native.close(listener.fd);
   await pool.stop(CHILD_GRACE_MS);
   if (failure !== undefined) throw failure;
 }

@@ -19,6 +19,7 @@
 import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { C, native } from '../native/index.js';
+import { isSyscallError } from '../native/errors.js';
 import type { SiteConfig } from '../io/options.js';
 
 /** mailbox[STATE] values besides an fd (>= 0) */
@@ -203,7 +204,8 @@ function isWaiting(thread: ConnectionThread): boolean {
 function shutdownQuietly(fd: number): void {
   try {
     native.shutdown(fd, C.SHUT_RDWR);
-  } catch {
-    // ENOTCONN, ENOTSOCK or EBADF: that connection is already over.
+  } catch (err) {
+    // That connection is already over (see stop()).
+    if (!isSyscallError(err, 'ENOTCONN', 'ENOTSOCK', 'EBADF')) throw err;
   }
 }

@@ -6,7 +6,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { C, native } from '../native/index.js';
 import { ACCEPT_BACKOFF_MS, STOP_CHECK_MS } from '../io/constants.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, sleepInterruptibly } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, listenTcp, sleepInterruptibly } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import type { ServerOptions } from '../io/options.js';
 import { ConnectionThreads } from './connection-threads.js';
@@ -44,7 +44,7 @@ export async function runThreadServer(options: ServerOptions): Promise<void> {
     }
   } finally {
     await threads.stop(STOP_GRACE_MS);
-    closeQuietly(listener.fd);
+    native.close(listener.fd);
   }
   if (threads.failure !== undefined) throw threads.failure;
 }
