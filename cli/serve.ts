@@ -4,6 +4,7 @@ import { existsSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findServer } from '../servers/catalogue.js';
 import { UsageError } from './errors.js';
+import type { SiteConfig } from '../servers/io/options.js';
 
 export interface ServeArgs {
   target: string;
@@ -29,22 +30,26 @@ export async function serve(args: ServeArgs): Promise<void> {
     // The parent may have died before prctl took effect.
     if (process.ppid !== args.parentPid) return;
   }
-  const docroot = resolve(args.docroot);
-  if (!existsSync(docroot) || !statSync(docroot).isDirectory()) throw new UsageError(`docroot ${docroot} is not a folder`);
+  const siteConfig = validSiteConfig(args);
   await design.run({
     host: args.host,
     port: args.port,
-    docroot,
     backlog: args.backlog,
-    idleTimeoutMs: args.idleTimeout * 1000,
-    headerTimeoutMs: args.headerTimeout * 1000,
     maxWorkers: args.maxWorkers,
-    handicapUs: args.handicapUs,
+    siteConfig,
     // writeSync: the blocking designs never return to the event loop, so an async write could
     // sit unflushed while the main thread waits in accept.
     onListening: (url) => {
-      const handicap = args.handicapUs > 0 ? `, handicapped by ${args.handicapUs} µs per request` : '';
-      writeSync(1, `http-lab ${args.target} server listening on ${url} (docroot ${docroot}${handicap}); Ctrl-C stops it\n`);
+      const handicap = siteConfig.handicapUs > 0 ? `, handicapped by ${siteConfig.handicapUs} µs per request` : '';
+      writeSync(1, `http-lab ${args.target} server listening on ${url} (docroot ${siteConfig.docroot}${handicap}); Ctrl-C stops it\n`);
     },
   });
+}
+
+/** The one place the site configuration is validated (its numbers by the command line's checks in
+ * main.ts): every thread and child process of the server gets it as it is. */
+function validSiteConfig(args: ServeArgs): SiteConfig {
+  const docroot = resolve(args.docroot);
+  if (!existsSync(docroot) || !statSync(docroot).isDirectory()) throw new UsageError(`docroot ${docroot} is not a folder`);
+  return { docroot, idleTimeoutMs: args.idleTimeout * 1000, headerTimeoutMs: args.headerTimeout * 1000, handicapUs: args.handicapUs };
 }

@@ -3,20 +3,19 @@
 // the core, write the responses, loop. node:net does the non-blocking I/O underneath.
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { LINGER_MS } from '../io/constants.js';
+import { isPeerGone } from '../io/peer-gone.js';
 import { createSite, type Site } from '../io/site.js';
 import { serverUrl } from '../io/url.js';
 import type { ConnectionTimeouts, ServerOptions } from '../io/options.js';
 
-/** How long a closing connection keeps reading (and discarding) after its half-close. */
-const LINGER_MS = 1000;
-
 export async function runAsyncServer(options: ServerOptions): Promise<void> {
-  const site = createSite(options.docroot, options.handicapUs);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
   const sockets = new Set<Socket>();
   const server: Server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    void serveConnection(socket, site, options);
+    void serveConnection(socket, site, options.siteConfig);
   });
   server.listen({ host: options.host, port: options.port, backlog: options.backlog });
   await once(server, 'listening');
@@ -74,9 +73,16 @@ async function serveConnection(socket: Socket, site: Site, timeouts: ConnectionT
     connection.receiveEof();
     await writeResponses(socket, connection, disarm);
     socket.end();
-  } catch {
+  } catch (err) {
+    if (!isPeerGone(err) && !isDestroyed(err)) throw err;
     socket.destroy();
   }
+}
+
+/** The socket was destroyed (idle timeout, linger deadline, server stop) before the client ended it:
+ * reading it ends with this error, which is no syscall's. */
+function isDestroyed(err: unknown): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 /** Writes every response the core has for the bytes so far, calling onResponse before the first

@@ -7,9 +7,9 @@
 // array (no objects per event), connections in an array indexed by fd, and one send per small
 // response (the core puts head and body in one buffer).
 import { C, interrupted, native } from '../native/index.js';
-import { STOP_CHECK_MS } from '../io/blocking-connection.js';
+import { ACCEPT_BACKOFF_MS, RECV_BUFFER_BYTES, STOP_CHECK_MS } from '../io/constants.js';
 import { NonBlockingConnection } from '../io/nonblocking-connection.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp } from '../io/sockets.js';
+import { OUT_OF_RESOURCES, acceptConnection, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
@@ -21,8 +21,8 @@ export function runEpollServer(options: ServerOptions): void {
   const listener = listenTcp(options.host, options.port, options.backlog, true);
   const epfd = native.epollCreate1(C.EPOLL_CLOEXEC);
   native.epollCtl(epfd, C.EPOLL_CTL_ADD, listener.fd, C.EPOLLIN);
-  const site = createSite(options.docroot, options.handicapUs);
-  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
+  const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   const events = new Uint32Array(2 * MAX_EVENTS);
   /** connections by fd, and the epoll events each is registered for */
   const connections: Array<NonBlockingConnection | undefined> = [];
@@ -54,7 +54,7 @@ export function runEpollServer(options: ServerOptions): void {
         // No descriptor left: leave connections in the backlog for a while rather than spin on a
         // listener that stays readable.
         native.epollCtl(epfd, C.EPOLL_CTL_DEL, listener.fd, 0);
-        acceptPausedUntil = now + STOP_CHECK_MS;
+        acceptPausedUntil = now + ACCEPT_BACKOFF_MS;
         return;
       }
       if (fd < 0) return; // -EAGAIN: the backlog is empty
@@ -85,7 +85,7 @@ export function runEpollServer(options: ServerOptions): void {
         if (conn === undefined) continue;
         if (ready & C.EPOLLOUT) conn.onWritable(now);
         if (ready & errorMask && !conn.wantsRead) conn.close();
-        else if (conn.wantsRead && ready & (C.EPOLLIN | errorMask)) conn.read(buffer, now);
+        else if (conn.wantsRead && ready & (C.EPOLLIN | errorMask)) conn.onReadable(buffer, now);
         updateInterest(conn);
       }
       if (now >= nextSweep) {
@@ -94,12 +94,12 @@ export function runEpollServer(options: ServerOptions): void {
           acceptPausedUntil = 0;
           native.epollCtl(epfd, C.EPOLL_CTL_ADD, listener.fd, C.EPOLLIN);
         }
-        for (const conn of live) if (conn.expire(now, options)) updateInterest(conn);
+        for (const conn of live) if (conn.expire(now, options.siteConfig)) updateInterest(conn);
       }
     }
   } finally {
     for (const conn of live) conn.close();
-    closeQuietly(listener.fd);
-    closeQuietly(epfd);
+    native.close(listener.fd);
+    native.close(epfd);
   }
 }

@@ -3,17 +3,11 @@
 import type { ServerConnection } from '../core/connection.js';
 import { interrupted, native, wouldBlock } from '../native/index.js';
 import { lingeringClose, sendAll } from './blocking-socket.js';
-import { closeQuietly } from './sockets.js';
+import { STOP_CHECK_MS } from './constants.js';
 import type { ConnectionTimeouts } from './options.js';
+import { isPeerGone } from './peer-gone.js';
 import { RequestTimer } from './request-timeout.js';
 import type { Site } from './site.js';
-
-/**
- * A signal that lands between the stop-flag check and the next blocking call would not interrupt
- * that call, so blocking calls wait in slices of this length (SO_RCVTIMEO, which Linux applies to
- * accept too) and check the flag between slices: a stop is seen within this bound, always.
- */
-export const STOP_CHECK_MS = 250;
 
 /** Serves one connection to the end (keep-alive and pipelining included), then closes the fd. */
 export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, timeouts: ConnectionTimeouts): void {
@@ -28,8 +22,9 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     let n: number;
     try {
       n = native.recv(fd, buffer, 0, buffer.length);
-    } catch {
-      closeQuietly(fd); // ECONNRESET: the client vanished mid-request
+    } catch (err) {
+      if (!isPeerGone(err)) throw err;
+      native.close(fd); // the client vanished mid-request
       return;
     }
     if (native.stopSignal() !== 0) break;
@@ -48,7 +43,7 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
       if (output.answered > 0) request.answered();
       if (output.chunks.length > 0) {
         if (sendAll(fd, output.chunks) !== 'sent') {
-          closeQuietly(fd);
+          native.close(fd);
           return;
         }
         lastActivity = Date.now(); // a client that reads a long response is not idle
@@ -66,11 +61,11 @@ export function serveBlockingConnection(fd: number, site: Site, buffer: Buffer, 
     if (request.expired(lastActivity, headerTimeoutMs)) return timeOut(fd, connection, buffer);
   }
   // EOF, idle timeout or stop: no response is in flight, so there is nothing to linger for.
-  closeQuietly(fd);
+  native.close(fd);
 }
 
 /** The header timer expired: a 408, then the graceful close RFC 9112 §9.5 asks for. */
 function timeOut(fd: number, connection: ServerConnection, scratch: Buffer): void {
   if (sendAll(fd, connection.timeOut().chunks) === 'sent') lingeringClose(fd, scratch);
-  else closeQuietly(fd);
+  else native.close(fd);
 }

@@ -1,6 +1,8 @@
 // Blocking send and close for servers whose threads block in recv and send (blocking, thread,
 // process). Each call blocks in the kernel; SO_RCVTIMEO and SO_SNDTIMEO bound how long.
 import { C, native, interrupted, wouldBlock } from '../native/index.js';
+import { LINGER_MS } from './constants.js';
+import { isPeerGone } from './peer-gone.js';
 
 export type SendResult = 'sent' | 'timeout' | 'interrupted' | 'peer-gone';
 
@@ -17,9 +19,9 @@ export function sendAll(fd: number, chunks: Uint8Array[]): SendResult {
       }
     }
     return 'sent';
-  } catch {
-    // EPIPE, ECONNRESET: the client went away mid-response; nothing more to send.
-    return 'peer-gone';
+  } catch (err) {
+    if (!isPeerGone(err)) throw err;
+    return 'peer-gone'; // the client went away mid-response; nothing more to send
   }
 }
 
@@ -30,23 +32,19 @@ export function sendAll(fd: number, chunks: Uint8Array[]): SendResult {
  * First, the server performs a half-close by closing only the write side of the read/write
  * connection. The server then continues to read from the connection until it receives a
  * corresponding close by the client, or until the server is reasonably certain that its own TCP
- * stack has received the client's acknowledgement". Reading is bounded by lingerMs.
+ * stack has received the client's acknowledgement". Reading is bounded by LINGER_MS.
  */
-export function lingeringClose(fd: number, scratch: Uint8Array, lingerMs = 1000): void {
+export function lingeringClose(fd: number, scratch: Uint8Array): void {
   try {
     native.shutdown(fd, C.SHUT_WR);
-    native.setTimeouts(fd, lingerMs, lingerMs);
-    const deadline = Date.now() + lingerMs;
+    native.setTimeouts(fd, LINGER_MS, LINGER_MS);
+    const deadline = Date.now() + LINGER_MS;
     while (Date.now() < deadline) {
       const n = native.recv(fd, scratch, 0, scratch.length);
       if (n === 0 || wouldBlock(n) || (interrupted(n) && native.stopSignal() !== 0)) break;
     }
-  } catch {
-    // ECONNRESET or ENOTCONN: the client is already gone.
+  } catch (err) {
+    if (!isPeerGone(err)) throw err; // gone already: nothing to wait for
   }
-  try {
-    native.close(fd);
-  } catch {
-    // nothing left to release
-  }
+  native.close(fd);
 }

@@ -13,12 +13,10 @@
 // otherwise the idle timeout, which sending counts as activity for.
 import { C, native } from '../native/index.js';
 import type { ServerConnection } from '../core/connection.js';
+import { LINGER_MS } from './constants.js';
 import type { ConnectionTimeouts } from './options.js';
+import { isPeerGone } from './peer-gone.js';
 import { RequestTimer } from './request-timeout.js';
-import { closeQuietly } from './sockets.js';
-
-/** How long a closing connection keeps reading (and discarding) after its half-close. */
-const LINGER_MS = 1000;
 
 export class NonBlockingConnection {
   private readonly queue: Uint8Array[] = [];
@@ -52,13 +50,14 @@ export class NonBlockingConnection {
     return this.state === 'lingering' || this.queue.length === 0;
   }
 
-  /** One recv; feeds the core and tries to send what it answers. */
-  read(buffer: Buffer, now: number): void {
+  /** The socket is readable: one recv, whose bytes the core parses and answers; then sends what it can. */
+  onReadable(buffer: Buffer, now: number): void {
     let n: number;
     try {
       n = native.recv(this.fd, buffer, 0, buffer.length);
-    } catch {
-      this.close(); // ECONNRESET: the client vanished
+    } catch (err) {
+      if (!isPeerGone(err)) throw err;
+      this.close(); // the client vanished
       return;
     }
     if (n < 0) return; // -EAGAIN or -EINTR
@@ -105,7 +104,7 @@ export class NonBlockingConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.queue.length = 0;
-    closeQuietly(this.fd);
+    native.close(this.fd);
   }
 
   /** Moves responses from the core to the socket until the socket is full or nothing is left; then,
@@ -143,8 +142,9 @@ export class NonBlockingConnection {
         } else {
           n = native.writev(this.fd, this.queue);
         }
-      } catch {
-        this.close(); // EPIPE or ECONNRESET: the client went away mid-response
+      } catch (err) {
+        if (!isPeerGone(err)) throw err;
+        this.close(); // the client went away mid-response
         return false;
       }
       if (n < 0) return false; // -EAGAIN: the kernel's send buffer is full
@@ -183,8 +183,9 @@ export class NonBlockingConnection {
     }
     try {
       native.shutdown(this.fd, C.SHUT_WR);
-    } catch {
-      this.close();
+    } catch (err) {
+      if (!isPeerGone(err)) throw err;
+      this.close(); // reset already: nothing to wait for
       return;
     }
     this.state = 'lingering';

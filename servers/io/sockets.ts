@@ -1,5 +1,6 @@
 // Socket helpers shared by the servers that use the syscall addon directly.
-import { C, isSyscallError, native } from '../native/index.js';
+import { C, native } from '../native/index.js';
+import { isSyscallError } from '../native/errors.js';
 
 /** socket + SO_REUSEADDR + bind + listen; returns the listening fd and the bound address. */
 export function listenTcp(host: string, port: number, backlog: number, nonBlocking = false): { fd: number; host: string; port: number } {
@@ -14,15 +15,6 @@ export function listenTcp(host: string, port: number, backlog: number, nonBlocki
   } catch (err) {
     native.close(fd);
     throw err;
-  }
-}
-
-/** Closes an fd, ignoring errors: the peer may already have reset it. */
-export function closeQuietly(fd: number): void {
-  try {
-    native.close(fd);
-  } catch {
-    // EBADF or ECONNRESET on close: nothing is left to release.
   }
 }
 
@@ -51,7 +43,10 @@ export function acceptConnection(listenFd: number, flags: number): number {
 const NO_FDS = new Int32Array(0);
 const NO_EVENTS = new Int16Array(0);
 
-/** Sleeps in poll(2) with no descriptors: a signal still interrupts it. */
-export function pause(ms: number): void {
+/**
+ * Blocks the calling thread for ms, or until a signal delivered to it (a stop) cuts the wait short:
+ * poll(2) over no descriptors, used as nothing but a sleep. (The poll server never calls poll(2).)
+ */
+export function sleepInterruptibly(ms: number): void {
   native.poll(NO_FDS, NO_EVENTS, NO_EVENTS, ms);
 }

@@ -4,18 +4,12 @@
 // - success returns a value >= 0 (a byte count, an fd, a count of ready descriptors);
 // - the two errnos a server loop expects on every iteration, EAGAIN (also EWOULDBLOCK) and EINTR,
 //   are returned as the negative numbers `-EAGAIN` and `-EINTR`, because throwing costs microseconds;
-// - every other failure throws a `SyscallError` carrying `code` ('ECONNRESET', 'EPIPE', ...),
-//   `errno` and `syscall`.
+// - every other failure throws a `SyscallError` (errors.ts) carrying `code` ('ECONNRESET', 'EPIPE',
+//   ...), `errno` and `syscall`.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-export interface SyscallError extends Error {
-  code: string;
-  errno: number;
-  syscall: string;
-}
 
 export interface SockAddr {
   address: string;
@@ -148,8 +142,4 @@ export function wouldBlock(result: number): boolean {
 /** True when a syscall result is -EINTR (a signal arrived). */
 export function interrupted(result: number): boolean {
   return result === -C.EINTR;
-}
-
-export function isSyscallError(err: unknown): err is SyscallError {
-  return err instanceof Error && typeof (err as SyscallError).code === 'string' && typeof (err as SyscallError).errno === 'number';
 }

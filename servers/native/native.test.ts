@@ -11,7 +11,8 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { C, isSyscallError, native, type SyscallError } from './index.js';
+import { C, native } from './index.js';
+import { isSyscallError, type SyscallError } from './errors.js';
 
 const NB = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
 const EVENT_LIMIT_MS = 30_000;

@@ -4,13 +4,11 @@
 // shows its cost. ("poll" as in polling, not poll(2): it asks every socket, ready or not.)
 import { C, native } from '../native/index.js';
 import { NonBlockingConnection } from '../io/nonblocking-connection.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp } from '../io/sockets.js';
+import { ACCEPT_BACKOFF_MS, RECV_BUFFER_BYTES } from '../io/constants.js';
+import { OUT_OF_RESOURCES, acceptConnection, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
-
-/** How long accepting pauses when no descriptor is left. */
-const ACCEPT_BACKOFF_MS = 250;
 
 /** Checking the clock on every pass would cost more than the idle sweep it paces. */
 const SWEEP_EVERY_PASSES = 4096;
@@ -18,8 +16,8 @@ const SWEEP_EVERY_PASSES = 4096;
 export function runPollServer(options: ServerOptions): void {
   native.installStopSignals();
   const listener = listenTcp(options.host, options.port, options.backlog, true);
-  const site = createSite(options.docroot, options.handicapUs);
-  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
+  const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   let connections: NonBlockingConnection[] = [];
   options.onListening(serverUrl(listener.host, listener.port));
   let passes = 0;
@@ -37,12 +35,12 @@ export function runPollServer(options: ServerOptions): void {
       let closed = false;
       for (const conn of connections) {
         if (conn.wantsWrite) conn.onWritable(now);
-        if (conn.wantsRead) conn.read(buffer, now);
+        if (conn.wantsRead) conn.onReadable(buffer, now);
         closed ||= conn.state === 'closed';
       }
       if (++passes % SWEEP_EVERY_PASSES === 0) {
         for (const conn of connections) {
-          conn.expire(now, options);
+          conn.expire(now, options.siteConfig);
           closed ||= conn.state === 'closed';
         }
       }
@@ -50,6 +48,6 @@ export function runPollServer(options: ServerOptions): void {
     }
   } finally {
     for (const conn of connections) conn.close();
-    closeQuietly(listener.fd);
+    native.close(listener.fd);
   }
 }

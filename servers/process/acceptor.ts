@@ -5,8 +5,8 @@
 // the listen backlog.
 import { parentPort, workerData } from 'node:worker_threads';
 import { C, native } from '../native/index.js';
-import { STOP_CHECK_MS } from '../io/blocking-connection.js';
-import { OUT_OF_RESOURCES, acceptConnection, pause } from '../io/sockets.js';
+import { ACCEPT_BACKOFF_MS, STOP_CHECK_MS } from '../io/constants.js';
+import { OUT_OF_RESOURCES, acceptConnection, sleepInterruptibly } from '../io/sockets.js';
 import { AVAILABLE, STOP, claimAvailable, type AcceptorData } from './acceptor-control.js';
 
 const { listenFd, control } = workerData as AcceptorData;
@@ -24,7 +24,7 @@ while (!stopping()) {
   if (fd < 0) {
     // -EAGAIN or -EINTR: the child stays available, and the loop checks for a stop.
     Atomics.add(control, AVAILABLE, 1);
-    if (fd === OUT_OF_RESOURCES) pause(STOP_CHECK_MS); // no descriptor left: the client waits in the backlog
+    if (fd === OUT_OF_RESOURCES) sleepInterruptibly(ACCEPT_BACKOFF_MS); // no descriptor left: the client waits in the backlog
     continue;
   }
   parentPort!.postMessage(fd);

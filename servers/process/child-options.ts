@@ -1,13 +1,12 @@
 // What the process server's parent and each of its children say to each other: the child's options
 // on the command line; the connections, one at a time, as fds over a socketpair (CHANNEL_FD); and,
 // back from the child, one byte on a pipe (STATUS_FD) when it is ready and after each connection.
+import type { SiteConfig } from '../io/options.js';
+
 export interface ChildOptions {
   /** the child stops at once if its parent is no longer this process */
   parentPid: number;
-  docroot: string;
-  idleTimeoutMs: number;
-  headerTimeoutMs: number;
-  handicapUs: number;
+  siteConfig: SiteConfig;
 }
 
 /** The child's end of its socketpair with the parent: the first fd after stdin, stdout and stderr. */
@@ -24,10 +23,9 @@ export function childArgv(options: ChildOptions): string[] {
   return [JSON.stringify(options)];
 }
 
+/** The options childArgv wrote; the site configuration in them was validated once, by `serve`. */
 export function parseChildArgv(argv: readonly string[]): ChildOptions {
-  const options = JSON.parse(argv[2] ?? 'null') as ChildOptions | null;
-  if (options === null || !Number.isInteger(options.parentPid) || typeof options.docroot !== 'string' || !(options.idleTimeoutMs > 0) || !(options.headerTimeoutMs > 0) || !(options.handicapUs >= 0)) {
-    throw new Error(`process server child: expected its options as JSON in argv[2], got ${JSON.stringify(argv.slice(2))}`);
-  }
-  return options;
+  const json = argv[2];
+  if (json === undefined) throw new Error('process server child: expected its options as JSON in argv[2]; only the process server starts it');
+  return JSON.parse(json) as ChildOptions;
 }

@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { native } from '../native/index.js';
-import { closeQuietly } from '../io/sockets.js';
+import { isSyscallError } from '../native/errors.js';
 import { claimAvailable, releaseAvailable } from './acceptor-control.js';
 import { DONE, READY, STATUS_FD, childArgv, type ChildOptions } from './child-options.js';
 
@@ -87,7 +87,7 @@ export class ChildPool {
   handOff(connection: number): void {
     const child = this.stopping() ? undefined : (this.idleChild() ?? this.startWithin());
     if (child === undefined) {
-      closeQuietly(connection);
+      native.close(connection);
       return;
     }
     // From here the child owns the connection, until its DONE or its exit.
@@ -96,11 +96,12 @@ export class ChildPool {
       // One byte into a socket buffer that holds nothing unread never waits, so -EAGAIN and -EINTR
       // cannot occur: the child took the last fd out before it reported DONE.
       native.sendFd(child.channel, connection);
-    } catch {
-      // EPIPE: the child died and its exit has not been reported yet; the client sees a close.
+    } catch (err) {
+      if (!isSyscallError(err, 'EPIPE')) throw err;
+      // The child died and its exit has not been reported yet; the client sees a close.
       child.subprocess.kill('SIGKILL');
     }
-    closeQuietly(connection);
+    native.close(connection);
     this.fill();
   }
 
@@ -166,11 +167,11 @@ export class ChildPool {
         stdio: ['ignore', 'inherit', 'inherit', childEnd, 'pipe'],
       });
     } catch (err) {
-      closeQuietly(channel);
+      native.close(channel);
       this.fail(err as Error);
       return undefined;
     } finally {
-      closeQuietly(childEnd); // the child has its own copy, as its fd 3
+      native.close(childEnd); // the child has its own copy, as its fd 3
     }
     let reaped!: () => void;
     const child: Child = { subprocess, channel, state: 'starting', idleSince: Date.now(), exited: new Promise((resolve) => (reaped = resolve)) };
@@ -227,7 +228,7 @@ export class ChildPool {
 
 function closeChannel(child: Child): void {
   if (child.channel < 0) return;
-  closeQuietly(child.channel);
+  native.close(child.channel);
   child.channel = -1;
 }
 

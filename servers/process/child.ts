@@ -6,7 +6,9 @@
 // or stopping), on SIGTERM/SIGINT, or when the parent dies.
 import { writeSync } from 'node:fs';
 import { native } from '../native/index.js';
-import { STOP_CHECK_MS, serveBlockingConnection } from '../io/blocking-connection.js';
+import { isSyscallError } from '../native/errors.js';
+import { serveBlockingConnection } from '../io/blocking-connection.js';
+import { RECV_BUFFER_BYTES, STOP_CHECK_MS } from '../io/constants.js';
 import { createSite } from '../io/site.js';
 import { CHANNEL_FD, DONE, READY, STATUS_FD, parseChildArgv } from './child-options.js';
 
@@ -18,8 +20,8 @@ if (process.ppid === options.parentPid) {
   native.installStopSignals();
   // Built once, while waiting for the first connection, so that neither the site nor the buffer
   // sits on the request path.
-  const site = createSite(options.docroot, options.handicapUs);
-  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const site = createSite(options.siteConfig.docroot, options.siteConfig.handicapUs);
+  const buffer = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
   // Waiting in slices, like every blocking call here, so that a stop signal that lands just before
   // recvmsg is still seen.
   native.setTimeouts(CHANNEL_FD, STOP_CHECK_MS, 0);
@@ -31,7 +33,7 @@ if (process.ppid === options.parentPid) {
     // this loop needs blocking calls.
     native.setNonBlocking(connection, false);
     try {
-      serveBlockingConnection(connection, site, buffer, options);
+      serveBlockingConnection(connection, site, buffer, options.siteConfig);
     } finally {
       status = native.stopSignal() === 0 && report(DONE);
     }
@@ -53,7 +55,8 @@ function report(status: number): boolean {
   try {
     writeSync(STATUS_FD, Buffer.of(status));
     return true;
-  } catch {
+  } catch (err) {
+    if (!isSyscallError(err, 'EPIPE')) throw err;
     return false;
   }
 }

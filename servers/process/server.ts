@@ -28,8 +28,8 @@
 //   (PR_SET_PDEATHSIG), and a waiting child sees end of stream on its channel.
 import { Worker } from 'node:worker_threads';
 import { native } from '../native/index.js';
-import { STOP_CHECK_MS } from '../io/blocking-connection.js';
-import { closeQuietly, listenTcp } from '../io/sockets.js';
+import { STOP_CHECK_MS } from '../io/constants.js';
+import { listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import type { ServerOptions } from '../io/options.js';
 import { AVAILABLE, STOP, createControl, type AcceptorData } from './acceptor-control.js';
@@ -55,12 +55,12 @@ export async function runProcessServer(options: ServerOptions): Promise<void> {
   let failure: Error | undefined;
 
   const pool = new ChildPool({
-    child: { parentPid: process.pid, docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, headerTimeoutMs: options.headerTimeoutMs, handicapUs: options.handicapUs },
+    child: { parentPid: process.pid, siteConfig: options.siteConfig },
     maxChildren: options.maxWorkers,
     spares: SPARE_CHILDREN,
     // A child beyond the spares that has had no connection for as long as a keep-alive connection
     // may stay silent (--idle-timeout) is retired.
-    retireAfterMs: options.idleTimeoutMs,
+    retireAfterMs: options.siteConfig.idleTimeoutMs,
     control,
     onFailure(error) {
       failure ??= error;
@@ -80,7 +80,7 @@ export async function runProcessServer(options: ServerOptions): Promise<void> {
   options.onListening(serverUrl(listener.host, listener.port));
 
   await acceptorExited;
-  closeQuietly(listener.fd);
+  native.close(listener.fd);
   await pool.stop(CHILD_GRACE_MS);
   if (failure !== undefined) throw failure;
 }

@@ -19,6 +19,8 @@
 import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { C, native } from '../native/index.js';
+import { isSyscallError } from '../native/errors.js';
+import type { SiteConfig } from '../io/options.js';
 
 /** mailbox[STATE] values besides an fd (>= 0) */
 export const STARTING = -1;
@@ -37,10 +39,7 @@ export const STOPPING = 1;
 
 /** What every connection Worker is started with (its `workerData`). */
 export interface ConnectionWorkerData {
-  docroot: string;
-  idleTimeoutMs: number;
-  headerTimeoutMs: number;
-  handicapUs: number;
+  siteConfig: SiteConfig;
   /** this Worker's mailbox (MAILBOX_BYTES): STATE, then idleSince */
   mailbox: SharedArrayBuffer;
   /** shared by all Workers: FREED and STOPPING */
@@ -76,7 +75,7 @@ export class ConnectionThreads {
   private readonly retireTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly site: Pick<ConnectionWorkerData, 'docroot' | 'idleTimeoutMs' | 'headerTimeoutMs' | 'handicapUs'>,
+    private readonly siteConfig: SiteConfig,
     private readonly maxWorkers: number,
     /** a Worker beyond the spares that has waited this long for a connection is ended */
     private readonly retireAfterMs: number,
@@ -175,7 +174,7 @@ export class ConnectionThreads {
     const idleSince = new Float64Array(buffer, IDLE_SINCE_OFFSET, 1);
     mailbox[STATE] = STARTING;
     idleSince[0] = Date.now();
-    const workerData: ConnectionWorkerData = { ...this.site, mailbox: buffer, control: this.control };
+    const workerData: ConnectionWorkerData = { siteConfig: this.siteConfig, mailbox: buffer, control: this.control };
     const worker = new Worker(WORKER_URL, { workerData });
     // 'exit' is subscribed first and at once: Node may emit it in the same tick as an error.
     const thread: ConnectionThread = {
@@ -205,7 +204,8 @@ function isWaiting(thread: ConnectionThread): boolean {
 function shutdownQuietly(fd: number): void {
   try {
     native.shutdown(fd, C.SHUT_RDWR);
-  } catch {
-    // ENOTCONN, ENOTSOCK or EBADF: that connection is already over.
+  } catch (err) {
+    // That connection is already over (see stop()).
+    if (!isSyscallError(err, 'ENOTCONN', 'ENOTSOCK', 'EBADF')) throw err;
   }
 }

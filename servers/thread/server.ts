@@ -5,8 +5,8 @@
 // thread stops accepting, and new connections wait in the listen backlog.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { C, native } from '../native/index.js';
-import { STOP_CHECK_MS } from '../io/blocking-connection.js';
-import { OUT_OF_RESOURCES, acceptConnection, closeQuietly, listenTcp, pause } from '../io/sockets.js';
+import { ACCEPT_BACKOFF_MS, STOP_CHECK_MS } from '../io/constants.js';
+import { OUT_OF_RESOURCES, acceptConnection, listenTcp, sleepInterruptibly } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import type { ServerOptions } from '../io/options.js';
 import { ConnectionThreads } from './connection-threads.js';
@@ -20,11 +20,7 @@ export async function runThreadServer(options: ServerOptions): Promise<void> {
   native.setTimeouts(listener.fd, STOP_CHECK_MS, 0);
   // A pooled Worker beyond the spares that has had no connection for as long as a keep-alive
   // connection may stay silent (--idle-timeout) is retired.
-  const threads = new ConnectionThreads(
-    { docroot: options.docroot, idleTimeoutMs: options.idleTimeoutMs, headerTimeoutMs: options.headerTimeoutMs, handicapUs: options.handicapUs },
-    options.maxWorkers,
-    options.idleTimeoutMs,
-  );
+  const threads = new ConnectionThreads(options.siteConfig, options.maxWorkers, options.siteConfig.idleTimeoutMs);
   try {
     options.onListening(serverUrl(listener.host, listener.port));
     while (native.stopSignal() === 0 && threads.failure === undefined) {
@@ -41,14 +37,14 @@ export async function runThreadServer(options: ServerOptions): Promise<void> {
       // -EINTR or -EAGAIN (a slice ended): the loop checks for a stop
       if (fd >= 0) threads.handOff(thread, fd);
       // No descriptor left: the client waits in the backlog while this thread backs off.
-      else if (fd === OUT_OF_RESOURCES) pause(STOP_CHECK_MS);
+      else if (fd === OUT_OF_RESOURCES) sleepInterruptibly(ACCEPT_BACKOFF_MS);
       // Blocked in accept, this thread runs no events: let them run now, so that Workers' 'exit' and
       // 'error' events and the retirement timer are handled.
       await nextTurn();
     }
   } finally {
     await threads.stop(STOP_GRACE_MS);
-    closeQuietly(listener.fd);
+    native.close(listener.fd);
   }
   if (threads.failure !== undefined) throw threads.failure;
 }

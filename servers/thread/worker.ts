@@ -5,6 +5,7 @@
 // in Atomics.wait, a blocking futex wait: this thread never runs an event loop.
 import { isMainThread, workerData } from 'node:worker_threads';
 import { serveBlockingConnection } from '../io/blocking-connection.js';
+import { RECV_BUFFER_BYTES } from '../io/constants.js';
 import { createSite } from '../io/site.js';
 import { FREED, IDLE, IDLE_SINCE_OFFSET, RETIRE, STATE, STOPPING, type ConnectionWorkerData } from './connection-threads.js';
 
@@ -12,12 +13,12 @@ import { FREED, IDLE, IDLE_SINCE_OFFSET, RETIRE, STATE, STOPPING, type Connectio
 const WAIT_SLICE_MS = 1000;
 
 if (isMainThread) throw new Error('servers/thread/worker.js runs only as a Worker');
-const { docroot, idleTimeoutMs, headerTimeoutMs, handicapUs, mailbox: buffer, control } = workerData as ConnectionWorkerData;
+const { siteConfig, mailbox: buffer, control } = workerData as ConnectionWorkerData;
 const mailbox = new Int32Array(buffer, 0, 1);
 const idleSince = new Float64Array(buffer, IDLE_SINCE_OFFSET, 1);
 // Built once, before the first connection, so that none of it is on the request path.
-const site = createSite(docroot, handicapUs);
-const scratch = Buffer.allocUnsafe(64 * 1024);
+const site = createSite(siteConfig.docroot, siteConfig.handicapUs);
+const scratch = Buffer.allocUnsafe(RECV_BUFFER_BYTES);
 
 // Ready: from STARTING to IDLE. Only now may the main thread hand this Worker a connection.
 idleSince[0] = Date.now();
@@ -32,7 +33,7 @@ for (;;) {
   if (state === RETIRE) break;
   if (state < 0) continue; // IDLE: a slice ended
   try {
-    serveBlockingConnection(state, site, scratch, { idleTimeoutMs, headerTimeoutMs });
+    serveBlockingConnection(state, site, scratch, siteConfig);
   } finally {
     idleSince[0] = Date.now();
     Atomics.store(mailbox, STATE, IDLE);
