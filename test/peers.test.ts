@@ -1,4 +1,4 @@
-// The peers, nginx and Python's http.server, started by the registry on the bundled docroot and
+// The peers, nginx and Python's http.server, started by targets/peers.ts on the bundled docroot and
 // judged by the whole catalogue. They are other people's servers: what is asserted is that the
 // harness judges them (no `error` outcome), believably (nginx passes nearly every required RFC
 // check; python fails MUSTs it is known to fail, each failure quoting its RFC sentence), and that
@@ -46,7 +46,7 @@ async function gone(pid: number, ms = 3000): Promise<boolean> {
 const describeFailures = (results: CheckResult[]): string =>
   results.map((r) => `${r.outcome} ${r.id}: expected ${r.expected}; actual ${r.actual}${r.reason ? `; ${r.reason}` : ''}`).join('\n');
 
-describe('the registry keeps peers apart from the designs', () => {
+describe('the target catalogues keep peers apart from the designs', () => {
   it('PEERS are not in SERVERS (the contract suite loops over SERVERS), and --target accepts both', () => {
     assert.deepEqual(PEER_NAMES, ['nginx', 'python']);
     for (const name of PEER_NAMES) assert.ok(!SERVERS.some((s) => s.name === name), `${name} is not a design`);

@@ -1,5 +1,5 @@
 // Issue 10's client faults, slowloris and header-read timeout, on every server in
-// servers/registry.ts. servers-contract.test.ts has the single-connection versions of the faults (a
+// servers/catalogue.ts. servers-contract.test.ts has the single-connection versions of the faults (a
 // new client is served afterwards); these add what a fault must not touch: other connections open
 // at the time, a keep-alive one answered before it and a download in progress.
 //

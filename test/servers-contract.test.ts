@@ -1,5 +1,5 @@
 // One contract, every server: in the style of honojs/hono's shared router tests, this suite loops
-// over SERVERS in servers/registry.ts and runs the same cases against each, so a server that
+// over SERVERS in servers/catalogue.ts and runs the same cases against each, so a server that
 // registers is covered without a line here. Every skip carries a written reason.
 //
 // Each server runs as a child (spawnServer), stopped in after(). Responses are read with the
@@ -271,6 +271,6 @@ for (const design of SERVERS) contract(design);
 
 for (const name of DESIGNS.filter((d) => !SERVERS.some((s) => s.name === d))) {
   describe(`${name} server`, () => {
-    it('meets the server contract', { skip: `${name} is not registered in servers/registry.ts yet` }, () => {});
+    it('meets the server contract', { skip: `${name} is not in servers/catalogue.ts yet` }, () => {});
   });
 }
