@@ -82,7 +82,10 @@ describe('the bench schedule', () => {
     assert.equal(outcome.results[0]!.warnings[0]!.code, 'closes-connections');
     assert.match(outcome.results[0]!.warnings[0]!.message, /closes the connection after each response .* measured with a new connection per request/);
     assert.equal(outcome.results[0]!.median.errors, 0);
-    assert.ok(oldServer.connections > 10);
+    // Loaded at all (the check request, then the run's), and never two requests on one connection:
+    // how many the run made depends on the machine's speed, not on the bench.
+    assert.ok(oldServer.requests >= 2, `${oldServer.requests} requests`);
+    assert.ok(oldServer.connections >= oldServer.requests, `${oldServer.connections} connections for ${oldServer.requests} requests`);
     assert.deepEqual(outcome.refused.map((r) => r.scenario), ['pipeline']);
     assert.match(outcome.refused[0]!.reason, /pipelining cannot be measured/);
   });
