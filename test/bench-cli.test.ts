@@ -16,7 +16,8 @@ describe('http-lab bench', () => {
     const dir = mkdtempSync(join(tmpdir(), 'http-lab-bench-cli-'));
     try {
       const out = join(dir, 'r.json');
-      const r = await runCli(['bench', '--target', 'epoll', 'async', '--scenario', 'keepalive', '--duration', '1', '--runs', '2', '--warmup', '0.5', '--format', 'json', '--out', out]);
+      // About 7 s on a quiet machine and 25 s on a loaded one: killed only when it hangs.
+      const r = await runCli(['bench', '--target', 'epoll', 'async', '--scenario', 'keepalive', '--duration', '1', '--runs', '2', '--warmup', '0.5', '--format', 'json', '--out', out], { timeoutMs: 300_000 });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /epoll keepalive: run 2\/2/);
       const report = JSON.parse(readFileSync(out, 'utf8'));
