@@ -13,8 +13,9 @@ describe('the lab and http-lab report', () => {
   let lab: CliRun;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'http-lab-lab-'));
-    // plain `http-lab` is the lab; --quick and two targets keep it short
-    lab = await runCli(['--quick', '--targets', 'epoll', 'async'], { cwd: dir });
+    // plain `http-lab` is the lab; --quick and two targets keep it short: about 12 s on a quiet
+    // machine, and three times that on a loaded one, so it is killed only when it hangs
+    lab = await runCli(['--quick', '--targets', 'epoll', 'async'], { cwd: dir, timeoutMs: 300_000 });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

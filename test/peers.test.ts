@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,6 +24,10 @@ import type { RunningServer } from '../targets/running.js';
 import { spawnTarget, TARGET_NAMES } from '../targets/spawn-target.js';
 import { CLI, HTML, repoRoot, urlParts } from './helpers.js';
 
+/** Bounds every wait for something a correct program does (start, answer, exit): reached only when
+ * the test fails, so it can be as long as the most loaded machine needs. */
+const PATIENCE_MS = 30_000;
+
 function missing(name: string): string | undefined {
   try {
     findPeerProgram(findPeer(name)!);
@@ -38,7 +42,7 @@ function children(pid: number): number[] {
   return existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
 }
 
-async function gone(pid: number, ms = 3000): Promise<boolean> {
+async function gone(pid: number, ms = PATIENCE_MS): Promise<boolean> {
   for (let waited = 0; waited < ms && isAlive(pid); waited += 25) await sleep(25);
   return !isAlive(pid);
 }
@@ -76,12 +80,15 @@ for (const name of PEER_NAMES) {
     let workers: number[] = [];
     before(async () => {
       server = await spawnTarget(name, HTML);
-      workers = children(server.pid);
       results = await runChecks(catalogue, urlParts(server.url), {
+        timeoutMs: PATIENCE_MS,
         pid: server.pid,
         ...(server.design !== undefined ? { design: server.design } : {}),
         ...(server.concurrency !== undefined ? { concurrency: server.concurrency } : {}),
       });
+      // After the checks: nginx's master forks its worker once it listens, and the worker has
+      // answered them.
+      workers = children(server.pid);
     });
     after(async () => {
       await server?.stop();
@@ -154,6 +161,7 @@ for (const name of PEER_NAMES) {
       let server: RunningServer | undefined;
       try {
         server = await spawnPeer(name, HTML, {
+          startTimeoutMs: PATIENCE_MS,
           pickPort: async () => {
             const port = given.length === 0 ? taken : await freePort();
             given.push(port);
@@ -175,17 +183,27 @@ for (const name of PEER_NAMES) {
 
 describe('a peer started by http-lab does not outlive it', { skip: missing('nginx') }, () => {
   it('nginx gets SIGTERM when the process that started it is SIGKILLed', async () => {
-    const script = `import { spawnTarget } from ${JSON.stringify(`${repoRoot()}/dist/targets/spawn-target.js`)};
-const s = await spawnTarget('nginx', ${JSON.stringify(HTML)});
-console.log(s.pid);
+    const script = `import { spawnPeer } from ${JSON.stringify(`${repoRoot()}/dist/targets/peers.js`)};
+const s = await spawnPeer('nginx', ${JSON.stringify(HTML)}, { startTimeoutMs: ${PATIENCE_MS} });
+console.log(s.pid, s.url);
 setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    for (let i = 0; i < 200 && !/\d+\n/.test(out); i++) await sleep(25);
-    const pid = Number(out.trim());
-    assert.ok(pid > 0, `the child printed nginx's pid: ${JSON.stringify(out)}`);
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      parent.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+      parent.once('exit', (code, signal) => reject(new Error(`the child exited (${signal ?? `code ${code}`}) before printing nginx's pid: ${JSON.stringify(out)}`)));
+    });
+    const [pid, url] = [Number(line.split(' ')[0]), line.split(' ')[1]];
+    assert.ok(pid > 0, `the child printed nginx's pid: ${JSON.stringify(line)}`);
+    // Answered: nginx's worker has been forked.
+    const res = await fetch(`${url}/index.html`);
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
     const workers = children(pid);
+    assert.ok(workers.length > 0, `nginx ${pid} has a worker`);
     parent.kill('SIGKILL');
     const stopped = await gone(pid);
     if (!stopped) process.kill(pid, 'SIGKILL');
@@ -196,7 +214,7 @@ setInterval(() => {}, 1000);`;
 
 describe('http-lab conform --target epoll nginx python --format markdown', { skip: missing('nginx') ?? missing('python') }, () => {
   it('runs the three in turn, exits 1 (python fails MUSTs), and marks where they disagree', async () => {
-    const child = spawn(process.execPath, [CLI, 'conform', '--target', 'epoll', 'nginx', 'python', '--format', 'markdown'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'conform', '--target', 'epoll', 'nginx', 'python', '--format', 'markdown', '--timeout', String(PATIENCE_MS)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -222,18 +240,25 @@ describe('http-lab conform --target epoll nginx python --format markdown', { ski
 
 describe('peer nginx: Ctrl-C while it is still starting', { skip: missing('nginx') }, () => {
   it('leaves neither the peer nor its temporary folder behind', async () => {
-    const tmp = tmpdir();
-    const folders = (): Set<string> => new Set(readdirSync(tmp).filter((n) => n.startsWith('http-lab-nginx-')));
-    const before = folders();
-    const conform = spawn(process.execPath, [CLI, 'conform', '--target', 'nginx'], { stdio: 'ignore' });
-    let fresh: string[] = [];
-    for (let i = 0; i < 200 && fresh.length === 0; i++) {
-      await sleep(5);
-      fresh = [...folders()].filter((n) => !before.has(n));
+    // A temporary folder of its own: the peer folders in it are this conform's, whatever runs beside.
+    const tmp = mkdtempSync(join(tmpdir(), 'http-lab-ctrl-c-'));
+    const watcher = watch(tmp);
+    try {
+      const conform = spawn(process.execPath, [CLI, 'conform', '--target', 'nginx'], { stdio: 'ignore', env: { ...process.env, TMPDIR: tmp } });
+      const exited = new Promise((resolve) => conform.once('exit', resolve));
+      const folder = await new Promise<string>((resolve, reject) => {
+        watcher.on('change', (_event, name) => {
+          if (typeof name === 'string' && name.startsWith('http-lab-nginx-')) resolve(name);
+        });
+        void exited.then((code) => reject(new Error(`conform exited (${String(code)}) before creating the peer folder`)));
+      });
+      conform.kill('SIGTERM'); // as soon as the folder exists: nginx is still starting
+      await exited;
+      assert.equal(existsSync(join(tmp, folder)), false, `${folder} was removed`);
+      assert.deepEqual(readdirSync(tmp), [], 'nothing else left behind');
+    } finally {
+      watcher.close();
+      rmSync(tmp, { recursive: true, force: true });
     }
-    assert.ok(fresh.length > 0, 'conform created the peer folder');
-    conform.kill('SIGTERM'); // as soon as the folder exists: nginx is still starting
-    await new Promise((resolve) => conform.once('exit', resolve));
-    for (const name of fresh) assert.equal(existsSync(join(tmp, name)), false, `${name} was removed`);
   });
 });

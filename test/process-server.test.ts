@@ -9,10 +9,29 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnServer } from '../targets/design-child.js';
 import type { RunningServer } from '../targets/running.js';
+import { CHANNEL_FD } from '../servers/process/child-options.js';
+import { READ_SYSCALLS, threadsReading } from '../conformance/checks/architecture.js';
+import { serverSideInode } from '../system/proc.js';
 import { HTML, RawPeer, urlParts } from './helpers.js';
 
 const GET_INDEX = 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n';
 const INDEX = readFileSync(join(HTML, 'index.html'), 'latin1');
+
+/** Bounds every wait for something a correct server does: reached only when the test fails, so it
+ * can be as long as the most loaded machine needs. */
+const PATIENCE_MS = 30_000;
+
+/** Samples `probe` until it returns a value (neither undefined nor false): a state under /proc has
+ * no event to wait for. */
+async function sampled<T>(probe: () => T | undefined | false, what: string, timeoutMs = PATIENCE_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
 
 // ---- reading processes and sockets under /proc ---------------------------------------------------
 
@@ -57,6 +76,17 @@ function connectionHolder(serverPort: number, clientPort: number, candidates: nu
   });
 }
 
+/** Whether child is done with a connection: back in recvmsg on its channel, waiting for the next
+ * one (it reported DONE before), or exited. */
+function waitsOrExited(child: number): boolean {
+  if (processStat(child) === null) return true;
+  try {
+    return threadsReading(child, READ_SYSCALLS[process.arch]!).get(child) === CHANNEL_FD;
+  } catch {
+    return true; // it exited while we looked
+  }
+}
+
 /** Waits until every pid is reaped (or, if zombieCounts, at least dead); returns those still there. */
 async function survivors(pids: number[], timeoutMs: number, zombieCounts = false): Promise<number[]> {
   const alive = (pid: number): boolean => {
@@ -82,7 +112,7 @@ function exitOf(server: RunningServer, timeoutMs: number): Promise<number | null
 async function openAnswered(addr: { host: string; port: number }, count: number): Promise<RawPeer[]> {
   const peers = await Promise.all(Array.from({ length: count }, () => RawPeer.open(addr.host, addr.port)));
   for (const peer of peers) peer.write(GET_INDEX);
-  for (const peer of peers) assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'answered');
+  for (const peer of peers) assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), PATIENCE_MS), 'answered');
   return peers;
 }
 
@@ -116,19 +146,22 @@ describe('process server', () => {
   });
 
   it('a child serves one connection at a time, then the next: connections one after another reuse children', async () => {
-    const holders: Array<number | undefined> = [];
+    const holders: number[] = [];
     for (let i = 0; i < 4; i++) {
-      if (i > 0) await sleep(100); // let the child see the close and report back
       const [peer] = await openAnswered(addr, 1);
-      holders.push(connectionHolder(addr.port, peer!.socket.localPort!, childrenOf(server.pid)));
+      const clientPort = peer!.socket.localPort!;
+      const holder = connectionHolder(addr.port, clientPort, childrenOf(server.pid));
       peer!.destroy();
+      assert.ok(holder !== undefined, `connection ${i} held by a child`);
+      holders.push(holder);
+      // The child has seen the close, reported it, and waits for its next connection.
+      await sampled(() => connectionHolder(addr.port, clientPort, [holder]) === undefined && waitsOrExited(holder), `child ${holder} done with its connection`);
     }
-    assert.ok(holders.every((h) => h !== undefined), `each connection held by a child: ${holders.join(', ')}`);
     // The child that became idle last is the next one used (or a spare that became ready later):
     // a child goes back to the pool when its connection closes, instead of exiting.
     assert.ok(new Set(holders).size < 4, `4 connections one after another, served by children ${holders.join(', ')}: one served several`);
     const children = childrenOf(server.pid);
-    assert.ok(holders.every((h) => children.includes(h!)), 'every one of those children is still alive');
+    assert.ok(holders.every((h) => children.includes(h)), 'every one of those children is still alive');
   });
 
   it('keeps serving others when clients reset mid-request and mid-response', async () => {
@@ -136,26 +169,25 @@ describe('process server', () => {
     midRequest.write('GET /index.html HTTP/1.1\r\nHo');
     const midResponse = await RawPeer.open(addr.host, addr.port);
     midResponse.write('GET /large.bin HTTP/1.1\r\nHost: t\r\n\r\n');
-    assert.ok(await midResponse.until((p) => p.received.length > 0, 3000), 'the large response started');
+    assert.ok(await midResponse.until((p) => p.received.length > 0, PATIENCE_MS), 'the large response started');
     midResponse.socket.pause(); // stop reading, so that the child is still sending when the reset comes
     const ports = [midRequest, midResponse].map((p) => p.socket.localPort!);
-    const holders = ports.map((port) => connectionHolder(addr.port, port, childrenOf(server.pid)));
+    // The half request's connection is in flight to its child (sent over the channel) until that
+    // child has received it.
+    const holders = await sampled(() => {
+      const found = ports.map((port) => connectionHolder(addr.port, port, childrenOf(server.pid)));
+      return found.every((h) => h !== undefined) && found;
+    }, 'both connections held by children');
     midRequest.socket.resetAndDestroy();
     midResponse.socket.resetAndDestroy();
     const peer = await RawPeer.open(addr.host, addr.port);
     try {
       peer.write(GET_INDEX);
-      assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'another client is served');
-      const reset = holders.filter((h): h is number => h !== undefined);
-      assert.equal(reset.length, 2, 'both reset connections were held by children');
+      assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), PATIENCE_MS), 'another client is served');
       // Their children let go of the connections and went back to the pool.
-      const released = (): boolean => {
-        const children = childrenOf(server.pid);
-        return reset.every((pid) => children.includes(pid)) && ports.every((port) => connectionHolder(addr.port, port, reset) === undefined);
-      };
-      const deadline = Date.now() + 3000;
-      while (!released() && Date.now() < deadline) await sleep(20);
-      assert.ok(released(), 'the children of the reset connections are alive and hold them no more');
+      await sampled(() => ports.every((port) => connectionHolder(addr.port, port, holders) === undefined), 'the children of the reset connections hold them no more');
+      const children = childrenOf(server.pid);
+      assert.ok(holders.every((pid) => children.includes(pid)), `the children of the reset connections, ${holders.join(', ')}, are alive`);
     } finally {
       peer.destroy();
     }
@@ -167,25 +199,23 @@ describe('process server pool', () => {
     const server = await spawnServer('process', HTML, ['--idle-timeout', '0.5']);
     try {
       const addr = urlParts(server.url);
-      let spares = childrenOf(server.pid);
-      for (let i = 0; i < 100 && spares.length < 4; i++) {
-        await sleep(20);
-        spares = childrenOf(server.pid);
-      }
+      const spares = await sampled(() => childrenOf(server.pid).length >= 4 && childrenOf(server.pid), '4 spares started');
       assert.equal(spares.length, 4, `4 spares at rest: ${spares.join(', ')}`);
       const peers = await openAnswered(addr, 3);
       // 3 spares took the connections, and 3 more were started to keep 4 spares.
-      const grown = childrenOf(server.pid);
-      assert.ok(grown.length >= 7, `3 open connections: ${grown.length} children`);
+      const grown = await sampled(() => childrenOf(server.pid).length >= 7 && childrenOf(server.pid), '3 open connections: 7 children');
       for (const peer of peers) peer.destroy();
       // Retired one a second, after 0.5 s idle: their channel closes, they exit and are reaped.
-      const deadline = Date.now() + 8000;
-      while (childrenOf(server.pid).length > 4 && Date.now() < deadline) await sleep(50);
+      const closed = performance.now();
+      await sampled(() => childrenOf(server.pid).length <= 4, 'back to 4 children');
+      const drainMs = performance.now() - closed;
       assert.equal(childrenOf(server.pid).length, 4, 'back to 4 children');
       const retired = grown.filter((pid) => !childrenOf(server.pid).includes(pid));
       assert.equal(retired.length, 3);
-      assert.deepEqual(await survivors(retired, 2000), [], 'the retired children were reaped, not left as zombies');
-      await sleep(1500);
+      assert.deepEqual(await survivors(retired, PATIENCE_MS), [], 'the retired children were reaped, not left as zombies');
+      // Only waiting shows that no spare is retired: half as long as the three took to go is more
+      // than one retirement tick, however slow the machine.
+      await sleep(Math.max(1500, drainMs / 2));
       assert.equal(childrenOf(server.pid).length, 4, 'the spares are kept');
       const [again] = await openAnswered(addr, 1);
       again!.destroy();
@@ -215,18 +245,16 @@ describe('process server with --max-workers 3', () => {
     try {
       for (const peer of peers) peer.write(GET_INDEX);
       const answered = (): RawPeer[] => peers.filter((p) => p.responses() === 1);
-      const deadline = Date.now() + 3000;
-      while (answered().length < 3 && Date.now() < deadline) await sleep(10);
+      await sampled(() => answered().length >= 3, 'three connections answered');
+      // Only waiting shows that no fourth is answered.
       await sleep(500);
       const first = answered();
       assert.equal(first.length, 3, 'three connections answered while all three stay open');
-      for (const peer of first) {
-        peer.destroy();
-        await sleep(50);
-      }
       const rest = peers.filter((p) => !first.includes(p));
+      for (const peer of rest) assert.equal(serverSideInode(server.pid, addr.port, peer.socket.localPort!), undefined, 'not accepted: in the listen backlog');
+      for (const peer of first) peer.destroy();
       for (const peer of rest) {
-        assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), 3000), 'answered once earlier ones closed');
+        assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), PATIENCE_MS), 'answered once earlier ones closed');
         assert.equal(peer.closed, false, 'kept open, not refused');
       }
       assert.ok(most <= 3, `at most 3 children at once, saw ${most}`);
@@ -247,10 +275,10 @@ describe('process server stopping', () => {
         const children = childrenOf(server.pid);
         assert.ok(children.length >= 2);
         server.child.kill(signal);
-        assert.equal(await exitOf(server, 4000), 0, `exits cleanly on ${signal}`);
+        assert.equal(await exitOf(server, PATIENCE_MS), 0, `exits cleanly on ${signal}`);
         // The parent waited for its children, so each one has been reaped, not left to init.
         assert.deepEqual(await survivors(children, 0), [], 'no child outlives the server');
-        for (const peer of peers) assert.ok(await peer.until((p) => p.closed, 2000), 'open connections are closed');
+        for (const peer of peers) assert.ok(await peer.until((p) => p.closed, PATIENCE_MS), 'open connections are closed');
       } finally {
         for (const peer of peers) peer.destroy();
         await server.stop();
@@ -266,10 +294,10 @@ describe('process server stopping', () => {
       const children = childrenOf(server.pid);
       assert.ok(children.length >= 2);
       server.child.kill('SIGKILL');
-      assert.equal(await exitOf(server, 3000), null);
+      assert.equal(await exitOf(server, PATIENCE_MS), null);
       // Orphans are reparented to init, which in some containers never reaps: a zombie has exited.
-      assert.deepEqual(await survivors(children, 2000, true), [], 'every child exited');
-      for (const peer of peers) assert.ok(await peer.until((p) => p.closed, 2000), 'open connections are closed');
+      assert.deepEqual(await survivors(children, PATIENCE_MS, true), [], 'every child exited');
+      for (const peer of peers) assert.ok(await peer.until((p) => p.closed, PATIENCE_MS), 'open connections are closed');
     } finally {
       for (const peer of peers) peer.destroy();
       await server.stop();
