@@ -77,6 +77,14 @@ describe('gate comparison', () => {
     assert.deepEqual(report.conformance, [{ target: 'epoll', checks: [{ id: 'b', title: 'check b', outcome: 'fail', actual: '500' }] }]);
   });
 
+  it('a required check that erred now (not judged) is a note, not a regression', () => {
+    const set = [{ target: 'epoll', scenario: 'keepalive', runs: runs(5, 60_000, 80_000, 0.03, 1) }];
+    const report = compare(baseline(set), current(set, { a: 'pass', b: 'error' }), 0.1, 'now');
+    assert.equal(report.verdict, 'pass');
+    assert.deepEqual(report.conformance, []);
+    assert.ok(report.notes.some((n) => n === 'epoll: 1 required check that passed in the baseline could not be judged now (b): not counted as a regression'), report.notes.join('\n'));
+  });
+
   it('the noise floor is the largest change between two sessions of the same build', () => {
     const set: SampleSet = {
       target: 'epoll',

@@ -57,11 +57,15 @@ export function compare(baseline: Baseline, current: CurrentMeasurement, thresho
   for (const base of baseline.conformance) {
     const now = current.conformance.find((c) => c.target === base.target);
     if (now === undefined) continue;
-    const checks = base.requiredPassed
-      .map((id) => ({ id, result: now.outcomes.get(id) }))
-      .filter(({ result }) => result !== undefined && result.outcome !== 'pass')
+    const judged = base.requiredPassed.map((id) => ({ id, result: now.outcomes.get(id) }));
+    // Only a check that now fails stopped passing: one that erred (the harness timed out on a busy
+    // machine) was not judged, and is said so rather than called a regression.
+    const checks = judged
+      .filter(({ result }) => result !== undefined && result.outcome === 'fail')
       .map(({ id, result }) => ({ id, title: result!.title, outcome: result!.outcome, actual: result!.actual }));
     if (checks.length > 0) conformance.push({ target: base.target, checks });
+    const unjudged = judged.filter(({ result }) => result !== undefined && result.outcome !== 'pass' && result.outcome !== 'fail').map(({ id }) => id);
+    if (unjudged.length > 0) notes.push(`${base.target}: ${unjudged.length} required check${unjudged.length === 1 ? '' : 's'} that passed in the baseline could not be judged now (${unjudged.join(', ')}): not counted as a regression`);
   }
   if (baseline.settings.reference === 'none') notes.push('no reference server: a slower or busier machine than the baseline\'s shows as a change');
   if (!sameMachine(baseline.machine, current.machine)) {
