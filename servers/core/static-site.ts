@@ -14,13 +14,9 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT'
 const ALLOW: [string, string] = ['Allow', 'GET, HEAD'];
 
 export function createStaticSite(files: StaticFiles): RequestHandler {
-  // The 200 of a whole cached file is the same for every GET and HEAD of it, so it is built once
-  // per file entry and returned as that same object (Response.reusable), whose bytes the connection
-  // can then send as they were serialised. A changed file is a new entry and gets a new response.
-  const wholeFiles = new WeakMap<FileEntry, Response>();
   return (request) => {
     try {
-      return respond(files, request, wholeFiles);
+      return respond(files, request);
     } catch (err) {
       if (err instanceof ProtocolError) return textResponse(err.status, err.detail);
       if (err instanceof FileChangedError) {
@@ -34,7 +30,7 @@ export function createStaticSite(files: StaticFiles): RequestHandler {
   };
 }
 
-function respond(files: StaticFiles, request: ParsedRequest, wholeFiles: WeakMap<FileEntry, Response>): Response {
+function respond(files: StaticFiles, request: ParsedRequest): Response {
   const { method } = request;
   if (method !== 'GET' && method !== 'HEAD') {
     // RFC 9110 §9.1: "An origin server that receives a request method that is unrecognized or not
@@ -63,12 +59,6 @@ function respond(files: StaticFiles, request: ParsedRequest, wholeFiles: WeakMap
     res.headers.push(['Content-Range', `bytes */${found.size}`]);
     return res;
   }
-  const content = found.content;
-  const reusable = range === null && content !== null && found.mtimeMs <= now;
-  if (reusable) {
-    const response = wholeFiles.get(found);
-    if (response !== undefined) return response;
-  }
   const validators: Array<[string, string]> = [
     ['Content-Type', found.contentType],
     ['Last-Modified', lastModified(found, now)],
@@ -83,11 +73,11 @@ function respond(files: StaticFiles, request: ParsedRequest, wholeFiles: WeakMap
       body: files.read(found, range.first, length),
     };
   }
-  if (reusable) {
-    // Frozen: a change to a response whose bytes are reused would reach clients only once a second.
-    const response: Response = Object.freeze({ status: 200, headers: Object.freeze(validators) as Array<[string, string]>, body: content, length: found.size, reusable: true });
-    wholeFiles.set(found, response);
-    return response;
+  if (found.content !== null && found.mtimeMs <= now) {
+    // The 200 of a whole cached file is the same for every GET and HEAD of it while its entry
+    // stands (its Last-Modified is the file's own once that is past), so the entry is its cache
+    // key: the writer sends the bytes it serialised for the first. A changed file is a new entry.
+    return { status: 200, headers: validators, body: found.content, length: found.size, cacheKey: found };
   }
   // HEAD announces the GET length without reading a large file.
   const body = method === 'HEAD' && found.content === null ? new Uint8Array(0) : files.read(found, 0, found.size);

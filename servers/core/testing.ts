@@ -297,11 +297,10 @@ export function collect(conn: ServerConnection, maxCalls = 10_000): Collected {
 }
 
 /** A connection with a fixed fake clock. */
-export function makeConnection(handler: RequestHandler, options: { limits?: Limits; clock?: FakeClock; coalesceBelowBytes?: number } = {}): ServerConnection {
+export function makeConnection(handler: RequestHandler, options: { limits?: Limits; clock?: FakeClock } = {}): ServerConnection {
   const clock = options.clock ?? new FakeClock();
   const opts: ConstructorParameters<typeof ServerConnection>[1] = { dates: new DateCache(clock.clock) };
   if (options.limits !== undefined) opts.limits = options.limits;
-  if (options.coalesceBelowBytes !== undefined) opts.coalesceBelowBytes = options.coalesceBelowBytes;
   return new ServerConnection(handler, opts);
 }
 
