@@ -138,7 +138,9 @@ export class ServerConnection {
     try {
       return this.handler(request);
     } catch {
-      // No detail in the body: an error message can carry file paths.
+      // Every error, on purpose: this is the last resort. The failures a handler means (a bad
+      // target, a file that changed or cannot be read) it answers itself; what reaches here is a
+      // bug. No detail in the body: an error message can carry file paths.
       return textResponse(500, 'the server hit an unexpected error');
     }
   }

@@ -512,6 +512,47 @@ describe('static site: a large file changed underneath', () => {
   });
 });
 
+describe('static site: a file the system will not read', () => {
+  for (const [code, status] of [['EMFILE', 503], ['ENFILE', 503], ['EACCES', 500], ['EIO', 500]] as const) {
+    it(`${code} on read answers ${status}, not cached: once it clears, the same path is served 200`, () => {
+      const site = makeSite();
+      site.files.readFault = code;
+      const failed = one(req('GET', '/style.css'), 'GET', site);
+      assert.equal(failed.status, status);
+      assertSelfDelimited(failed);
+      // RFC 9110 §15.6.4: "The server MAY send a Retry-After header field".
+      assert.equal(header(failed, 'retry-after'), status === 503 ? '1' : undefined);
+      site.files.readFault = null;
+      const served = one(req('GET', '/style.css'), 'GET', site);
+      assert.equal(served.status, 200, 'no clock advance: nothing of the failure was cached');
+      assert.equal(served.body.toString(), 'body { color: red }\n');
+    });
+  }
+
+  it('EMFILE reading a range of a file too large to cache answers 503, then 206', () => {
+    const site = makeSite(1024);
+    assert.equal(one(req('GET', '/big.bin', 'Range: bytes=0-3\r\n'), 'GET', site).status, 206);
+    site.files.readFault = 'EMFILE';
+    assert.equal(one(req('GET', '/big.bin', 'Range: bytes=0-3\r\n'), 'GET', site).status, 503);
+    site.files.readFault = null;
+    assert.deepEqual(one(req('GET', '/big.bin', 'Range: bytes=0-3\r\n'), 'GET', site).body, BIG.subarray(0, 4));
+  });
+
+  it('EACCES on stat answers 500, then 200 once it clears', () => {
+    const site = makeSite();
+    site.files.statFault = 'EACCES';
+    assert.equal(one(req('GET', '/alpha.txt'), 'GET', site).status, 500);
+    site.files.statFault = null;
+    assert.equal(one(req('GET', '/alpha.txt'), 'GET', site).body.toString(), ALPHA);
+  });
+
+  it('a file gone between its stat and its read (ENOENT) answers 404', () => {
+    const site = makeSite();
+    site.files.readFault = 'ENOENT';
+    assert.equal(one(req('GET', '/style.css'), 'GET', site).status, 404);
+  });
+});
+
 describe('static site: repeated precondition fields and future modification times', () => {
   it('two If-Unmodified-Since lines are a list of dates, so the field is ignored (RFC 9110 §13.1.4)', () => {
     const epoch = 'If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT\r\n';

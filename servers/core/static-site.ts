@@ -7,7 +7,7 @@ import { splitList, trimOws } from './abnf.js';
 import type { RequestHandler } from './connection.js';
 import type { ParsedRequest } from './request-parser.js';
 import { textResponse, type Response } from './response.js';
-import { FileChangedError, StaticFiles, type FileEntry } from './static-files.js';
+import { FileChangedError, FileUnreadableError, StaticFiles, type FileEntry } from './static-files.js';
 
 /** Methods defined by RFC 9110 §9 (and PATCH, RFC 5789) that a static site does not allow. */
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
@@ -25,6 +25,7 @@ export function createStaticSite(files: StaticFiles): RequestHandler {
         files.invalidate(request.target);
         return textResponse(500, 'the file changed while it was being read; try again');
       }
+      if (err instanceof FileUnreadableError) return unreadable(err);
       throw err;
     }
   };
@@ -82,6 +83,20 @@ function respond(files: StaticFiles, request: ParsedRequest): Response {
   // HEAD announces the GET length without reading a large file.
   const body = method === 'HEAD' && found.content === null ? new Uint8Array(0) : files.read(found, 0, found.size);
   return { status: 200, headers: validators, body, length: found.size };
+}
+
+/** The answer for a file the system would not read; never cached, so the next request tries again. */
+function unreadable(err: FileUnreadableError): Response {
+  if (err.overloaded) {
+    // RFC 9110 §15.6.4: 503 "indicates that the server is currently unable to handle the request
+    // due to a temporary overload or scheduled maintenance, which will likely be alleviated after
+    // some delay. The server MAY send a Retry-After header field". Descriptors free up as
+    // connections close; one second is also how long a resolved path is trusted.
+    return textResponse(503, 'the server is out of file descriptors; try again', [['Retry-After', '1']]);
+  }
+  // RFC 9110 §15.6.1: 500 "indicates that the server encountered an unexpected condition that
+  // prevented it from fulfilling the request". No detail: the system's message names paths.
+  return textResponse(500, 'the file could not be read');
 }
 
 /** RFC 9110 §8.8.2.1: "An origin server with a clock ... MUST NOT generate a Last-Modified date
