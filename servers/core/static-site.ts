@@ -14,9 +14,13 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT'
 const ALLOW: [string, string] = ['Allow', 'GET, HEAD'];
 
 export function createStaticSite(files: StaticFiles): RequestHandler {
+  // The 200 of each whole cached file, built once per file entry, so that answering it allocates
+  // nothing (building it per request cost about 3% of a GET's time in the core). Its bytes are the
+  // writer's to keep, under its cacheKey.
+  const wholeFiles = new WeakMap<FileEntry, Response>();
   return (request) => {
     try {
-      return respond(files, request);
+      return respond(files, request, wholeFiles);
     } catch (err) {
       if (err instanceof ProtocolError) return textResponse(err.status, err.detail);
       if (err instanceof FileChangedError) {
@@ -31,7 +35,7 @@ export function createStaticSite(files: StaticFiles): RequestHandler {
   };
 }
 
-function respond(files: StaticFiles, request: ParsedRequest): Response {
+function respond(files: StaticFiles, request: ParsedRequest, wholeFiles: WeakMap<FileEntry, Response>): Response {
   const { method } = request;
   if (method !== 'GET' && method !== 'HEAD') {
     // RFC 9110 §9.1: "An origin server that receives a request method that is unrecognized or not
@@ -60,6 +64,13 @@ function respond(files: StaticFiles, request: ParsedRequest): Response {
     res.headers.push(['Content-Range', `bytes */${found.size}`]);
     return res;
   }
+  // The 200 of a whole cached file is the same for every GET and HEAD of it while its entry stands
+  // (its Last-Modified is the file's own once that is past). A changed file is a new entry.
+  const wholeContent = range === null && found.mtimeMs <= now ? found.content : null;
+  if (wholeContent !== null) {
+    const known = wholeFiles.get(found);
+    if (known !== undefined) return known;
+  }
   const validators: Array<[string, string]> = [
     ['Content-Type', found.contentType],
     ['Last-Modified', lastModified(found, now)],
@@ -74,11 +85,11 @@ function respond(files: StaticFiles, request: ParsedRequest): Response {
       body: files.read(found, range.first, length),
     };
   }
-  if (found.content !== null && found.mtimeMs <= now) {
-    // The 200 of a whole cached file is the same for every GET and HEAD of it while its entry
-    // stands (its Last-Modified is the file's own once that is past), so the entry is its cache
-    // key: the writer sends the bytes it serialised for the first. A changed file is a new entry.
-    return { status: 200, headers: validators, body: found.content, length: found.size, cacheKey: found };
+  if (wholeContent !== null) {
+    // The entry is its cache key: the writer sends again the bytes it serialised for the first.
+    const response: Response = { status: 200, headers: validators, body: wholeContent, length: found.size, cacheKey: found };
+    wholeFiles.set(found, response);
+    return response;
   }
   // HEAD announces the GET length without reading a large file.
   const body = method === 'HEAD' && found.content === null ? new Uint8Array(0) : files.read(found, 0, found.size);

@@ -35,7 +35,7 @@ export class FakeClock {
 }
 
 /** An error as Node raises it for a failed system call: code, errno, syscall and path. */
-export function syscallError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
+function syscallError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
   const errno = (constants.errno as Record<string, number>)[code];
   if (errno === undefined) throw new Error(`no errno ${code}`);
   return Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, errno: -errno, syscall, path });
