@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { DateCache, formatHttpDate } from './dates.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { ServerConnection, type RequestHandler } from './connection.js';
-import { FrameCache } from './frames.js';
 import type { Response } from './response.js';
+import { ResponseWriter } from './response-writer.js';
 import { FakeClock, collect, echoHandler, header, makeConnection, parseResponses, roundTrip, type WireResponse } from './testing.js';
 
 const HOST = 'Host: example.test\r\n';
@@ -85,14 +85,14 @@ describe('connection: Date header', () => {
   });
 });
 
-describe('connection: prebuilt responses (Response.reusable)', () => {
+describe('connection: prebuilt responses (Response.cacheKey)', () => {
   const reusable: Response = {
     status: 200,
     headers: [['Content-Type', 'text/plain; charset=utf-8']],
     body: Buffer.from('cached'),
-    reusable: true,
+    cacheKey: {},
   };
-  const fresh: Response = { ...reusable, reusable: false };
+  const fresh: Response = { ...reusable, cacheKey: undefined };
   const answer = (conn: ServerConnection, raw: string): Uint8Array[] => {
     conn.receive(Buffer.from(raw, 'latin1'));
     return conn.takeOutput().chunks;
@@ -127,12 +127,12 @@ describe('connection: prebuilt responses (Response.reusable)', () => {
     assert.match(closing.toString('latin1'), /\r\nConnection: close\r\n/);
   });
 
-  it('is shared by the connections given one FrameCache', () => {
+  it('is shared by the connections given one ResponseWriter', () => {
     const clock = new FakeClock();
     const dates = new DateCache(clock.clock);
-    const frames = new FrameCache();
-    const one = new ServerConnection(() => reusable, { dates, frames });
-    const other = new ServerConnection(() => reusable, { dates, frames });
+    const writer = new ResponseWriter();
+    const one = new ServerConnection(() => reusable, { dates, writer });
+    const other = new ServerConnection(() => reusable, { dates, writer });
     assert.equal(answer(other, get('/'))[0], answer(one, get('/'))[0]);
   });
 });

@@ -11,20 +11,19 @@
 //   requests for a large file cannot make the server buffer them all at once.
 import { DateCache } from './dates.js';
 import { splitList } from './abnf.js';
-import { FrameCache } from './frames.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { RequestParser, type ParsedRequest } from './request-parser.js';
-import { CONTINUE_BYTES, serializeHead, textResponse, type ConnectionToken, type Response } from './response.js';
+import { ResponseWriter } from './response-writer.js';
+import { CONTINUE_BYTES, textResponse, type ConnectionToken, type Response } from './response.js';
 
 export type RequestHandler = (request: ParsedRequest) => Response;
 
 export interface ConnectionOptions {
   limits?: Limits;
   dates: DateCache;
-  /** prebuilt reusable responses, shared by a server's connections; a private one by default */
-  frames?: FrameCache;
-  /** small bodies are copied behind their head so the server sends one buffer */
-  coalesceBelowBytes?: number;
+  /** serialises responses and keeps the bytes of those sent again: shared by a server's
+   * connections; a private one by default */
+  writer?: ResponseWriter;
 }
 
 export interface Output {
@@ -40,14 +39,12 @@ export interface Output {
 }
 
 const NOTHING: Output = Object.freeze({ chunks: [], bytes: 0, answered: 0, close: false }) as Output;
-const DEFAULT_COALESCE_BYTES = 16 * 1024;
 
 export class ServerConnection {
   private readonly parser: RequestParser;
   private readonly limits: Limits;
   private readonly dates: DateCache;
-  private readonly frames: FrameCache;
-  private readonly coalesceBelow: number;
+  private readonly writer: ResponseWriter;
   private eof = false;
   private closing = false;
   /** requests answered on this connection */
@@ -57,8 +54,7 @@ export class ServerConnection {
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.parser = new RequestParser(this.limits);
     this.dates = options.dates;
-    this.frames = options.frames ?? new FrameCache();
-    this.coalesceBelow = options.coalesceBelowBytes ?? DEFAULT_COALESCE_BYTES;
+    this.writer = options.writer ?? new ResponseWriter();
   }
 
   /** Bytes from the client. The caller may reuse `data` once takeOutput() has returned. */
@@ -142,25 +138,15 @@ export class ServerConnection {
     try {
       return this.handler(request);
     } catch {
-      // No detail in the body: an error message can carry file paths.
+      // Every error, on purpose: this is the last resort. The failures a handler means (a bad
+      // target, a file that changed or cannot be read) it answers itself; what reaches here is a
+      // bug. No detail in the body: an error message can carry file paths.
       return textResponse(500, 'the server hit an unexpected error');
     }
   }
 
   private emit(response: Response, head: boolean, connection: ConnectionToken, push: (b: Uint8Array) => void): void {
-    const date = this.dates.now();
-    const chunks = response.reusable
-      ? this.frames.get(response, head, connection, date, () => this.serialize(response, head, connection, date))
-      : this.serialize(response, head, connection, date);
-    for (const chunk of chunks) push(chunk);
-  }
-
-  private serialize(response: Response, head: boolean, connection: ConnectionToken, date: string): Uint8Array[] {
-    const headBytes = serializeHead(response, date, connection);
-    const body = head || response.noContentLength ? undefined : response.body;
-    if (body === undefined || body.length === 0) return [headBytes];
-    if (body.length < this.coalesceBelow) return [Buffer.concat([headBytes, body])];
-    return [headBytes, body];
+    for (const chunk of this.writer.write(response, head, connection, this.dates.now())) push(chunk);
   }
 }
 

@@ -12,9 +12,10 @@ export interface Response {
   length?: number;
   /** the response must not carry Content-Length or content (304) */
   noContentLength?: boolean;
-  /** the handler returns this very object, unchanged, for every request it answers alike, so its
-   * serialised bytes may be reused (see FrameCache) */
-  reusable?: boolean;
+  /** the handler's promise that every response it gives with this key is the same, whatever the
+   * request, so that the bytes of one may be sent for all (see ResponseWriter); a static site uses
+   * the file entry of a whole cached file */
+  cacheKey?: object;
 }
 
 const REASONS: Record<number, string> = {
@@ -37,6 +38,7 @@ const REASONS: Record<number, string> = {
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   501: 'Not Implemented',
+  503: 'Service Unavailable',
   505: 'HTTP Version Not Supported',
 };
 

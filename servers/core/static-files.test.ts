@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { nodeFileAccess } from '../io/node-file-access.js';
 import { formatHttpDate } from './dates.js';
 import { ProtocolError } from './errors.js';
-import { StaticFiles, decodePath, removeDotSegments, targetPath, type FileEntry, type Resolution } from './static-files.js';
+import {
+  FileChangedError, FileUnreadableError, StaticFiles, decodePath, removeDotSegments, targetPath, type FileAccess, type FileEntry, type Resolution,
+} from './static-files.js';
 import { FakeClock, FakeFiles } from './testing.js';
 
 const ROOT = '/srv/www';
@@ -316,6 +318,64 @@ describe('StaticFiles cache', () => {
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 20; i++) assert.equal(Buffer.from(fileOf(sf.resolve(`/f${i}.txt`)).content!).toString(), `file ${i}`);
     }
+  });
+});
+
+describe('StaticFiles: a file the system will not stat or read', () => {
+  const unreadable = (overloaded: boolean) => (err: unknown): boolean => err instanceof FileUnreadableError && err.overloaded === overloaded;
+
+  for (const [code, overloaded] of [['EMFILE', true], ['ENFILE', true], ['EACCES', false], ['EIO', false]] as const) {
+    it(`a read failing with ${code} is FileUnreadableError (overloaded: ${overloaded}), and nothing is cached`, () => {
+      const { sf, files } = site();
+      files.readFault = code;
+      assert.throws(() => sf.resolve('/style.css'), unreadable(overloaded));
+      files.readFault = null;
+      files.resetCounters();
+      assert.equal(Buffer.from(fileOf(sf.resolve('/style.css')).content!).toString(), 'body{}', 'read again at once');
+      assert.equal(files.readCalls, 1);
+    });
+  }
+
+  it('a stat failing with EIO is FileUnreadableError, and nothing is cached', () => {
+    const { sf, files } = site();
+    files.statFault = 'EIO';
+    assert.throws(() => sf.resolve('/style.css'), unreadable(false));
+    files.statFault = null;
+    assert.equal(fileOf(sf.resolve('/style.css')).size, 6);
+  });
+
+  it('a file removed between its stat and its read is not found', () => {
+    const { sf, files } = site();
+    files.readFault = 'ENOENT';
+    assert.deepEqual(sf.resolve('/style.css'), { kind: 'not-found' });
+  });
+
+  it('a file shorter than its stat when read is FileChangedError', () => {
+    const files = new FakeFiles().file(`${ROOT}/a.txt`, 'abc', MTIME);
+    const shrinking: FileAccess = { stat: (p) => files.stat(p), realpath: (p) => files.realpath(p), read: (p, start, length) => files.read(p, start, length).subarray(0, length - 1) };
+    const sf = new StaticFiles({ docroot: ROOT, files: shrinking, clock: new FakeClock().clock });
+    assert.throws(() => sf.resolve('/a.txt'), FileChangedError);
+  });
+
+  it('reading a large file: EMFILE is FileUnreadableError, a file gone or shrunk is FileChangedError', () => {
+    const files = new FakeFiles().file(`${ROOT}/big.bin`, Buffer.alloc(1000, 0x41), MTIME);
+    const sf = new StaticFiles({ docroot: ROOT, files, clock: new FakeClock().clock, cacheFileBytes: 100 });
+    const f = fileOf(sf.resolve('/big.bin'));
+    files.readFault = 'EMFILE';
+    assert.throws(() => sf.read(f, 0, 1000), unreadable(true));
+    files.readFault = 'ENOENT';
+    assert.throws(() => sf.read(f, 0, 1000), FileChangedError);
+    files.readFault = null;
+    files.file(`${ROOT}/big.bin`, Buffer.alloc(10, 0x41), MTIME);
+    assert.throws(() => sf.read(f, 0, 1000), FileChangedError);
+  });
+
+  it('an error that is not a failed system call is a bug, and goes on as it is', () => {
+    const files = new FakeFiles().file(`${ROOT}/a.txt`, 'abc', MTIME);
+    const bug = new TypeError('a bug');
+    const broken: FileAccess = { stat: (p) => files.stat(p), realpath: (p) => files.realpath(p), read: () => { throw bug; } };
+    const sf = new StaticFiles({ docroot: ROOT, files: broken, clock: new FakeClock().clock });
+    assert.throws(() => sf.resolve('/a.txt'), (err: unknown) => err === bug);
   });
 });
 

@@ -7,7 +7,7 @@
 // 2. percent-decoding is strict (%zz → 400), and a decoded NUL or invalid UTF-8 is rejected;
 // 3. dot segments are removed after decoding (RFC 3986 §5.2.4), which can never climb above "/";
 // 4. the file's real path (symlinks resolved) must lie inside the docroot's real path.
-import { badRequest } from './errors.js';
+import { badRequest, isSyscallError } from './errors.js';
 import { formatHttpDate, type Clock } from './dates.js';
 import { contentTypeFor } from './mime.js';
 
@@ -19,13 +19,19 @@ export interface FileStat {
   isDirectory: boolean;
 }
 
-/** What the resolver needs from a file system. Paths are absolute. */
+/** The codes with which a file system says there is no file at a path: nothing there (ENOENT), a
+ * file where the path needs a folder (ENOTDIR: /index.html/x), a name too long (ENAMETOOLONG), a
+ * loop of symlinks (ELOOP). Any other failure is the server's trouble, not a missing file. */
+export const NO_FILE_CODES: readonly string[] = ['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP'];
+
+/** What the resolver needs from a file system. Paths are absolute. Every method throws the
+ * system's own error (see isSyscallError) for a failure other than those it names. */
 export interface FileAccess {
-  /** stat following symlinks; null when the path does not exist or cannot be read */
+  /** stat following symlinks; null when there is no file at the path (NO_FILE_CODES) */
   stat(path: string): FileStat | null;
-  /** the canonical path with every symlink resolved; null when it does not exist */
+  /** the canonical path with every symlink resolved; null when there is no file at the path */
   realpath(path: string): string | null;
-  /** exactly `length` bytes from `start`; throws when the file is gone or shorter */
+  /** `length` bytes from `start`, or fewer when the file ends sooner */
   read(path: string, start: number, length: number): Uint8Array;
 }
 
@@ -70,6 +76,21 @@ export class FileChangedError extends Error {
   }
 }
 
+/** A file the system would not read or stat: out of descriptors (EMFILE, ENFILE), not allowed
+ * (EACCES), a failing device (EIO). The server's trouble, not the request's, and not an answer to
+ * keep: the next request asks the file system again. */
+export class FileUnreadableError extends Error {
+  override readonly name = 'FileUnreadableError';
+  /** the process (EMFILE) or the system (ENFILE) ran out of file descriptors: an overload that
+   * passes once connections close */
+  readonly overloaded: boolean;
+
+  constructor(path: string, cause: Error & { code: string }) {
+    super(`${path} could not be read: ${cause.code}`, { cause });
+    this.overloaded = cause.code === 'EMFILE' || cause.code === 'ENFILE';
+  }
+}
+
 interface CacheSlot {
   resolution: Resolution;
   checkedAt: number;
@@ -92,27 +113,33 @@ export class StaticFiles {
     this.maxEntries = options.maxEntries ?? 4096;
   }
 
-  /** Resolves a request-target (query ignored). Throws ProtocolError(400) for malformed targets. */
+  /** Resolves a request-target (query ignored). Throws ProtocolError(400) for malformed targets,
+   * FileUnreadableError when the file system fails, FileChangedError when a file shrank as it was
+   * read. */
   resolve(target: string): Resolution {
     const urlPath = decodePath(targetPath(target));
     const now = this.options.clock();
     const slot = this.cache.get(urlPath);
     if (slot !== undefined && now - slot.checkedAt < this.revalidateMs) return slot.resolution;
-    const resolution = this.lookup(urlPath, slot?.resolution);
+    let resolution: Resolution;
+    try {
+      resolution = this.lookup(urlPath, slot?.resolution);
+    } catch (err) {
+      // Thrown past the cache, so the next request asks the file system again.
+      throw isSyscallError(err) ? new FileUnreadableError(urlPath, err) : err;
+    }
     if (slot === undefined && this.cache.size >= this.maxEntries) this.cache.clear();
     this.cache.set(urlPath, { resolution, checkedAt: now });
     return resolution;
   }
 
   /** Reads part of a file; a file too large to cache is read now. Throws FileChangedError when the
-   * file no longer holds those bytes. */
+   * file no longer holds those bytes, FileUnreadableError when the system would not read it. */
   read(entry: FileEntry, start: number, length: number): Uint8Array {
     if (entry.content !== null) return entry.content.subarray(start, start + length);
-    try {
-      return this.options.files.read(entry.fsPath, start, length);
-    } catch (err) {
-      throw new FileChangedError(entry.fsPath, err);
-    }
+    const bytes = this.readExactly(entry.fsPath, start, length);
+    if (bytes === null) throw new FileChangedError(entry.fsPath, 'it is gone');
+    return bytes;
   }
 
   /** The injected clock, for date comparisons that depend on "now". */
@@ -144,11 +171,9 @@ export class StaticFiles {
     }
     let content: Uint8Array | null = null;
     if (stat.size <= this.cacheFileBytes) {
-      try {
-        content = stat.size === 0 ? new Uint8Array(0) : files.read(fsPath, 0, stat.size);
-      } catch {
-        return NOT_FOUND;
-      }
+      content = stat.size === 0 ? new Uint8Array(0) : this.readExactly(fsPath, 0, stat.size);
+      // Removed since its stat: there is no file here now.
+      if (content === null) return NOT_FOUND;
     }
     const mtime = Math.floor(stat.mtimeMs);
     return {
@@ -162,6 +187,21 @@ export class StaticFiles {
       contentType: contentTypeFor(fsPath),
       content,
     };
+  }
+
+  /** `length` bytes from `start` of a file found by its stat; null when it is gone since
+   * (NO_FILE_CODES). Throws FileChangedError when it ends sooner, FileUnreadableError when the
+   * system would not read it. */
+  private readExactly(fsPath: string, start: number, length: number): Uint8Array | null {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.options.files.read(fsPath, start, length);
+    } catch (err) {
+      if (isSyscallError(err, ...NO_FILE_CODES)) return null;
+      throw isSyscallError(err) ? new FileUnreadableError(fsPath, err) : err;
+    }
+    if (bytes.length !== length) throw new FileChangedError(fsPath, `${bytes.length} of ${length} bytes are left`);
+    return bytes;
   }
 
   /** Compares real paths, so a symlink inside the docroot that points outside it is refused. */

@@ -438,29 +438,29 @@ describe('static site: the cache through the handler', () => {
   });
 });
 
-describe('static site: the reusable response of a whole cached file', () => {
-  it('is one object for every GET and HEAD of the file, until the file changes', () => {
+describe('static site: the cache key of a whole cached file', () => {
+  it('is the same for every GET and HEAD of the file, until the file changes', () => {
     const site = makeSite();
     one(req('GET', '/style.css'), 'GET', site);
     one(req('HEAD', '/style.css'), 'HEAD', site);
     one(req('GET', '/style.css?v=2'), 'GET', site);
     const [first, head, query] = site.handled;
-    assert.equal(first!.reusable, true);
-    assert.equal(head, first, 'HEAD shares it: the connection leaves the body out');
-    assert.equal(query, first, 'the query does not select another file');
+    assert.notEqual(first!.cacheKey, undefined);
+    assert.equal(head!.cacheKey, first!.cacheKey, 'HEAD shares it: the writer leaves the body out');
+    assert.equal(query!.cacheKey, first!.cacheKey, 'the query does not select another file');
     site.files.file(`${ROOT}/style.css`, 'body { color: blue }\n', MTIME + 60_000);
     site.clock.advance(1000);
     assert.equal(one(req('GET', '/style.css'), 'GET', site).body.toString(), 'body { color: blue }\n');
-    assert.notEqual(site.handled[3], first, 'a changed file gets a new response');
+    assert.notEqual(site.handled[3]!.cacheKey, first!.cacheKey, 'a changed file gets a new key');
   });
 
-  it('is not used for a range, a file too large to cache, or a file dated in the future', () => {
+  it('is not given to a range, a file too large to cache, or a file dated in the future', () => {
     const site = makeSite();
     site.files.file(`${ROOT}/future.txt`, 'later', site.clock.ms + 86_400_000);
     one(req('GET', '/alpha.txt', 'Range: bytes=0-3\r\n'), 'GET', site);
     one(req('GET', '/big.bin'), 'GET', site);
     one(req('GET', '/future.txt'), 'GET', site);
-    assert.deepEqual(site.handled.map((r) => [r.status, r.reusable ?? false]), [[206, false], [200, false], [200, false]]);
+    assert.deepEqual(site.handled.map((r) => [r.status, r.cacheKey]), [[206, undefined], [200, undefined], [200, undefined]]);
   });
 });
 
@@ -509,6 +509,47 @@ describe('static site: a large file changed underneath', () => {
     const next = one(req('GET', '/big.bin'), 'GET', site);
     assert.equal(next.status, 200);
     assert.equal(next.body.toString(), '0123456789', 'the stale entry was forgotten');
+  });
+});
+
+describe('static site: a file the system will not read', () => {
+  for (const [code, status] of [['EMFILE', 503], ['ENFILE', 503], ['EACCES', 500], ['EIO', 500]] as const) {
+    it(`${code} on read answers ${status}, not cached: once it clears, the same path is served 200`, () => {
+      const site = makeSite();
+      site.files.readFault = code;
+      const failed = one(req('GET', '/style.css'), 'GET', site);
+      assert.equal(failed.status, status);
+      assertSelfDelimited(failed);
+      // RFC 9110 §15.6.4: "The server MAY send a Retry-After header field".
+      assert.equal(header(failed, 'retry-after'), status === 503 ? '1' : undefined);
+      site.files.readFault = null;
+      const served = one(req('GET', '/style.css'), 'GET', site);
+      assert.equal(served.status, 200, 'no clock advance: nothing of the failure was cached');
+      assert.equal(served.body.toString(), 'body { color: red }\n');
+    });
+  }
+
+  it('EMFILE reading a range of a file too large to cache answers 503, then 206', () => {
+    const site = makeSite(1024);
+    assert.equal(one(req('GET', '/big.bin', 'Range: bytes=0-3\r\n'), 'GET', site).status, 206);
+    site.files.readFault = 'EMFILE';
+    assert.equal(one(req('GET', '/big.bin', 'Range: bytes=0-3\r\n'), 'GET', site).status, 503);
+    site.files.readFault = null;
+    assert.deepEqual(one(req('GET', '/big.bin', 'Range: bytes=0-3\r\n'), 'GET', site).body, BIG.subarray(0, 4));
+  });
+
+  it('EACCES on stat answers 500, then 200 once it clears', () => {
+    const site = makeSite();
+    site.files.statFault = 'EACCES';
+    assert.equal(one(req('GET', '/alpha.txt'), 'GET', site).status, 500);
+    site.files.statFault = null;
+    assert.equal(one(req('GET', '/alpha.txt'), 'GET', site).body.toString(), ALPHA);
+  });
+
+  it('a file gone between its stat and its read (ENOENT) answers 404', () => {
+    const site = makeSite();
+    site.files.readFault = 'ENOENT';
+    assert.equal(one(req('GET', '/style.css'), 'GET', site).status, 404);
   });
 });
 

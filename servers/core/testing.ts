@@ -4,6 +4,7 @@
 // - a tiny HTTP/1.1 response reader, in the style of h11's tests: the server connection's output is
 //   parsed back into responses, so that tests assert on what a client would see on the wire.
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateCache } from './dates.js';
@@ -33,6 +34,13 @@ export class FakeClock {
   }
 }
 
+/** An error as Node raises it for a failed system call: code, errno, syscall and path. */
+function syscallError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
+  const errno = (constants.errno as Record<string, number>)[code];
+  if (errno === undefined) throw new Error(`no errno ${code}`);
+  return Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, errno: -errno, syscall, path });
+}
+
 interface FakeNode {
   kind: 'file' | 'dir';
   content: Buffer;
@@ -50,6 +58,10 @@ export class FakeFiles implements FileAccess {
   realpathCalls = 0;
   /** every path stat() or read() was asked about, to prove nothing outside the docroot is touched */
   readonly touched: string[] = [];
+  /** while set, stat() fails as the system would, with this code (EACCES, EIO, ...) */
+  statFault: string | null = null;
+  /** while set, read() fails so (EMFILE, ENFILE, EACCES, EIO, ...) */
+  readFault: string | null = null;
 
   constructor() {
     this.nodes.set('/', { kind: 'dir', content: Buffer.alloc(0), mtimeMs: 0, ino: 1 });
@@ -91,6 +103,7 @@ export class FakeFiles implements FileAccess {
   stat(path: string): FileStat | null {
     this.statCalls++;
     this.touched.push(path);
+    if (this.statFault !== null) throw syscallError(this.statFault, 'stat', path);
     const node = this.nodes.get(path);
     if (node === undefined) return null;
     return { size: node.content.length, mtimeMs: node.mtimeMs, ino: node.ino, isFile: node.kind === 'file', isDirectory: node.kind === 'dir' };
@@ -105,9 +118,11 @@ export class FakeFiles implements FileAccess {
   read(path: string, start: number, length: number): Uint8Array {
     this.readCalls++;
     this.touched.push(path);
+    if (this.readFault !== null) throw syscallError(this.readFault, 'open', path);
     const node = this.nodes.get(path);
-    if (node === undefined || node.kind !== 'file') throw new Error(`ENOENT ${path}`);
-    if (start + length > node.content.length) throw new Error(`${path} is shorter than expected`);
+    if (node === undefined) throw syscallError('ENOENT', 'open', path);
+    if (node.kind !== 'file') throw syscallError('EISDIR', 'read', path);
+    // Fewer bytes than asked when the file ends sooner, as FileAccess.read promises.
     return Buffer.from(node.content.subarray(start, start + length));
   }
 }
@@ -297,11 +312,10 @@ export function collect(conn: ServerConnection, maxCalls = 10_000): Collected {
 }
 
 /** A connection with a fixed fake clock. */
-export function makeConnection(handler: RequestHandler, options: { limits?: Limits; clock?: FakeClock; coalesceBelowBytes?: number } = {}): ServerConnection {
+export function makeConnection(handler: RequestHandler, options: { limits?: Limits; clock?: FakeClock } = {}): ServerConnection {
   const clock = options.clock ?? new FakeClock();
   const opts: ConstructorParameters<typeof ServerConnection>[1] = { dates: new DateCache(clock.clock) };
   if (options.limits !== undefined) opts.limits = options.limits;
-  if (options.coalesceBelowBytes !== undefined) opts.coalesceBelowBytes = options.coalesceBelowBytes;
   return new ServerConnection(handler, opts);
 }
 

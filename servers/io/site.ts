@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { DateCache } from '../core/dates.js';
 import { ServerConnection, type RequestHandler } from '../core/connection.js';
-import { FrameCache } from '../core/frames.js';
+import { ResponseWriter } from '../core/response-writer.js';
 import { StaticFiles } from '../core/static-files.js';
 import { createStaticSite } from '../core/static-site.js';
 import { nodeFileAccess } from './node-file-access.js';
@@ -19,8 +19,8 @@ export function createSite(docroot: string, handicapUs = 0): Site {
   const site = createStaticSite(files);
   const handler = handicapUs > 0 ? handicapped(site, handicapUs) : site;
   const dates = new DateCache(clock);
-  const frames = new FrameCache();
-  return { connection: () => new ServerConnection(handler, { dates, frames }) };
+  const writer = new ResponseWriter();
+  return { connection: () => new ServerConnection(handler, { dates, writer }) };
 }
 
 /**
