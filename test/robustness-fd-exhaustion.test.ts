@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { readResponses } from '../conformance/client.js';
 import type { WireResponse } from '../conformance/types.js';
-import { spawnServer } from '../servers/registry.js';
+import { spawnServer } from '../targets/design-child.js';
 import { EVENT_WAIT_MS, RawPeer, urlParts } from './helpers.js';
 
 const DESIGNS = ['blocking', 'async', 'poll', 'epoll'];
