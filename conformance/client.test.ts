@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import type net from 'node:net';
+import net from 'node:net';
 import { test, type TestContext } from 'node:test';
+import { setTimeout as after } from 'node:timers/promises';
 import { exchange } from './client.js';
-import { answerEach, refusedPort, startFake } from './fake-server.js';
+import { answerEach, refusedPort, startFake, withConnectedDeadline } from './fake-server.js';
 import type { RequestPlan } from './types.js';
 
 const REQ = 'GET / HTTP/1.1\r\nHost: t\r\n\r\n';
@@ -14,7 +15,11 @@ async function serve(t: TestContext, onConnection: (socket: net.Socket) => void)
   return fake.port;
 }
 
-function run(port: number, plan: RequestPlan, timeoutMs = 2000, closeWaitMs = 300) {
+/** The deadline of an exchange whose answer comes at once: generous, since it costs time only when
+ * a test fails, and a loaded machine may take seconds to move a megabyte through two sockets. */
+const ANSWER_DEADLINE_MS = 30_000;
+
+function run(port: number, plan: RequestPlan, timeoutMs = ANSWER_DEADLINE_MS, closeWaitMs = 300) {
   return exchange('127.0.0.1', port, plan, { timeoutMs, closeWaitMs });
 }
 
@@ -121,10 +126,16 @@ test('a reset from the server counts as closed and does not reject', async (t) =
 
 test('a server that never answers gives timedOut at the deadline, not a rejection', async (t) => {
   const port = await serve(t, () => {});
-  const ex = await run(port, { chunks: [REQ] }, 200);
+  const { value: ex, timeoutMs } = await withConnectedDeadline(async (ms) => {
+    const exchanged = run(port, { chunks: [REQ] }, ms);
+    // Ends at its deadline, not later: a timer for twice as long, set after it, fires after it
+    // however loaded the machine is, since timers fire in the order of their expiry.
+    return Promise.race([exchanged, after(2 * ms, 'still running', { ref: false })]);
+  });
+  assert.ok(typeof ex !== 'string', `still running at twice its deadline of ${timeoutMs} ms`);
   assert.equal(ex.timedOut, true);
   assert.equal(ex.responses.length, 0);
-  assert.ok(ex.ms >= 190 && ex.ms < 1500, `ms = ${ex.ms}`);
+  assert.ok(ex.ms >= timeoutMs - 10, `ended before its deadline of ${timeoutMs} ms: ms = ${ex.ms}`);
 });
 
 test('bytes that are not a status line give a parseError', async (t) => {
@@ -158,7 +169,7 @@ test('a connection closed mid-body is recorded as an incomplete response', async
 
 test('awaitClose records a canary answer and a connection left open', async (t) => {
   const port = await serve(t, answerEach(() => OK));
-  const ex = await run(port, { chunks: [REQ + REQ], awaitClose: true }, 2000, 200);
+  const ex = await run(port, { chunks: [REQ + REQ], awaitClose: true }, ANSWER_DEADLINE_MS, 200);
   assert.equal(ex.responses.length, 2, 'the canary answer is recorded');
   assert.equal(ex.closed, false);
   assert.equal(ex.timedOut, false);
@@ -167,10 +178,12 @@ test('awaitClose records a canary answer and a connection left open', async (t) 
 
 test('awaitClose sees the close that follows the response', async (t) => {
   const port = await serve(t, answerEach((_, __, socket) => void socket.end(OK)));
-  const ex = await run(port, { chunks: [REQ + REQ], awaitClose: true }, 2000, 1500);
+  const closeWaitMs = 20_000;
+  const ex = await run(port, { chunks: [REQ + REQ], awaitClose: true }, ANSWER_DEADLINE_MS, closeWaitMs);
   assert.equal(ex.responses.length, 1);
   assert.equal(ex.closed, true);
-  assert.ok(ex.ms < 1000, 'finished at the close, not after closeWaitMs');
+  // The time is the point: the close ends the wait; the wait, far longer than any stall, does not.
+  assert.ok(ex.ms < closeWaitMs, `finished at the close, not after closeWaitMs: ms = ${ex.ms}`);
 });
 
 test('awaitEachResponse writes the next request only after the previous response', async (t) => {
@@ -246,19 +259,21 @@ test('reconnect: a connection that ends in garbage is not replaced', async (t) =
 });
 
 test('delayMs separates the chunks', async (t) => {
-  const arrivals: number[] = [];
-  const port = await serve(t, (socket) => {
-    let got = '';
-    socket.on('data', (d: Buffer) => {
-      arrivals.push(performance.now());
-      got += d.toString('latin1');
-      if (got.endsWith('\r\n\r\n')) socket.write(OK);
-    });
+  const port = await serve(t, answerEach(() => OK));
+  // Timed where the client writes: a server on a loaded machine may read both chunks at once, however
+  // long the client waited between them.
+  const writes: number[] = [];
+  const write = net.Socket.prototype.write;
+  t.mock.method(net.Socket.prototype, 'write', function (this: net.Socket, ...args: unknown[]) {
+    if (this.remotePort === port) writes.push(performance.now());
+    return Reflect.apply(write, this, args) as boolean;
   });
-  const ex = await run(port, { chunks: ['GET / HTTP/1.1\r\n', 'Host: t\r\n\r\n'], delayMs: 150 });
+  const delayMs = 150;
+  const ex = await run(port, { chunks: ['GET / HTTP/1.1\r\n', 'Host: t\r\n\r\n'], delayMs });
   assert.equal(ex.responses.length, 1);
-  assert.equal(arrivals.length, 2);
-  assert.ok(arrivals[1]! - arrivals[0]! >= 100, `gap ${arrivals[1]! - arrivals[0]!} ms`);
+  assert.equal(writes.length, 2);
+  // timers never fire early, but count whole milliseconds
+  assert.ok(writes[1]! - writes[0]! >= delayMs - 1, `gap ${writes[1]! - writes[0]!} ms`);
 });
 
 test('a refused connection rejects with a clear message', async () => {

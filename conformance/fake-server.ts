@@ -51,3 +51,28 @@ export async function refusedPort(): Promise<number> {
   await fake.close();
   return fake.port;
 }
+
+const CONNECT_TIMED_OUT = /^cannot connect to .*: timed out after \d+ ms$/;
+
+/** For a test of what a deadline does to a connected exchange: runs `attempt` with a deadline of
+ * `firstMs`, doubled (up to 25.6 s) while the connection itself was not made in time. On a loaded
+ * machine a short deadline can pass before the connect event is handled, which says nothing about
+ * the code under test. A missed connect is the client's "cannot connect to HOST:PORT: timed out
+ * after N ms", thrown or (for a runner result) in `reasonOf` the value. */
+export async function withConnectedDeadline<T>(
+  attempt: (timeoutMs: number) => Promise<T>,
+  reasonOf: (value: T) => string | undefined = () => undefined,
+  firstMs = 200,
+): Promise<{ value: T; timeoutMs: number }> {
+  for (let timeoutMs = firstMs; ; timeoutMs *= 2) {
+    const last = timeoutMs * 2 > 30_000;
+    let value: T;
+    try {
+      value = await attempt(timeoutMs);
+    } catch (err) {
+      if (last || !(err instanceof Error) || !CONNECT_TIMED_OUT.test(err.message)) throw err;
+      continue;
+    }
+    if (last || !CONNECT_TIMED_OUT.test(reasonOf(value) ?? '')) return { value, timeoutMs };
+  }
+}

@@ -1,35 +1,51 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLoad } from './load.js';
 import { findScenario, withOverrides } from './scenarios.js';
-import { countingServer, type CountingServer } from './test-server.js';
+import { countingServer, type CountingServer, type CountingServerOptions } from './test-server.js';
+
+/** A load's bound when the server's counts end it: generous, since it costs time only when a test
+ * fails. */
+const UNTIL_STOPPED_S = 60;
+
+/** A server of its own whose counts, once `enough`, stop the load (`signal`): ended by what the
+ * server has seen rather than after a time, the load has done as much on a loaded machine as on an
+ * idle one. */
+async function serverThatStops(
+  enough: (counts: { connections: number; requests: number }) => boolean,
+  options: CountingServerOptions = {},
+): Promise<{ server: CountingServer; signal: AbortSignal }> {
+  const controller = new AbortController();
+  const server = await countingServer('hello\n', { ...options, onCount: (counts) => enough(counts) && controller.abort() });
+  return { server, signal: controller.signal };
+}
 
 describe('one period of load on autocannon', () => {
-  let server: CountingServer;
-  before(async () => {
-    server = await countingServer();
-  });
-  after(() => server.close());
-
   it('keep-alive: every response counted and timed in µs over the connections asked for', async () => {
-    const scenario = withOverrides(findScenario('keepalive')!, { connections: 4 });
-    const r = await runLoad({ url: server.url, scenario, durationS: 0.5 });
-    assert.ok(r.responses > 0);
-    assert.equal(server.connections, 4, 'keep-alive opens each connection once');
-    assert.deepEqual([r.errors, r.timeouts, r.non2xx], [0, 0, 0]);
-    const l = r.latencyUs;
-    assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, JSON.stringify(l));
-    // µs resolution, not autocannon's whole milliseconds: some statistic is not a multiple of 1,000
-    assert.ok([l.mean, l.p50, l.p90, l.p99, l.max].some((v) => v % 1000 !== 0), JSON.stringify(l));
-    assert.ok(r.elapsedS >= 0.5, `elapsed ${r.elapsedS}`);
+    const server = await countingServer();
+    try {
+      const scenario = withOverrides(findScenario('keepalive')!, { connections: 4 });
+      const r = await runLoad({ url: server.url, scenario, durationS: 0.5 });
+      assert.ok(r.responses > 0);
+      assert.equal(server.connections, 4, 'keep-alive opens each connection once');
+      assert.deepEqual([r.errors, r.timeouts, r.non2xx], [0, 0, 0]);
+      const l = r.latencyUs;
+      assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, JSON.stringify(l));
+      // µs resolution, not autocannon's whole milliseconds: some statistic is not a multiple of 1,000
+      assert.ok([l.mean, l.p50, l.p90, l.p99, l.max].some((v) => v % 1000 !== 0), JSON.stringify(l));
+      assert.ok(r.elapsedS >= 0.5, `elapsed ${r.elapsedS}`);
+    } finally {
+      await server.close();
+    }
   });
 
   it('close: a new connection for every request, each response still counted', async () => {
-    // a server of its own: the shared one may still be reading the last test's requests
-    const fresh = await countingServer();
+    // Each of the 2 connections sends its next request only after the last one's response: at the
+    // 13th request, at least 11 responses were counted.
+    const { server: fresh, signal } = await serverThatStops(({ requests }) => requests >= 13);
     try {
       const scenario = withOverrides(findScenario('close')!, { connections: 2 });
-      const r = await runLoad({ url: fresh.url, scenario, durationS: 0.5 });
+      const r = await runLoad({ url: fresh.url, scenario, durationS: UNTIL_STOPPED_S, signal });
       assert.ok(r.responses > 10, `only ${r.responses} responses`);
       assert.equal(r.errors, 0);
       // Every connection carried at most one request: up to one per generator connection was still
@@ -43,17 +59,24 @@ describe('one period of load on autocannon', () => {
   });
 
   it('pipelining keeps several requests in flight on each connection', async () => {
-    const scenario = withOverrides(findScenario('pipeline')!, { connections: 2 });
-    assert.equal(scenario.pipelining, 10);
-    const r = await runLoad({ url: server.url, scenario, durationS: 0.3 });
-    assert.ok(r.responses > 0);
-    assert.deepEqual([r.errors, r.timeouts], [0, 0]);
+    // 10 requests in flight on each of 2 connections: a 21st follows a response
+    const { server: fresh, signal } = await serverThatStops(({ requests }) => requests > 20);
+    try {
+      const scenario = withOverrides(findScenario('pipeline')!, { connections: 2 });
+      assert.equal(scenario.pipelining, 10);
+      const r = await runLoad({ url: fresh.url, scenario, durationS: UNTIL_STOPPED_S, signal });
+      assert.ok(r.responses > 0);
+      assert.deepEqual([r.errors, r.timeouts], [0, 0]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('non-2xx responses are counted apart', async () => {
-    const notFound = await countingServer('nope', { status: 404 });
+    // one connection: a second request follows the first response
+    const { server: notFound, signal } = await serverThatStops(({ requests }) => requests > 1, { status: 404 });
     try {
-      const r = await runLoad({ url: notFound.url, scenario: withOverrides(findScenario('keepalive')!, { connections: 1 }), durationS: 0.2 });
+      const r = await runLoad({ url: notFound.url, scenario: withOverrides(findScenario('keepalive')!, { connections: 1 }), durationS: UNTIL_STOPPED_S, signal });
       assert.ok(r.responses > 0);
       assert.equal(r.non2xx, r.responses);
     } finally {
@@ -62,10 +85,12 @@ describe('one period of load on autocannon', () => {
   });
 
   it('a server that closes pipelined connections now and then: the unanswered requests are forgotten, latency stays true', async () => {
-    const closing = await countingServer('hello\n', { closeAfter: 5 });
+    // Each connection after the first 2 follows a close, and so 5 responses read: at the 50th, at
+    // least 240 were counted, and stale requests would have piled up over 48 reconnections.
+    const { server: closing, signal } = await serverThatStops(({ connections }) => connections >= 50, { closeAfter: 5 });
     try {
       const scenario = withOverrides(findScenario('pipeline')!, { connections: 2, pipelining: 4 });
-      const r = await runLoad({ url: closing.url, scenario, durationS: 0.5 });
+      const r = await runLoad({ url: closing.url, scenario, durationS: UNTIL_STOPPED_S, signal });
       assert.ok(r.responses > 50, `${r.responses} responses`);
       assert.ok(closing.connections > 10, 'the server closed connections');
       // Matched with stale requests, each response's latency would grow with the run (the queue
@@ -79,9 +104,14 @@ describe('one period of load on autocannon', () => {
   });
 
   it('an abort signal ends the load early', async () => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const r = await runLoad({ url: server.url, scenario: withOverrides(findScenario('keepalive')!, { connections: 1 }), durationS: 30, signal: controller.signal });
-    assert.ok(r.elapsedS < 10, `ran ${r.elapsedS} s`);
+    // aborted once the load is under way: at the first request
+    const { server: fresh, signal } = await serverThatStops(({ requests }) => requests > 0);
+    try {
+      const r = await runLoad({ url: fresh.url, scenario: withOverrides(findScenario('keepalive')!, { connections: 1 }), durationS: UNTIL_STOPPED_S, signal });
+      // the time is the point, with a margin of minutes: not aborted, the load would run its 60 s
+      assert.ok(r.elapsedS < UNTIL_STOPPED_S / 2, `ran ${r.elapsedS} s`);
+    } finally {
+      await fresh.close();
+    }
   });
 });

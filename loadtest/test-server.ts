@@ -18,6 +18,9 @@ export interface CountingServerOptions {
   /** answer as HTTP/1.0 without keep-alive, closing after every response (as python3 -m
    * http.server does) */
   http10?: boolean;
+  /** called after each connection and each request is counted, with the counts so far: a test can
+   * end the load once the server has seen enough of it, rather than after a time */
+  onCount?: (counts: { connections: number; requests: number }) => void;
 }
 
 export async function countingServer(body: Buffer | string = 'hello\n', options: CountingServerOptions = {}): Promise<CountingServer> {
@@ -26,6 +29,7 @@ export async function countingServer(body: Buffer | string = 'hello\n', options:
   const state = { connections: 0, requests: 0 };
   const server: Server = createServer((socket) => {
     state.connections++;
+    options.onCount?.(state);
     let pending = '';
     let answered = 0;
     socket.on('data', (chunk: Buffer) => {
@@ -36,6 +40,7 @@ export async function countingServer(body: Buffer | string = 'hello\n', options:
         pending = pending.slice(end + 4);
         state.requests++;
         answered++;
+        options.onCount?.(state);
         const close = /\r\nconnection:\s*close/i.test(head) || options.http10 === true || answered === options.closeAfter;
         const version = options.http10 ? '1.0' : '1.1';
         // one write: head and body in separate writes would meet Nagle and delayed ACKs (40 ms)
