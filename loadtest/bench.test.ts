@@ -80,8 +80,13 @@ describe('the bench schedule', () => {
     const outcome = await runBench({ targets: [old], scenarios: [keepalive, pipeline], durationS: 0.3, runs: 1, warmupS: 0, docroot: dir });
     assert.deepEqual(outcome.results.map((r) => [r.scenario, r.newConnectionPerRequest]), [['keepalive', true]]);
     assert.match(outcome.results[0]!.warnings[0]!, /closes the connection after each response .* measured with a new connection per request/);
-    assert.equal(outcome.results[0]!.median.errors, 0);
-    assert.ok(oldServer.connections > 10);
+    const { responses, errors } = outcome.results[0]!.median;
+    assert.equal(errors, 0);
+    // More responses than the generator's 2 connections: connections were renewed, without an
+    // error. A bench run ends after a time, so the bar is low: 3 in 0.3 s, where an idle machine
+    // makes hundreds.
+    assert.ok(responses > 2, `${responses} responses`);
+    assert.ok(oldServer.connections > responses, `${oldServer.connections} connections for ${responses} responses and the check`);
     assert.deepEqual(outcome.refused.map((r) => r.scenario), ['pipeline']);
     assert.match(outcome.refused[0]!.reason, /pipelining cannot be measured/);
   });
