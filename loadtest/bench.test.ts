@@ -81,11 +81,13 @@ describe('the bench schedule', () => {
     assert.deepEqual(outcome.results.map((r) => [r.scenario, r.newConnectionPerRequest]), [['keepalive', true]]);
     assert.equal(outcome.results[0]!.warnings[0]!.code, 'closes-connections');
     assert.match(outcome.results[0]!.warnings[0]!.message, /closes the connection after each response .* measured with a new connection per request/);
-    assert.equal(outcome.results[0]!.median.errors, 0);
-    // Loaded at all (the check request, then the run's), and never two requests on one connection:
-    // how many the run made depends on the machine's speed, not on the bench.
-    assert.ok(oldServer.requests >= 2, `${oldServer.requests} requests`);
-    assert.ok(oldServer.connections >= oldServer.requests, `${oldServer.connections} connections for ${oldServer.requests} requests`);
+    const { responses, errors } = outcome.results[0]!.median;
+    assert.equal(errors, 0);
+    // More responses than the generator's 2 connections: connections were renewed, without an
+    // error. A bench run ends after a time, so the bar is low: 3 in 0.3 s, where an idle machine
+    // makes hundreds.
+    assert.ok(responses > 2, `${responses} responses`);
+    assert.ok(oldServer.connections > responses, `${oldServer.connections} connections for ${responses} responses and the check`);
     assert.deepEqual(outcome.refused.map((r) => r.scenario), ['pipeline']);
     assert.match(outcome.refused[0]!.reason, /pipelining cannot be measured/);
   });

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProcStat } from '../system/proc.js';
+import { readStat, type ProcStat } from '../system/proc.js';
 import {
   busiestThreadTicks,
   cpuBetween,
@@ -170,13 +170,28 @@ describe('ResourceSampler on real processes', () => {
   function kill(proc: ChildProcess): void {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   }
+  /** Waits until `pid` has used `ticks` more clock ticks of CPU time (/proc/PID/stat): polled,
+   * since /proc sends no events. */
+  async function cpuTimeGrows(pid: number, ticks: number): Promise<void> {
+    const used = (): number => {
+      const { utime, stime } = readStat(pid);
+      return utime + stime;
+    };
+    const until = used() + ticks;
+    const deadline = Date.now() + 30_000;
+    while (used() < until) {
+      if (Date.now() > deadline) throw new Error(`process ${pid} used less than ${ticks} ticks of CPU time in 30 s`);
+      await sleep(10);
+    }
+  }
 
   it('measures a spinning child: CPU, RSS and its busiest thread above zero', async () => {
-    // spins until killed: however late the sampler starts on a loaded machine, it finds it spinning
+    // Spins until killed, and is measured until it has used 5 ticks (50 ms at 100 Hz), however
+    // little CPU a loaded machine gives it: enough for its busiest thread and the machine to show it.
     const proc = await child('for (;;);');
     try {
       const sampler = new ResourceSampler(proc.pid!, { intervalMs: 50 }).start();
-      await sleep(300);
+      await cpuTimeGrows(proc.pid!, 5);
       const u = sampler.stop();
       assert.ok(u.serverCpuPct > 0, `serverCpuPct ${u.serverCpuPct}`);
       assert.ok(u.serverRssBytes > 0, `serverRssBytes ${u.serverRssBytes}`);
@@ -199,11 +214,13 @@ describe('ResourceSampler on real processes', () => {
   });
 
   it('fails clearly when the server exits during the interval', async () => {
-    const proc = await child('setTimeout(() => {}, 200);');
+    // killed once sampled, not on a timer of its own, which a loaded machine could let run out first
+    const proc = await child('setInterval(() => {}, 1000);');
     try {
       const sampler = new ResourceSampler(proc.pid!, { intervalMs: 20 }).start();
-      await once(proc, 'exit'); // reaped by now
-      await sleep(50);
+      const exited = once(proc, 'exit');
+      kill(proc);
+      await exited; // reaped by now
       assert.throws(() => sampler.stop(), (err: unknown) => err instanceof ResourceSamplerError && err.code === 'SERVER_GONE');
     } finally {
       kill(proc);

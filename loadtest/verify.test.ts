@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { countingServer } from './test-server.js';
 import { expectedBody, persistent, UnreachableError, VerificationError, verifyTarget } from './verify.js';
 
+/** verifyTarget's deadline (its default is 5 s): generous, since the answer comes at once and the
+ * deadline costs time only when a test fails. */
+const DEADLINE_MS = 30_000;
+
 describe('the check before load', () => {
   let dir: string;
   before(() => {
@@ -25,7 +29,7 @@ describe('the check before load', () => {
     for (const [http10, keeps] of [[false, true], [true, false]] as const) {
       const server = await countingServer('hello\n', { http10 });
       try {
-        assert.deepEqual(await verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html')), { persistent: keeps });
+        assert.deepEqual(await verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS), { persistent: keeps });
       } finally {
         await server.close();
       }
@@ -44,7 +48,7 @@ describe('the check before load', () => {
     for (const [body, why] of [['hello', /5 bytes of body where the file has 6/], ['jello\n', /differs from the file at byte 0/]] as const) {
       const server = await countingServer(body);
       try {
-        await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html')), (err: Error) => err instanceof VerificationError && why.test(err.message));
+        await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS), (err: Error) => err instanceof VerificationError && why.test(err.message));
       } finally {
         await server.close();
       }
@@ -54,13 +58,13 @@ describe('the check before load', () => {
   it('refuses a server that answers with another status', async () => {
     const server = await countingServer('hello\n', { status: 404 });
     try {
-      await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html')), /answered 404/);
+      await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS), /answered 404/);
     } finally {
       await server.close();
     }
   });
 
   it('an unreachable target is an UnreachableError, at once', async () => {
-    await assert.rejects(verifyTarget(new URL('http://127.0.0.1:1/'), Buffer.from('x')), (err: Error) => err instanceof UnreachableError && /ECONNREFUSED/.test(err.message));
+    await assert.rejects(verifyTarget(new URL('http://127.0.0.1:1/'), Buffer.from('x'), DEADLINE_MS), (err: Error) => err instanceof UnreachableError && /ECONNREFUSED/.test(err.message));
   });
 });
