@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, runCli } from './helpers.js';
+import { CLI, runCli, sampled } from './helpers.js';
 
 /** Bounds every wait for something a correct program does (a check's answer, a child's start or
  * exit): reached only when the test fails, so it can be as long as the most loaded machine needs. */
@@ -30,17 +29,6 @@ async function listening(onConnection: (socket: Socket) => void): Promise<{ serv
   return { server, url: `http://127.0.0.1:${address.port}/` };
 }
 
-/** Samples `probe` until it returns a value (neither undefined nor false): a state under /proc has
- * no event to wait for. */
-async function sampled<T>(probe: () => T | undefined | false, what: string): Promise<T> {
-  const deadline = Date.now() + PATIENCE_MS;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${PATIENCE_MS} ms`);
-    await sleep(50);
-  }
-}
 
 describe('http-lab CLI', () => {
   it('the bin is executable, so npx http-lab works after npm ci as well as npm install', () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,18 @@ export function sameBytes(actual: Buffer, expected: Buffer, what: string): void 
  * enough for a loaded 2-core machine, and free when the event comes, as it does when the test passes.
  */
 export const EVENT_WAIT_MS = 30_000;
+
+/** Samples `probe` until it returns a value (neither undefined nor false): a state under /proc has
+ * no event to wait for. */
+export async function sampled<T>(probe: () => T | undefined | false, what: string, timeoutMs = EVENT_WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
 
 /** A new client is answered: the server survived whatever came before. */
 export async function servesNextClient(addr: { host: string; port: number }, timeoutMs = EVENT_WAIT_MS): Promise<void> {

@@ -12,7 +12,7 @@ import type { RunningServer } from '../targets/running.js';
 import { CHANNEL_FD } from '../servers/process/child-options.js';
 import { READ_SYSCALLS, threadsReading } from '../conformance/checks/architecture.js';
 import { serverSideInode } from '../system/proc.js';
-import { HTML, RawPeer, urlParts } from './helpers.js';
+import { HTML, RawPeer, sampled, urlParts } from './helpers.js';
 
 const GET_INDEX = 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n';
 const INDEX = readFileSync(join(HTML, 'index.html'), 'latin1');
@@ -21,17 +21,6 @@ const INDEX = readFileSync(join(HTML, 'index.html'), 'latin1');
  * can be as long as the most loaded machine needs. */
 const PATIENCE_MS = 30_000;
 
-/** Samples `probe` until it returns a value (neither undefined nor false): a state under /proc has
- * no event to wait for. */
-async function sampled<T>(probe: () => T | undefined | false, what: string, timeoutMs = PATIENCE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
 
 // ---- reading processes and sockets under /proc ---------------------------------------------------
 

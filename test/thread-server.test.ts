@@ -12,7 +12,7 @@ import type { RunningServer } from '../targets/running.js';
 import { READ_SYSCALLS, threadsReading } from '../conformance/checks/architecture.js';
 import { median } from '../loadtest/stats.js';
 import { mainThreadSyscall, serverSideInode, socketFds } from '../system/proc.js';
-import { HTML, RawPeer, urlParts } from './helpers.js';
+import { HTML, RawPeer, sampled, urlParts } from './helpers.js';
 
 const GET_INDEX = 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n';
 const INDEX = readFileSync(join(HTML, 'index.html'), 'latin1');
@@ -29,17 +29,6 @@ function threadCount(pid: number): number {
   return readdirSync(`/proc/${pid}/task`).length;
 }
 
-/** Samples `probe` until it returns a value (neither undefined nor false): a state under /proc has
- * no event to wait for. */
-async function sampled<T>(probe: () => T | undefined | false, what: string, timeoutMs = PATIENCE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
 
 /**
  * The thread count at rest, read while the main thread is blocked in accept: it gets there only
