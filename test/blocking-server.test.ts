@@ -146,11 +146,15 @@ describe('blocking server signals', () => {
 
   it('stops on SIGTERM while blocked in accept', async () => {
     const server = await spawnServer('blocking', HTML);
-    await mainThreadBlockedIn(server.pid, ACCEPT_SYSCALLS[process.arch]);
-    const exited = exitCode(server);
-    server.child.kill('SIGTERM');
-    const code = await exited;
-    await server.stop();
+    let code: Awaited<ReturnType<typeof exitCode>>;
+    try {
+      await mainThreadBlockedIn(server.pid, ACCEPT_SYSCALLS[process.arch]);
+      const exited = exitCode(server);
+      server.child.kill('SIGTERM');
+      code = await exited;
+    } finally {
+      await server.stop();
+    }
     assert.equal(code, 0);
   });
 });

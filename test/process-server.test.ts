@@ -259,8 +259,9 @@ describe('process server stopping', () => {
     it(`stops on ${signal} with open connections: exit 0, every child gone`, async () => {
       const server = await spawnServer('process', HTML);
       const addr = urlParts(server.url);
-      const peers = await openAnswered(addr, 2);
+      let peers: RawPeer[] = [];
       try {
+        peers = await openAnswered(addr, 2);
         const children = childrenOf(server.pid);
         assert.ok(children.length >= 2);
         server.child.kill(signal);
@@ -278,8 +279,9 @@ describe('process server stopping', () => {
   it('children die with a parent killed by SIGKILL (PR_SET_PDEATHSIG)', async () => {
     const server = await spawnServer('process', HTML);
     const addr = urlParts(server.url);
-    const peers = await openAnswered(addr, 2);
+    let peers: RawPeer[] = [];
     try {
+      peers = await openAnswered(addr, 2);
       const children = childrenOf(server.pid);
       assert.ok(children.length >= 2);
       server.child.kill('SIGKILL');

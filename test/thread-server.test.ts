@@ -291,9 +291,11 @@ describe('thread server signals', () => {
       it(`exits 0 on ${signal} with idle connections open, ${where}, and leaves no thread`, async () => {
         const server = await spawnServer('thread', HTML, atCap ? ['--max-workers', '3'] : []);
         const addr = urlParts(server.url);
-        const peers = await openServed(addr, 3);
-        const queued = await RawPeer.open(addr.host, addr.port);
+        let peers: RawPeer[] = [];
+        let queued: RawPeer | undefined;
         try {
+          peers = await openServed(addr, 3);
+          queued = await RawPeer.open(addr.host, addr.port);
           if (!atCap) queued.write(GET_INDEX);
           if (!atCap) assert.ok(await queued.until((p) => p.responses() === 1, PATIENCE_MS));
           const code = exitCodeWithin(server, PATIENCE_MS);
@@ -303,7 +305,7 @@ describe('thread server signals', () => {
           assert.ok(closed.every(Boolean), 'the open connections are closed');
         } finally {
           for (const peer of peers) peer.destroy();
-          queued.destroy();
+          queued?.destroy();
           await server.stop();
         }
       });
