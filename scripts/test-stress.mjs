@@ -101,6 +101,7 @@ async function runSuite(dir, index) {
     children.delete(suite);
     closeSync(out);
     const records = readFileSync(events, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    namePaths(records);
     return { code, seconds: (Date.now() - started) / 1000, records, log, events };
   } finally {
     for (const hog of hogProcesses) {
@@ -110,7 +111,30 @@ async function runSuite(dir, index) {
   }
 }
 
-const where = (r) => `${r.file ? r.file.replace(`${ROOT}/dist/`, '') : '?'} › ${r.name}`;
+/**
+ * Names each record by its file and its suites' names: tests made in a loop share a name, and only
+ * their suites tell them apart. A suite's event follows its tests' events, in its file's order.
+ */
+function namePaths(records) {
+  const waiting = new Map(); // file -> records whose suites have not all been seen
+  for (const r of records) {
+    r.path = [r.name];
+    r.named = new Set();
+    const before = waiting.get(r.file) ?? [];
+    if (r.suite) {
+      for (const w of before) {
+        if (w.nesting > r.nesting && !w.named.has(r.nesting)) {
+          w.path.unshift(r.name);
+          w.named.add(r.nesting);
+        }
+      }
+    }
+    before.push(r);
+    waiting.set(r.file, before);
+  }
+}
+
+const where = (r) => [r.file ? r.file.replace(`${ROOT}/dist/`, '') : '?', ...r.path].join(' › ');
 
 const dir = mkdtempSync(join(tmpdir(), 'http-lab-stress-'));
 console.log(`test:stress: ${runs} run${runs === 1 ? '' : 's'} of ${files.length === 0 ? 'the suite' : files.join(' ')}, each beside ${hogs} busy loop${hogs === 1 ? '' : 's'} (${availableParallelism()} cores)`);
