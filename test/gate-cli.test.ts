@@ -124,7 +124,9 @@ describe('http-lab gate', () => {
       const r = await runCli(['gate', '--baseline', moved], MEASURING);
       assert.equal(r.code, 1, `${r.stderr}\n${r.stdout}`);
       assert.match(r.stdout, /^http-lab gate: REGRESSION$/m);
-      assert.match(r.stdout, /^\S+ +keepalive +throughput .* regression$/m);
+      // Caught by what a slower server moves: its throughput, its CPU per request or its latency.
+      // Which of them clears the noise in five short runs depends on the load on this machine.
+      assert.match(r.stdout, /^\S+ +keepalive +(throughput|CPU per request|p50 latency) .* regression$/m);
     } finally {
       await slow.stop();
     }
