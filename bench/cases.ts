@@ -171,7 +171,7 @@ export function buildSuite(docroot: string): Suite {
         // The first resolve is the miss that fills the cache; the second must be a hit.
         const first = files.resolve(BROWSER_GET_TARGET);
         assert.equal(first.kind, 'file', 'resolver: /index.html is a file');
-        const entry = first as FileEntry;
+        const entry = first;
         assert.ok(entry.content !== null, 'resolver: /index.html is small enough to be cached');
         assert.deepEqual(Buffer.from(entry.content), readFileSync(join(root, 'index.html')), 'resolver: cached content');
         const before = fsCalls;

@@ -155,7 +155,7 @@ export function toSamples(report: BenchReport, settings: GateSettings, session: 
       sets.push({
         target,
         scenario,
-        runs: result.runs.map((run, i) => ({ target: values(run), ...(reference?.runs[i] ? { reference: values(reference.runs[i]!) } : {}), session })),
+        runs: result.runs.map((run, i) => ({ target: values(run), ...(reference?.runs[i] ? { reference: values(reference.runs[i]) } : {}), session })),
       });
     }
   }
@@ -191,12 +191,22 @@ function outcomesOf(report: ConformanceReport): CurrentMeasurement['conformance'
   return { target: report.target, outcomes: new Map(report.checks.map((c) => [c.id, { title: c.title, outcome: c.outcome, actual: c.actual }])) };
 }
 
+/** What --results may hold: a bench@1 document, or the lab's results@1 with the bench inside. Its
+ * fields are checked below, as an unknown file's must be. */
+interface ResultsFile {
+  schema?: string;
+  machine?: BenchReport['machine'];
+  results?: BenchReport['results'];
+  refused?: BenchReport['refused'];
+  bench?: { results: BenchReport['results']; refused: BenchReport['refused'] };
+}
+
 /** --results: a saved http-lab/bench@1 or results@1 file with the baseline's targets and scenarios
  * (and its "reference" target, where the baseline has one); conformance is not judged from it. */
 function fromResultsFile(path: string, settings: GateSettings): CurrentMeasurement {
-  let doc: { schema?: string; machine?: BenchReport['machine']; results?: BenchReport['results']; refused?: BenchReport['refused']; bench?: { results: BenchReport['results']; refused: BenchReport['refused'] } };
+  let doc: ResultsFile;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
   } catch (err) {
     throw new UsageError(`--results ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
@@ -254,8 +264,8 @@ export function readBaseline(path: string): Baseline {
     Array.isArray(doc.conformance) &&
     doc.machine !== undefined;
   if (!ok) throw new UsageError(`--baseline ${path}: incomplete or incompatible ${BASELINE_SCHEMA} document (settings, samples, noiseFloor, conformance, machine); write a new one with --update-baseline`);
-  if (s!.url !== undefined) parseHttpUrl(s!.url);
-  checkTargetNames(s!.targets);
+  if (s.url !== undefined) parseHttpUrl(s.url);
+  checkTargetNames(s.targets);
   return doc as Baseline;
 }
 

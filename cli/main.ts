@@ -337,8 +337,8 @@ const cli = yargs(hideBin(process.argv))
         })
         .example('$0 report --in http-lab-report/results.json --format html --out report.html', '')
         .example('$0 report --in before.json --in after.json --format markdown', 'one comparison of two runs'),
-    async (a) => {
-      process.exitCode = await report({ inputs: a.in.map(String), format: a.format, ...(a.out !== undefined ? { out: a.out } : {}), color: useColor() });
+    (a) => {
+      process.exitCode = report({ inputs: a.in.map(String), format: a.format, ...(a.out !== undefined ? { out: a.out } : {}), color: useColor() });
     },
   )
   .strict()

@@ -17,7 +17,7 @@ export interface ReportArgs {
   color: boolean;
 }
 
-export async function report(args: ReportArgs): Promise<number> {
+export function report(args: ReportArgs): number {
   const results = loadResults(args.inputs);
   const rendered = renderResults(results, args.format, args.color && args.out === undefined);
   if (args.out !== undefined) {

@@ -263,6 +263,7 @@ test('delayMs separates the chunks', async (t) => {
   // Timed where the client writes: a server on a loaded machine may read both chunks at once, however
   // long the client waited between them.
   const writes: number[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, applied to each socket below
   const write = net.Socket.prototype.write;
   t.mock.method(net.Socket.prototype, 'write', function (this: net.Socket, ...args: unknown[]) {
     if (this.remotePort === port) writes.push(performance.now());

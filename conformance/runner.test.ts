@@ -241,8 +241,8 @@ test('a procedure gets the target and context, and its verdict becomes the outco
   const seen: unknown[] = [];
   const results = await runChecks(
     [
-      procedure({ id: 'arch/a', run: async (tg, ctx) => (seen.push([tg, ctx.pid, ctx.design, ctx.timeoutMs]), verdict(true, 'e', 'a')) }),
-      procedure({ id: 'arch/b', run: async () => verdict(false, 'two threads', 'one thread') }),
+      procedure({ id: 'arch/a', run: (tg, ctx) => (seen.push([tg, ctx.pid, ctx.design, ctx.timeoutMs]), Promise.resolve(verdict(true, 'e', 'a'))) }),
+      procedure({ id: 'arch/b', run: () => Promise.resolve(verdict(false, 'two threads', 'one thread')) }),
     ],
     { host: '127.0.0.1', port: 9 },
     { pid: 7, design: 'x', timeoutMs: 1234 },
@@ -255,7 +255,7 @@ test('a procedure gets the target and context, and its verdict becomes the outco
 });
 
 test('a procedure that throws is an error with the reason', async () => {
-  const [result] = await runChecks([procedure({ run: async () => { throw new Error('cannot read /proc/1/syscall'); } })], { host: '127.0.0.1', port: 9 }, { pid: 1 });
+  const [result] = await runChecks([procedure({ run: () => Promise.reject(new Error('cannot read /proc/1/syscall')) })], { host: '127.0.0.1', port: 9 }, { pid: 1 });
   assert.equal(result!.outcome, 'error');
   assert.equal(result!.reason, 'the check threw: cannot read /proc/1/syscall');
 });
@@ -266,7 +266,7 @@ test('a procedure past its deadline is an error, and its signal aborts so it can
     new Promise((_resolve, reject) => {
       ctx.signal.addEventListener('abort', () => {
         cleaned = true;
-        reject(ctx.signal.reason);
+        reject(new Error('aborted', { cause: ctx.signal.reason }));
       });
     });
   const [result] = await runChecks([procedure({ run })], { host: '127.0.0.1', port: 9 }, { pid: 1, timeoutMs: 100 });

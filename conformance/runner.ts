@@ -219,7 +219,7 @@ export async function runChecks(checks: readonly Check[], target: Target, opts: 
     ...fixtureContext(opts.docroot, opts.pid),
     ...(opts.design !== undefined ? { design: opts.design } : {}),
   };
-  const results: CheckResult[] = new Array(checks.length);
+  const results: CheckResult[] = new Array<CheckResult>(checks.length);
   const indexes = checks.map((_, i) => i);
   const alone = indexes.filter((i) => checks[i]!.level === 'architecture');
   const shared = indexes.filter((i) => checks[i]!.level !== 'architecture');

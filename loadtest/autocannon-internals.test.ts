@@ -7,6 +7,12 @@ import autocannon from 'autocannon';
 import { PATCHED_INTERNALS, unpatchableInternals } from './load.js';
 import { countingServer, type CountingServer } from './test-server.js';
 
+/** The fields of a package.json that these tests read. */
+interface PackageJson {
+  version?: string;
+  dependencies?: Record<string, string>;
+}
+
 describe("autocannon's internals that loadtest/load.ts patches", () => {
   let server: CountingServer;
   before(async () => {
@@ -15,8 +21,9 @@ describe("autocannon's internals that loadtest/load.ts patches", () => {
   after(() => server.close());
 
   it('package.json pins autocannon to the exact version installed', () => {
-    const pinned = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).dependencies.autocannon;
-    const installed = JSON.parse(readFileSync(new URL('../../node_modules/autocannon/package.json', import.meta.url), 'utf8')).version;
+    const pinned = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as PackageJson).dependencies?.autocannon;
+    const installed = (JSON.parse(readFileSync(new URL('../../node_modules/autocannon/package.json', import.meta.url), 'utf8')) as PackageJson).version;
+    assert.ok(pinned !== undefined, 'package.json must list autocannon in dependencies: load.ts patches its internals');
     assert.match(pinned, /^\d+\.\d+\.\d+$/, `autocannon must be pinned exactly, not ${pinned}: load.ts patches its internals`);
     assert.equal(installed, pinned);
   });
@@ -24,7 +31,7 @@ describe("autocannon's internals that loadtest/load.ts patches", () => {
   it('every patched internal is a function on a real autocannon Client', async () => {
     const clients: unknown[] = [];
     await new Promise<void>((resolve, reject) => {
-      autocannon({ url: server.url.href, connections: 1, amount: 1, setupClient: (client: unknown) => clients.push(client) }, (err: unknown) => (err ? reject(err) : resolve()));
+      autocannon({ url: server.url.href, connections: 1, amount: 1, setupClient: (client: unknown) => clients.push(client) }, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('autocannon failed', { cause: err })) : resolve()));
     });
     assert.equal(clients.length, 1);
     assert.deepEqual(unpatchableInternals(clients[0]), []);

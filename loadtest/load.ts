@@ -3,6 +3,7 @@
 // the moment the connections are opened to the moment autocannon destroys them. (autocannon stops
 // only at its next sampling tick after `duration`, so its nominal duration can be short by up to a
 // tick; rps over our own clock is exact.)
+import { inspect } from 'node:util';
 import autocannon from 'autocannon';
 import { LatencyRecorder } from './latency.js';
 import { RESPONSE_TIMEOUT_S, type Scenario } from './scenarios.js';
@@ -62,7 +63,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         clearInterval(ticker);
         if (err) {
           latency.destroy();
-          reject(err instanceof Error ? err : new Error(String(err)));
+          reject(err instanceof Error ? err : new Error(`autocannon failed: ${inspect(err)}`));
           return;
         }
         const summary = latency.summary();
@@ -112,9 +113,10 @@ function assertPatchable(client: unknown): void {
 interface AutocannonClient {
   conn: { [USED]?: boolean };
   pipelinedRequests: { addBody(chunk: Buffer): void; clear(): void };
-  _doRequest(...args: unknown[]): unknown;
-  _destroyConnection(): void;
-  _connect(): void;
+  // Properties, not methods: the patches below keep the originals and call them with the client.
+  _doRequest: (this: AutocannonClient, ...args: unknown[]) => unknown;
+  _destroyConnection: (this: AutocannonClient) => void;
+  _connect: (this: AutocannonClient) => void;
 }
 
 /**

@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { plannedSeconds, type BenchEvent, type BenchPlan } from './bench.js';
 
 export interface Progress {
-  onEvent(event: BenchEvent): void;
+  onEvent: (event: BenchEvent) => void;
   done(): void;
 }
 

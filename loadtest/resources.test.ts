@@ -164,7 +164,7 @@ describe('ResourceSampler on real processes', () => {
   /** A node child that prints a line, then runs `code`. */
   async function child(code: string): Promise<ChildProcess> {
     const proc = spawn(process.execPath, ['-e', `console.log('ready'); ${code}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await once(proc.stdout!, 'data');
+    await once(proc.stdout, 'data');
     return proc;
   }
   function kill(proc: ChildProcess): void {

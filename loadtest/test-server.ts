@@ -68,5 +68,5 @@ export async function countingServer(body: Buffer | string = 'hello\n', options:
         server.close(() => resolve());
         (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
-  } as CountingServer;
+  };
 }

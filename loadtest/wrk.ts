@@ -76,7 +76,7 @@ export function runWrk(options: WrkLoadOptions): Promise<LoadResult & { generato
   };
   const before = childrenCpu();
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -1,7 +1,7 @@
 // The Markdown renderer and the checks × targets matrix (text, Markdown, JSON) on synthetic reports.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
+import type { CheckResult, ConformanceMatrixReport, ConformanceReport, Outcome } from '../conformance/types.js';
 import { mdCell, renderConformanceMarkdown, renderMatrixMarkdown } from './conformance-markdown.js';
 import { buildMatrix, matrixDocument, renderMatrixJson, renderMatrixText } from './conformance-matrix.js';
 
@@ -140,7 +140,7 @@ describe('conformance matrix', () => {
   });
 
   it('JSON: http-lab/conformance-matrix@1 holds each single-target report unchanged', () => {
-    const doc = JSON.parse(renderMatrixJson([epoll, python]));
+    const doc = JSON.parse(renderMatrixJson([epoll, python])) as ConformanceMatrixReport;
     assert.equal(doc.schema, 'http-lab/conformance-matrix@1');
     assert.deepEqual(doc.targets, ['epoll', 'python']);
     assert.deepEqual(doc.reports, [epoll, python]);

@@ -127,7 +127,7 @@ function assertWellFormed(html: string): void {
     const tag = name!.toLowerCase();
     if (closing) {
       const open = stack.pop();
-      assert.equal(open, tag, `</${tag}> closes <${open}> at ${m.index}: ${body.slice(Math.max(0, m.index! - 120), m.index! + 40)}`);
+      assert.equal(open, tag, `</${tag}> closes <${open}> at ${m.index}: ${body.slice(Math.max(0, m.index - 120), m.index + 40)}`);
     } else if (!VOID.has(tag) && !selfClosing) {
       stack.push(tag);
     }
@@ -135,7 +135,7 @@ function assertWellFormed(html: string): void {
   assert.deepEqual(stack, [], 'every element is closed');
   assert.doesNotMatch(body, /<(?![a-zA-Z/!])/, 'a bare < in text');
   const ids = [...body.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1]);
-  assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i)}`);
+  assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i).join(', ')}`);
   for (const m of body.matchAll(/\shref="#([^"]*)"|url\(#([^)]*)\)|data-details="([^"]*)"/g)) {
     const target = m[1] ?? m[2] ?? m[3];
     assert.ok(ids.includes(target), `a link to #${target}, which is not in the page`);

@@ -37,7 +37,7 @@ export class ModelError extends Error {
  * from before warnings had codes) are given their codes. Throws ModelError on anything else. */
 export function toResults(doc: unknown, source: string): LabResults {
   if (typeof doc !== 'object' || doc === null || !('schema' in doc)) throw new ModelError(`${source}: not an http-lab document (no "schema")`);
-  const schema = (doc as { schema: unknown }).schema;
+  const schema = (doc).schema;
   switch (schema) {
     case RESULTS_SCHEMA: {
       const results = doc as LabResults;

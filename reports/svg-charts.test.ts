@@ -177,8 +177,8 @@ describe('barChart', () => {
     const [top, bottom] = [layout.plotTop, layout.plotBottom];
     const ys = [...whiskers[0]!['d']!.matchAll(/[MV]-?[\d.]+ (-?[\d.]+)|V(-?[\d.]+)/g)].map((m) => Number(m[1] ?? m[2]));
     // From 20k (half way up an axis to 40k) to 40k (the top).
-    assert.ok(ys.some((y) => Math.abs(y - (top + bottom) / 2) < 0.02), `whisker ys ${ys}`);
-    assert.ok(ys.some((y) => Math.abs(y - top) < 0.02), `whisker ys ${ys}`);
+    assert.ok(ys.some((y) => Math.abs(y - (top + bottom) / 2) < 0.02), `whisker ys ${ys.join(', ')}`);
+    assert.ok(ys.some((y) => Math.abs(y - top) < 0.02), `whisker ys ${ys.join(', ')}`);
     assert.match(svg, /★ 30k/);
   });
   it('hatches generator-bound bars with a pattern defined in the chart itself', () => {
@@ -231,7 +231,7 @@ describe('logLineChart', () => {
     const cys = elements(svg, 'point').map((p) => Number(p['cy']));
     assert.equal(cys.length, 6, 'four of epoll, two of thread: null and 0 are not drawn');
     const [a, b, c, d] = cys;
-    assert.ok(Math.abs(a! - b! - (b! - c!)) < 0.02 && Math.abs(b! - c! - (c! - d!)) < 0.02, `${cys}`);
+    assert.ok(Math.abs(a! - b! - (b! - c!)) < 0.02 && Math.abs(b! - c! - (c! - d!)) < 0.02, cys.join(', '));
   });
   it('breaks a line where a value is missing', () => {
     const svg = chart();

@@ -14,7 +14,7 @@ export function spawnServer(name: string, docroot: string, extraArgs: string[] =
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -36,14 +36,14 @@ export function spawnServer(name: string, docroot: string, extraArgs: string[] =
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => fail(`exited with ${signal ?? `code ${code}`}`);
     child.once('error', (err) => fail(err.message));
     child.once('exit', onExit);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /http:\/\/[^\s]+/.exec(out);
       if (m === null) return;
       clearTimeout(timer);
       child.off('exit', onExit);
-      child.stdout!.removeAllListeners('data');
-      child.stdout!.resume();
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
       resolve({ name, url: m[0], pid: child.pid!, child, stop, kind: 'server', design: name, serial: findServer(name)?.serial ?? false });
     });
   });

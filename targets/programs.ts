@@ -123,8 +123,8 @@ async function startOnce(server: ServerProgram, kind: 'peer' | 'yardstick', prog
   let stderr = '';
   // Keep reading both pipes for the program's whole life (python logs every request on stderr): a
   // full pipe would block it.
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout = (stdout + d).slice(-4000)));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout = (stdout + d).slice(-4000)));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('close', () => resolve()));
   child.once('exit', () => (exited = true));

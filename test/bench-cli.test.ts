@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BenchReport } from '../loadtest/types.js';
 import { runCli } from './helpers.js';
 
 
@@ -20,7 +21,7 @@ describe('http-lab bench', () => {
       const r = await runCli(['bench', '--target', 'epoll', 'async', '--scenario', 'keepalive', '--duration', '1', '--runs', '2', '--warmup', '0.5', '--format', 'json', '--out', out], { timeoutMs: 300_000 });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /epoll keepalive: run 2\/2/);
-      const report = JSON.parse(readFileSync(out, 'utf8'));
+      const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
       assert.equal(report.schema, 'http-lab/bench@1');
       assert.ok(report.machine.cpus >= 1 && typeof report.machine.node === 'string' && typeof report.machine.kernel === 'string');
       assert.equal(report.generator.engine, 'autocannon');
@@ -34,13 +35,13 @@ describe('http-lab bench', () => {
         assert.equal(result.runs.length, 2);
         assert.equal(typeof result.generatorBound, 'boolean');
         assert.ok(Array.isArray(result.warnings) && result.warnings.every((w: { code: unknown; message: unknown }) => typeof w.code === 'string' && typeof w.message === 'string'), JSON.stringify(result.warnings));
-        for (const key of ['rpsMin', 'rpsMax', 'rpsCv', 'rpsIqr']) assert.equal(typeof result.spread[key], 'number', key);
+        for (const key of ['rpsMin', 'rpsMax', 'rpsCv', 'rpsIqr'] as const) assert.equal(typeof result.spread[key], 'number', key);
         for (const run of [...result.runs, result.median]) {
           assert.ok(run.rps > 0);
-          for (const key of ['mean', 'p50', 'p90', 'p99', 'p999', 'max']) assert.equal(typeof run.latencyUs[key], 'number', key);
-          for (const key of ['errors', 'timeouts', 'non2xx']) assert.equal(typeof run[key], 'number', key);
-          assert.ok(run.serverCpuPct > 0, `${result.target}: server CPU ${run.serverCpuPct}`);
-          assert.ok(run.serverRssBytes > 0, `${result.target}: server RSS ${run.serverRssBytes}`);
+          for (const key of ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const) assert.equal(typeof run.latencyUs[key], 'number', key);
+          for (const key of ['errors', 'timeouts', 'non2xx'] as const) assert.equal(typeof run[key], 'number', key);
+          assert.ok(run.serverCpuPct !== null && run.serverCpuPct > 0, `${result.target}: server CPU ${run.serverCpuPct}`);
+          assert.ok(run.serverRssBytes !== null && run.serverRssBytes > 0, `${result.target}: server RSS ${run.serverRssBytes}`);
           assert.ok(run.generatorCpuPct > 0);
         }
         const l = result.median.latencyUs;
@@ -72,7 +73,7 @@ describe('http-lab bench', () => {
       const r = await runCli(['bench', '--url', `http://127.0.0.1:${port}/`, '--duration', '1', '--runs', '1', '--format', 'json']);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /was not measured on keepalive: GET \/index\.html answered 200 with 5 bytes of body where the file has \d+/);
-      const report = JSON.parse(r.stdout);
+      const report = JSON.parse(r.stdout) as BenchReport;
       assert.deepEqual(report.results, []);
       assert.equal(report.refused.length, 1);
       assert.equal(requests, 1, 'no load after the failed check');
@@ -97,10 +98,10 @@ describe('http-lab bench', () => {
     }
     const r = await runCli(['bench', '--target', 'epoll', '--engine', 'wrk', '--pin', '--duration', '1', '--runs', '1', '--warmup', '0', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as BenchReport;
     assert.equal(report.generator.engine, 'wrk');
     assert.deepEqual(report.generator.pinned, { servers: '0', generator: cpus().length === 2 ? '1' : `1-${cpus().length - 1}` });
-    const run = report.results[0].runs[0];
+    const run = report.results[0]!.runs[0]!;
     assert.ok(run.rps > 0 && run.latencyUs.p50 > 0 && run.generatorCpuPct > 0, JSON.stringify(run));
   });
 

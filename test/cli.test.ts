@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CatalogueListing, ConformanceMatrixReport, ConformanceReport } from '../conformance/types.js';
 import { CLI, runCli, sampled } from './helpers.js';
 
 /** Bounds every wait for something a correct program does (a check's answer, a child's start or
@@ -63,7 +64,7 @@ describe('http-lab CLI', () => {
   it('--list honours --level, --strict and --format json/markdown', async () => {
     const json = await runCli(['conform', '--list', '--level', 'should', '--strict', '--format', 'json']);
     assert.equal(json.code, 0, json.stderr);
-    const doc = JSON.parse(json.stdout);
+    const doc = JSON.parse(json.stdout) as CatalogueListing;
     assert.equal(doc.schema, 'http-lab/catalogue@1');
     assert.equal(doc.total, doc.checks.length);
     assert.deepEqual(doc.selection, { level: 'should', only: [], skip: [], strict: true });
@@ -99,7 +100,7 @@ describe('http-lab CLI', () => {
       const args = ['conform', '--target', 'blocking', 'epoll', '--only', 'rfc9112/3.2', 'arch/blocking', 'arch/epoll', '--timeout', String(PATIENCE_MS)];
       const r = await runCli([...args, '--format', 'json', '--out', join(dir, 'm.json')]);
       assert.equal(r.code, 0, r.stderr);
-      const doc = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+      const doc = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as ConformanceMatrixReport;
       assert.equal(doc.schema, 'http-lab/conformance-matrix@1');
       assert.deepEqual(doc.targets, ['blocking', 'epoll']);
       assert.deepEqual(doc.reports.map((x: { schema: string; target: string }) => [x.schema, x.target]), [['http-lab/conformance@1', 'blocking'], ['http-lab/conformance@1', 'epoll']]);
@@ -198,7 +199,7 @@ describe('http-lab CLI', () => {
       const out = join(dir, 'conformance.json');
       const r = await runCli(['conform', '--target', 'blocking', '--format', 'json', '--out', out, '--timeout', String(PATIENCE_MS)]);
       assert.equal(r.code, 0, r.stderr);
-      const doc = JSON.parse(readFileSync(out, 'utf8'));
+      const doc = JSON.parse(readFileSync(out, 'utf8')) as ConformanceReport;
       assert.equal(doc.schema, 'http-lab/conformance@1');
       assert.equal(doc.target, 'blocking');
       assert.deepEqual(Object.keys(doc.summary).sort(), ['error', 'fail', 'pass', 'skip', 'total', 'warn']);

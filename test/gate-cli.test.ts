@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { median } from '../loadtest/stats.js';
 import { spawnServer } from '../targets/design-child.js';
 import type { RunningServer } from '../targets/running.js';
+import type { Baseline, GateReport } from '../ci/model.js';
 import { HTML, runCli } from './helpers.js';
 
 
@@ -36,25 +37,25 @@ describe('http-lab gate', () => {
   });
 
   it('writes a baseline: settings, samples per session beside the reference, noise floor, machine, conformance', () => {
-    const b = JSON.parse(readFileSync(baselineFile, 'utf8'));
+    const b = JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline;
     assert.equal(b.schema, 'http-lab/baseline@1');
     assert.equal(b.settings.url, server.url);
     assert.equal(b.settings.reference, 'epoll');
     assert.equal(b.sessions, 2);
     assert.equal(b.samples.length, 1);
-    assert.equal(b.samples[0].runs.length, 10);
-    assert.deepEqual([...new Set(b.samples[0].runs.map((r: { session: number }) => r.session))], [0, 1]);
-    for (const run of b.samples[0].runs) assert.ok(run.target.rps > 0 && run.reference.rps > 0);
-    for (const key of ['rps', 'cpu', 'p50', 'p99', 'rss']) assert.equal(typeof b.noiseFloor[key], 'number');
+    assert.equal(b.samples[0]!.runs.length, 10);
+    assert.deepEqual([...new Set(b.samples[0]!.runs.map((r: { session: number }) => r.session))], [0, 1]);
+    for (const run of b.samples[0]!.runs) assert.ok(run.target.rps > 0 && run.reference !== undefined && run.reference.rps > 0);
+    for (const key of ['rps', 'cpu', 'p50', 'p99', 'rss'] as const) assert.equal(typeof b.noiseFloor[key], 'number');
     assert.ok(b.machine.cpus >= 1);
-    assert.ok(b.conformance[0].requiredPassed.length > 100);
+    assert.ok(b.conformance[0]!.requiredPassed.length > 100);
   });
 
   it('the same build against its own fresh baseline exits 0, and writes the Markdown to $GITHUB_STEP_SUMMARY', async () => {
     const summary = join(dir, 'summary.md');
     const r = await runCli(['gate', '--baseline', baselineFile, '--threshold', '25', '--format', 'json'], { ...MEASURING, env: { GITHUB_STEP_SUMMARY: summary } });
     assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as GateReport;
     assert.equal(report.schema, 'http-lab/gate@1');
     assert.equal(report.verdict, 'pass');
     assert.deepEqual(report.comparisons.map((c: { metric: string }) => c.metric), ['rps', 'cpu', 'p50', 'p99', 'rss']);
@@ -67,7 +68,7 @@ describe('http-lab gate', () => {
     // load on the test machine; a live measurement is the handicap test's job below. Every run is
     // made the median one: a loaded machine's runs spread so widely that the bootstrap interval of
     // even this change can reach past the threshold, and that spread is the decision's business.
-    const b = JSON.parse(readFileSync(baselineFile, 'utf8'));
+    const b = JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline;
     const asRun = (v: { rps: number; cpu: number; p50: number; p99: number; rss: number }): object => ({
       rps: v.rps,
       latencyUs: { mean: v.p50, p50: v.p50, p90: v.p99, p99: v.p99, p999: v.p99, max: v.p99 },
@@ -81,13 +82,12 @@ describe('http-lab gate', () => {
       responses: v.rps,
       elapsedS: 1,
     });
-    const set = b.samples[0];
-    type Run = { target: { rps: number }; session: number };
-    const typical = [...set.runs].sort((x: Run, y: Run) => x.target.rps - y.target.rps)[set.runs.length >> 1];
-    set.runs = set.runs.map((run: Run) => ({ ...structuredClone(typical), session: run.session }));
+    const set = b.samples[0]!;
+    const typical = [...set.runs].sort((x, y) => x.target.rps - y.target.rps)[set.runs.length >> 1]!;
+    set.runs = set.runs.map((run) => ({ ...structuredClone(typical), session: run.session }));
     const result = (target: string, runs: object[]): object => ({ target, scenario: 'keepalive', runs, median: runs[0], spread: {}, generatorBound: false, warnings: [] });
     const current = join(dir, 'current.json');
-    writeFileSync(current, JSON.stringify({ schema: 'http-lab/bench@1', machine: b.machine, results: [result(set.target, set.runs.map((r: { target: never }) => asRun(r.target))), result('reference', set.runs.map((r: { reference: never }) => asRun(r.reference)))], refused: [] }));
+    writeFileSync(current, JSON.stringify({ schema: 'http-lab/bench@1', machine: b.machine, results: [result(set.target, set.runs.map((r) => asRun(r.target))), result('reference', set.runs.map((r) => asRun(r.reference!)))], refused: [] }));
     for (const run of set.runs) run.target.rps *= 2;
     // Two short sessions on a loaded test machine can measure a floor above 50%, which would rightly
     // hide a halving; the floor is the decision's business (ci/compare.test.ts), not this test's.
@@ -102,13 +102,13 @@ describe('http-lab gate', () => {
   });
 
   it('a server made slower on purpose (serve --handicap-us) is caught', async () => {
-    const b = JSON.parse(readFileSync(baselineFile, 'utf8'));
+    const b = JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline;
     // Four times the time a response took in the baseline (1 / its median rps), so that it keeps at
     // most a quarter of its throughput whatever this machine's speed (a fixed 150 µs was most of a
     // response's time on a quiet machine and a small part of it on a loaded one). But at most a
     // 200th of a run: each run leaves 50 requests in flight that the next one waits for, and a run
     // without a response is not judged.
-    const responseUs = 1e6 / median(b.samples[0].runs.map((r: { target: { rps: number } }) => r.target.rps));
+    const responseUs = 1e6 / median(b.samples[0]!.runs.map((r) => r.target.rps));
     const handicapUs = Math.round(Math.min(4 * responseUs, (b.settings.durationS * 1e6) / 200));
     const slow = await spawnServer('epoll', HTML, ['--handicap-us', String(handicapUs)]);
     try {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LabResults } from '../reports/model.js';
 import { repoRoot, runCli, type CliRun } from './helpers.js';
 
 
@@ -30,14 +31,14 @@ describe('the lab and http-lab report', () => {
   });
 
   it('results.json is results@1: both targets checked and measured on keepalive and close', () => {
-    const results = JSON.parse(readFileSync(join(dir, 'http-lab-report', 'results.json'), 'utf8'));
+    const results = JSON.parse(readFileSync(join(dir, 'http-lab-report', 'results.json'), 'utf8')) as LabResults;
     assert.equal(results.schema, 'http-lab/results@1');
     assert.equal(typeof results.version, 'string');
     assert.ok(results.machine.cpus >= 1);
     assert.deepEqual(results.conformance.map((r: { target: string }) => r.target), ['epoll', 'async']);
     for (const r of results.conformance) assert.equal(r.summary.fail, 0);
-    assert.deepEqual(results.bench.results.map((r: { target: string; scenario: string }) => `${r.target} ${r.scenario}`), ['epoll keepalive', 'async keepalive', 'epoll close', 'async close']);
-    for (const r of results.bench.results) assert.ok(r.median.rps > 0, `${r.target} ${r.scenario}`);
+    assert.deepEqual(results.bench!.results.map((r: { target: string; scenario: string }) => `${r.target} ${r.scenario}`), ['epoll keepalive', 'async keepalive', 'epoll close', 'async close']);
+    for (const r of results.bench!.results) assert.ok(r.median.rps > 0, `${r.target} ${r.scenario}`);
   });
 
   it('report.md and report.html hold the summary; the HTML fetches nothing', () => {
@@ -63,16 +64,16 @@ describe('the lab and http-lab report', () => {
     assert.equal(merged.code, 0, merged.stderr);
     assert.match(readFileSync(out, 'utf8'), /^\| epoll \\#2 \|/m);
     const json = await runCli(['report', '--in', results, '--format', 'json'], { cwd: dir });
-    assert.equal(JSON.parse(json.stdout).schema, 'http-lab/results@1');
+    assert.equal((JSON.parse(json.stdout) as LabResults).schema, 'http-lab/results@1');
   });
 
   it('report reads a results file written before warnings had codes, and writes each with its code', async () => {
     const old = join(repoRoot(), 'test', 'fixtures', 'results-sample.json');
     const json = await runCli(['report', '--in', old, '--format', 'json'], { cwd: dir });
     assert.equal(json.code, 0, json.stderr);
-    const python = JSON.parse(json.stdout).bench.results.find((r: { target: string; scenario: string }) => r.target === 'python' && r.scenario === 'keepalive');
-    assert.deepEqual(python.warnings.map((w: { code: string; run?: number }) => [w.code, w.run]), [['closes-connections', undefined], ['noisy', undefined], ['littles-law', 1], ['littles-law', 2]]);
-    assert.match(python.warnings[1].message, /^noisy: rps ranged from 1369 to 1810 over 2 runs/);
+    const python = (JSON.parse(json.stdout) as LabResults).bench!.results.find((r: { target: string; scenario: string }) => r.target === 'python' && r.scenario === 'keepalive');
+    assert.deepEqual(python!.warnings.map((w: { code: string; run?: number }) => [w.code, w.run]), [['closes-connections', undefined], ['noisy', undefined], ['littles-law', 1], ['littles-law', 2]]);
+    assert.match(python!.warnings[1]!.message, /^noisy: rps ranged from 1369 to 1810 over 2 runs/);
   });
 
   it('report: a missing, foreign or non-JSON file, or JUnit without conformance, exits 2 naming it', async () => {
@@ -81,7 +82,7 @@ describe('the lab and http-lab report', () => {
     const notJson = join(dir, 'not.json');
     writeFileSync(notJson, 'hello');
     const benchOnly = join(dir, 'bench.json');
-    const results = JSON.parse(readFileSync(join(dir, 'http-lab-report', 'results.json'), 'utf8'));
+    const results = JSON.parse(readFileSync(join(dir, 'http-lab-report', 'results.json'), 'utf8')) as LabResults;
     writeFileSync(benchOnly, JSON.stringify({ ...results, conformance: [] }));
     for (const [args, why] of [
       [['report', '--in', join(dir, 'nope.json')], /nope\.json: ENOENT/],

@@ -114,7 +114,7 @@ async function threadsAtRest(pid: number): Promise<number> {
 const liveChildren = (pid: number): number => processTree(pid).filter((p) => p.pid !== pid && p.state !== 'Z').length;
 
 const DESIGNS: Array<{ name: string; workers: (pid: number, rest: number) => number; atRest: (pid: number) => Promise<number> }> = [
-  { name: 'process', atRest: async () => 0, workers: (pid) => liveChildren(pid) },
+  { name: 'process', atRest: () => Promise.resolve(0), workers: (pid) => liveChildren(pid) },
   // At rest the pool holds SPARE_WORKERS Workers (fewer than CAP): each thread beyond is one more.
   { name: 'thread', atRest: threadsAtRest, workers: (pid, rest) => SPARE_WORKERS + taskCount(pid) - rest },
 ];

@@ -38,7 +38,7 @@ export interface Output {
   close: boolean;
 }
 
-const NOTHING: Output = Object.freeze({ chunks: [], bytes: 0, answered: 0, close: false }) as Output;
+const NOTHING: Output = Object.freeze({ chunks: [], bytes: 0, answered: 0, close: false });
 
 export class ServerConnection {
   private readonly parser: RequestParser;

@@ -53,6 +53,9 @@ const TEXT_WINDOW = 4096;
  * parent string alive. */
 const SLICE_MIN_LENGTH = 13;
 
+/** The lines with a length limit, each answered with its own status when it is exceeded. */
+type LongLine = 'request-line' | 'header-section' | 'chunk-line';
+
 const enum State {
   StartLine,
   Fields,
@@ -170,7 +173,7 @@ export class RequestParser {
             this.state = State.Fields;
             continue;
           }
-          const end = this.findLineEnd(this.limits.maxRequestLineBytes, this.requestLineTooLong);
+          const end = this.findLineEnd(this.limits.maxRequestLineBytes, 'request-line');
           if (end < 0) return NEED_DATA;
           if (end === this.pos) {
             // RFC 9112 §2.2: "a server that is expecting to receive and parse a request-line SHOULD
@@ -196,7 +199,7 @@ export class RequestParser {
           }
           // Each field line counts with its CRLF; the empty line that ends the section is free.
           const budget = this.limits.maxHeaderBytes - this.headerBytes - 2;
-          const end = this.findLineEnd(Math.max(budget, 0), this.headerSectionTooLarge);
+          const end = this.findLineEnd(Math.max(budget, 0), 'header-section');
           if (end < 0) return NEED_DATA;
           if (end === this.pos) {
             this.consumeLine(end);
@@ -214,7 +217,7 @@ export class RequestParser {
           return this.complete();
         }
         case State.ChunkSize: {
-          const end = this.findLineEnd(this.limits.maxChunkLineBytes, this.chunkLineTooLong);
+          const end = this.findLineEnd(this.limits.maxChunkLineBytes, 'chunk-line');
           if (end < 0) return NEED_DATA;
           const size = this.parseChunkSize(end);
           this.consumeLine(end);
@@ -255,14 +258,14 @@ export class RequestParser {
    * CRLF, a recipient MAY recognize a single LF as a line terminator". This server chooses not to:
    * a bare LF is rejected, so every line has one unambiguous end.
    */
-  private findLineEnd(max: number, tooLong: (this: RequestParser, lineBytes: number) => ProtocolError): number {
+  private findLineEnd(max: number, line: LongLine): number {
     const from = this.pos + this.scanned;
     const lf = this.buf.indexOf(LF, from);
     if (lf < 0) {
       this.scanned = this.buf.length - this.pos;
       // The CR of a CRLF may be the last byte so far: it is not yet line content.
       const lineBytes = this.buf[this.buf.length - 1] === CR ? this.scanned - 1 : this.scanned;
-      if (lineBytes > max) throw tooLong.call(this, lineBytes);
+      if (lineBytes > max) throw this.tooLong(line);
       return -1;
     }
     this.scanned = 0;
@@ -270,13 +273,26 @@ export class RequestParser {
     // one at a time, an overlong line fails the length check before its LF arrives.
     const cr = this.buf[lf - 1] === CR && lf > this.pos;
     const lineBytes = cr ? lf - 1 - this.pos : lf - this.pos;
-    if (lineBytes > max) throw tooLong.call(this, lineBytes);
+    if (lineBytes > max) throw this.tooLong(line);
     if (!cr) throw badRequest('bare LF: lines must end with CRLF');
     return lf - 1;
   }
 
   private consumeLine(end: number): void {
     this.pos = end + 2;
+  }
+
+  private tooLong(line: LongLine): ProtocolError {
+    switch (line) {
+      case 'request-line':
+        return this.requestLineTooLong();
+      case 'header-section':
+        // RFC 9110 §5.4 lets a server reject a header section larger than it wishes to process with an
+        // appropriate 4xx; RFC 6585 §5 names 431 for it.
+        return new ProtocolError(431, 'header section too large');
+      case 'chunk-line':
+        return badRequest('chunk-size line too long');
+    }
   }
 
   private requestLineTooLong(): ProtocolError {
@@ -293,16 +309,6 @@ export class RequestParser {
     // RFC 9112 §3: "A server that receives a request-target longer than any URI it wishes to parse
     // MUST respond with a 414 (URI Too Long) status code".
     return new ProtocolError(414, 'request-target too long');
-  }
-
-  private headerSectionTooLarge(): ProtocolError {
-    // RFC 9110 §5.4 lets a server reject a header section larger than it wishes to process with an
-    // appropriate 4xx; RFC 6585 §5 names 431 for it.
-    return new ProtocolError(431, 'header section too large');
-  }
-
-  private chunkLineTooLong(): ProtocolError {
-    return badRequest('chunk-size line too long');
   }
 
   /** request-line = method SP request-target SP HTTP-version (RFC 9112 §3) */

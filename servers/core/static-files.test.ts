@@ -36,7 +36,7 @@ function site(): { files: FakeFiles; clock: FakeClock; sf: StaticFiles } {
 
 function fileOf(r: Resolution): FileEntry {
   assert.equal(r.kind, 'file', `expected a file, got ${JSON.stringify(r)}`);
-  return r as FileEntry;
+  return r;
 }
 
 function assertBadRequest(fn: () => unknown, message?: string): void {
