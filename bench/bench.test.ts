@@ -2,7 +2,8 @@
 // agree, a parse error stops a case instead of being timed, and the report adds up.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bundledDocroot, buildSuite } from './cases.js';
+import { bundledDocroot } from '../system/package.js';
+import { buildSuite } from './cases.js';
 import { CoreRequestParser } from './core-parser.js';
 import { BROWSER_GET_HEADERS, PIPELINE_DEPTH, browserGet, pipelinedGets } from './fixtures.js';
 import { LlhttpRequestParser } from './llhttp.js';

@@ -1,9 +1,8 @@
 // The benchmark cases: what each one times, and the check that must pass before it is timed, so a
 // broken case (a parser that fails early, a resolver that misses its cache) cannot report a figure.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { FieldList } from '../servers/core/headers.js';
 import { StaticFiles, type FileAccess, type FileEntry } from '../servers/core/static-files.js';
 import { nodeFileAccess } from '../servers/io/node-file-access.js';
@@ -45,17 +44,6 @@ export interface Suite {
 
 /** Keeps results observable, so the optimiser cannot drop the work that produced them. */
 export let sink: unknown;
-
-/** The bundled html/, beside package.json, whether this runs from dist/bench/ or from bench/. */
-export function bundledDocroot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the package root (package.json) to locate html/');
-    dir = parent;
-  }
-  return join(dir, 'html');
-}
 
 interface ParsedHead {
   method: string;

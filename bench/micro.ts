@@ -18,7 +18,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
-import { buildSuite, bundledDocroot, type Case } from './cases.js';
+import { bundledDocroot } from '../system/package.js';
+import { buildSuite, type Case } from './cases.js';
 import {
   SCHEMA, compare, renderText, summarize, type Machine, type MicrobenchReport, type TaskFigures,
 } from './report.js';

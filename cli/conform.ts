@@ -15,7 +15,7 @@ import { renderConformanceJson, renderConformanceText } from '../reports/conform
 import type { RunningServer } from '../targets/running.js';
 import { onInterrupt, stopAllTargets } from '../targets/stop-on-exit.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
-import { bundledDocroot } from './paths.js';
+import { bundledDocroot } from '../system/package.js';
 import { checkTargetNames, parseHttpUrl, startTarget } from './targets.js';
 
 export type ConformFormat = 'text' | 'json' | 'junit' | 'markdown';

@@ -19,10 +19,9 @@ import { findScenario, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import type { BenchReport, BenchRun } from '../loadtest/types.js';
 import { renderCalibrationText, renderGateMarkdown, renderGateText } from '../reports/gate.js';
 import { REFERENCE } from '../targets/measure.js';
-import { packageVersion } from '../targets/package.js';
+import { bundledDocroot, packageVersion } from '../system/package.js';
 import { conformTargets, runAgainst } from './conform.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
-import { bundledDocroot } from './paths.js';
 import { checkTargetNames, measure, parseHttpUrl } from './targets.js';
 
 export const GATE_DEFAULTS = { scenarios: ['keepalive'], durationS: 1, runs: 10, warmupS: 1, sessions: 3, threshold: 0.1, reference: 'epoll' as const };

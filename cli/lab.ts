@@ -15,11 +15,10 @@ import { RESULTS_SCHEMA, type LabResults } from '../reports/model.js';
 import { renderResultsMarkdown } from '../reports/results-markdown.js';
 import { renderResultsText } from '../reports/results-text.js';
 import { SERVER_NAMES } from '../servers/catalogue.js';
-import { packageVersion } from '../targets/package.js';
+import { bundledDocroot, packageVersion } from '../system/package.js';
 import { onInterrupt, stopAllTargets } from '../targets/stop-on-exit.js';
 import { conformTargets } from './conform.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
-import { bundledDocroot } from './paths.js';
 import { checkTargetNames, measure } from './targets.js';
 
 export type LabMode = 'quick' | 'default' | 'full';

@@ -17,7 +17,7 @@ import { report } from './report.js';
 import { gate, GATE_DEFAULTS } from './gate.js';
 import { conform } from './conform.js';
 import { EXIT_FAILED, EXIT_USAGE, MeasuredFailure, UsageError } from './errors.js';
-import { bundledDocroot } from './paths.js';
+import { bundledDocroot } from '../system/package.js';
 import { serve } from './serve.js';
 
 const useColor = (): boolean => process.stdout.isTTY === true && !('NO_COLOR' in process.env);

@@ -9,7 +9,7 @@ import { RESPONSE_TIMEOUT_S, type Scenario } from '../loadtest/scenarios.js';
 import { BENCH_SCHEMA, type BenchReport } from '../loadtest/types.js';
 import type { WrkProgram } from '../loadtest/wrk.js';
 import { listenerPid, processTree } from '../system/proc.js';
-import { packageVersion } from './package.js';
+import { packageVersion } from '../system/package.js';
 import { pinCpus } from './pin.js';
 import type { RunningServer } from './running.js';
 import { spawnTarget } from './spawn-target.js';

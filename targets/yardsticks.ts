@@ -4,7 +4,7 @@
 // - yardstick: a minimal C epoll loop that answers every request head with one prebuilt response
 //   (index.html), the practical ceiling on this machine; built by `npm run bench:compare`.
 import { join } from 'node:path';
-import { packageRoot } from './package.js';
+import { packageRoot } from '../system/package.js';
 import { spawnProgram, type ServerProgram } from './programs.js';
 import type { RunningServer } from './running.js';
 

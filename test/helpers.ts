@@ -4,23 +4,17 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundledDocroot, packageRoot } from '../system/package.js';
 import { get } from '../conformance/checks/requests.js';
 import { exchange } from '../conformance/client.js';
 import { describeExchange, finalResponses } from '../conformance/verifiers.js';
 import { spawnServer } from '../targets/design-child.js';
 import type { RunningServer } from '../targets/running.js';
 
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
-
-export const HTML = join(repoRoot(), 'html');
-export const CLI = join(repoRoot(), 'dist', 'cli', 'main.js');
+export const HTML = bundledDocroot();
+export const CLI = join(packageRoot(), 'dist', 'cli', 'main.js');
 
 export const fixture = (path: string): Buffer => readFileSync(join(HTML, path));
 

@@ -15,10 +15,10 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { renderHtml } from '../reports/html.js';
 import { scenariosOf, toResults } from '../reports/model.js';
-import { repoRoot } from './helpers.js';
+import { packageRoot } from '../system/package.js';
 
 const CHROMIUM = process.env.HTTP_LAB_CHROMIUM ?? '/usr/bin/chromium';
-const FIXTURE = join(repoRoot(), 'test', 'fixtures', 'results-sample.json');
+const FIXTURE = join(packageRoot(), 'test', 'fixtures', 'results-sample.json');
 
 function skipReason(): string | undefined {
   if (!existsSync(CHROMIUM)) return `chromium is not installed at ${CHROMIUM} (apt-get install chromium, or set HTTP_LAB_CHROMIUM to a Chromium binary)`;
@@ -153,7 +153,7 @@ describe('the HTML report in headless chromium', { skip: skip ?? false, timeout:
     assert.equal(width, 1280);
     assert.ok(height > 2_000, `a full page, ${height} px high`);
     if (process.env.HTTP_LAB_SCREENSHOT) {
-      const docs = join(repoRoot(), 'docs');
+      const docs = join(packageRoot(), 'docs');
       mkdirSync(docs, { recursive: true });
       copyFileSync(shot, join(docs, 'report-screenshot.png'));
     }

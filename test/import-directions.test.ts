@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { repoRoot } from './helpers.js';
+import { packageRoot } from '../system/package.js';
 
-const ROOT = repoRoot();
+const ROOT = packageRoot();
 
 /** Each file of the sample tree and what it imports; the comments say which rule each line tests. */
 const TREE: Record<string, string> = {

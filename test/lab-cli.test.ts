@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabResults } from '../reports/model.js';
-import { repoRoot, runCli, type CliRun } from './helpers.js';
+import { packageRoot } from '../system/package.js';
+import { runCli, type CliRun } from './helpers.js';
 
 
 describe('the lab and http-lab report', () => {
@@ -68,7 +69,7 @@ describe('the lab and http-lab report', () => {
   });
 
   it('report reads a results file written before warnings had codes, and writes each with its code', async () => {
-    const old = join(repoRoot(), 'test', 'fixtures', 'results-sample.json');
+    const old = join(packageRoot(), 'test', 'fixtures', 'results-sample.json');
     const json = await runCli(['report', '--in', old, '--format', 'json'], { cwd: dir });
     assert.equal(json.code, 0, json.stderr);
     const python = (JSON.parse(json.stdout) as LabResults).bench!.results.find((r: { target: string; scenario: string }) => r.target === 'python' && r.scenario === 'keepalive');

@@ -22,7 +22,8 @@ import { freePort } from '../targets/ports.js';
 import { findProgram as findPeerProgram, ProgramMissingError } from '../targets/programs.js';
 import type { RunningServer } from '../targets/running.js';
 import { spawnTarget, TARGET_NAMES } from '../targets/spawn-target.js';
-import { CLI, HTML, repoRoot, urlParts } from './helpers.js';
+import { packageRoot } from '../system/package.js';
+import { CLI, HTML, urlParts } from './helpers.js';
 
 /** Bounds every wait for something a correct program does (start, answer, exit): reached only when
  * the test fails, so it can be as long as the most loaded machine needs. */
@@ -183,7 +184,7 @@ for (const name of PEER_NAMES) {
 
 describe('a peer started by http-lab does not outlive it', { skip: missing('nginx') }, () => {
   it('nginx gets SIGTERM when the process that started it is SIGKILLed', async () => {
-    const script = `import { spawnPeer } from ${JSON.stringify(`${repoRoot()}/dist/targets/peers.js`)};
+    const script = `import { spawnPeer } from ${JSON.stringify(`${packageRoot()}/dist/targets/peers.js`)};
 const s = await spawnPeer('nginx', ${JSON.stringify(HTML)}, { startTimeoutMs: ${PATIENCE_MS} });
 console.log(s.pid, s.url);
 setInterval(() => {}, 1000);`;

@@ -9,11 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { answerEach, startFake, type FakeServer } from '../fake-server.js';
-import { findRepoRoot } from '../fixtures.js';
+import { bundledDocroot } from '../../system/package.js';
 import { runChecks } from '../runner.js';
 import { adversarialChecks } from './adversarial.js';
 
-const INDEX = readFileSync(join(findRepoRoot(import.meta.url), 'html', 'index.html'));
+const INDEX = readFileSync(join(bundledDocroot(), 'index.html'));
 const OK = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${INDEX.length}\r\n\r\n`, 'latin1'), INDEX]);
 const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 /** Deadlines for answers that come at once: generous, since they cost time only when a test fails. */

@@ -14,13 +14,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findRepoRoot } from '../fixtures.js';
+import { bundledDocroot } from '../../system/package.js';
 import { childPids, EPOLL_WAIT_SYSCALLS, isAlive, parseEpollFdinfo, parseStat, socketFds, taskCount } from '../../system/proc.js';
 import { runChecks } from '../runner.js';
 import type { CheckResult, Outcome } from '../types.js';
 import { ARCH, architectureChecks } from './architecture.js';
 
-const HTML = join(findRepoRoot(import.meta.url), 'html');
+const HTML = bundledDocroot();
 
 /** Serves index.html for every request head; `serve(socket)`. CommonJS, for `node -e`. */
 const SERVE_JS = `

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { findRepoRoot } from '../fixtures.js';
+import { packageRoot } from '../../system/package.js';
 import type { Level } from '../types.js';
 import { catalogue } from './index.js';
 import { PROSE_QUOTES } from './prose.js';
@@ -27,7 +27,7 @@ const normalize = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** rfc-requirements.tsv lives in shared/reference, beside the repository (CI) or inside it. */
 function findTsv(): string | undefined {
-  const root = findRepoRoot(import.meta.url);
+  const root = packageRoot();
   return [join(root, '..', 'shared', 'reference', 'rfc-requirements.tsv'), join(root, 'shared', 'reference', 'rfc-requirements.tsv')].find(
     existsSync,
   );

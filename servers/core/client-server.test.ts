@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { createSite } from '../io/site.js';
 import type { ServerConnection } from './connection.js';
 import { parseHttpDate } from './dates.js';
-import { HTML_DIR, collect, header, parseResponses, type WireResponse } from './testing.js';
+import { bundledDocroot } from '../../system/package.js';
+import { collect, header, parseResponses, type WireResponse } from './testing.js';
 
+const HTML_DIR = bundledDocroot();
 const file = (name: string): Buffer => readFileSync(join(HTML_DIR, name));
 
 /** The client half: sends requests, reads back responses, tracks whether the server closed. */

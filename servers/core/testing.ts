@@ -3,28 +3,13 @@
 // - FakeClock: a clock the test moves by hand.
 // - a tiny HTTP/1.1 response reader, in the style of h11's tests: the server connection's output is
 //   parsed back into responses, so that tests assert on what a client would see on the wire.
-import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { DateCache } from './dates.js';
 import { ServerConnection, type RequestHandler } from './connection.js';
 import type { Limits } from './limits.js';
 import { RequestParser, type ParseEvent, type ParsedRequest } from './request-parser.js';
 import type { FileAccess, FileStat } from './static-files.js';
-
-/** The repository root: the nearest folder above this file that holds package.json. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
-
-export const HTML_DIR = join(repoRoot(), 'html');
 
 export class FakeClock {
   constructor(public ms = Date.UTC(2024, 0, 15, 12, 0, 0)) {}

@@ -1,4 +1,5 @@
-// http-lab's own package: the folder it is installed in, and its version.
+// http-lab's own package: the folder it is installed in, its version and its bundled docroot, found at
+// run time so that the same code works from the sources and from dist/.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,4 +17,9 @@ export function packageRoot(): string {
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The bundled docroot, html/: the fixtures every instrument compares bytes against by default. */
+export function bundledDocroot(): string {
+  return join(packageRoot(), 'html');
 }
