@@ -64,7 +64,16 @@ describe('bench fixtures and parsers', () => {
 
 describe('bench report', () => {
   const task = (id: string, meanNs: number): TaskFigures => ({
-    id, name: id, opsPerSec: 1e9 / meanNs, meanNs, p50Ns: meanNs, p99Ns: meanNs, rmePercent: 1, samples: 10, opsPerSample: 5, requestsPerOp: 1,
+    id,
+    name: id,
+    opsPerSec: 1e9 / meanNs,
+    meanNs,
+    p50Ns: meanNs,
+    p99Ns: meanNs,
+    rmePercent: 1,
+    samples: 10,
+    opsPerSample: 5,
+    requestsPerOp: 1,
   });
 
   it('the ratio is subject ops/s over baseline ops/s', () => {

@@ -8,9 +8,7 @@ import { StaticFiles, type FileAccess, type FileEntry } from '../servers/core/st
 import { nodeFileAccess } from '../servers/io/node-file-access.js';
 import { createSite } from '../servers/io/site.js';
 import { CoreRequestParser } from './core-parser.js';
-import {
-  BROWSER_GET_HEADERS, BROWSER_GET_METHOD, BROWSER_GET_TARGET, PIPELINE_DEPTH, browserGet, pipelinedGets,
-} from './fixtures.js';
+import { BROWSER_GET_HEADERS, BROWSER_GET_METHOD, BROWSER_GET_TARGET, PIPELINE_DEPTH, browserGet, pipelinedGets } from './fixtures.js';
 import { LlhttpRequestParser, loadLlhttp } from './llhttp.js';
 
 export interface Case {

@@ -20,9 +20,7 @@ import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { bundledDocroot } from '../system/package.js';
 import { buildSuite, type Case } from './cases.js';
-import {
-  SCHEMA, compare, renderText, summarize, type Machine, type MicrobenchReport, type TaskFigures,
-} from './report.js';
+import { SCHEMA, compare, renderText, summarize, type Machine, type MicrobenchReport, type TaskFigures } from './report.js';
 
 const DEFAULT_TIME_MS = 3000;
 const ROUNDS = 6;

@@ -55,11 +55,9 @@ const UNRESERVED = ALPHA + DIGIT + '-._~';
 const SUB_DELIMS = "!$&'()*+,;=";
 
 const charOf = (set: string): fc.Arbitrary<string> => fc.constantFrom(...set);
-const stringOf = (unit: fc.Arbitrary<string>, minLength: number, maxLength: number): fc.Arbitrary<string> =>
-  fc.string({ unit, minLength, maxLength });
+const stringOf = (unit: fc.Arbitrary<string>, minLength: number, maxLength: number): fc.Arbitrary<string> => fc.string({ unit, minLength, maxLength });
 const byteChar = (min: number, max: number): fc.Arbitrary<string> => fc.integer({ min, max }).map((c) => String.fromCharCode(c));
-const weighted = <T>(...pairs: Array<[number, fc.Arbitrary<T>]>): fc.Arbitrary<T> =>
-  fc.oneof(...pairs.map(([weight, arbitrary]) => ({ weight, arbitrary })));
+const weighted = <T>(...pairs: Array<[number, fc.Arbitrary<T>]>): fc.Arbitrary<T> => fc.oneof(...pairs.map(([weight, arbitrary]) => ({ weight, arbitrary })));
 const trimOws = (s: string): string => s.replace(/^[ \t]+|[ \t]+$/g, '');
 
 const token = stringOf(charOf(TCHARS), 1, 12);
@@ -93,7 +91,13 @@ const ipLiteral = stringOf(charOf(HEXDIG + ':.'), 1, 12).map((s) => `[${s}]`);
 const uriHost = weighted([6, regName], [1, ipLiteral]);
 // RFC 9110 §4.2.1: "A sender MUST NOT generate an "http" URI with an empty host identifier."
 const absoluteForm = fc
-  .tuple(fc.constantFrom('http', 'https', 'HTTP'), uriHost.filter((h) => h.length > 0), port, optional(path), query)
+  .tuple(
+    fc.constantFrom('http', 'https', 'HTTP'),
+    uriHost.filter((h) => h.length > 0),
+    port,
+    optional(path),
+    query,
+  )
   .map(([scheme, host, p, abs, q]) => `${scheme}://${host}${p}${abs ?? ''}${q}`);
 
 // Methods: llhttp knows a fixed list and rejects any other token, where the core takes any token
@@ -107,10 +111,9 @@ const METHODS = loadLlhttp().methods.filter((m) => m !== 'CONNECT');
 // acts on (an upgrade hands the connection over; Proxy-Connection counts as Connection) and the
 // core does not; and Expect, which the core answers (417, or 100-continue) and llhttp ignores.
 const SPECIAL_NAMES = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'proxy-connection', 'upgrade', 'expect']);
-const fieldName = weighted(
-  [1, fc.tuple(fc.constantFrom(...KNOWN_NAMES), caseStyle).map(([name, style]) => applyCase(name, style))],
-  [1, token],
-).filter((name) => !SPECIAL_NAMES.has(name.toLowerCase()));
+const fieldName = weighted([1, fc.tuple(fc.constantFrom(...KNOWN_NAMES), caseStyle).map(([name, style]) => applyCase(name, style))], [1, token]).filter(
+  (name) => !SPECIAL_NAMES.has(name.toLowerCase()),
+);
 // field-value = *field-content; field-vchar = VCHAR / obs-text, with SP and HTAB only inside
 const fieldValue = stringOf(weighted([12, byteChar(0x21, 0x7e)], [2, byteChar(0x80, 0xff)], [3, charOf(' \t')]), 0, 24).map(trimOws);
 
@@ -123,7 +126,10 @@ const fieldLine = (name: fc.Arbitrary<string>, value: fc.Arbitrary<string>, owsA
   fc.tuple(name, ows, value, owsAfter).map(([n, before, v, after]) => ({ line: `${n}:${before}${v}${after}\r\n`, name: n, value: v }));
 
 // Host = uri-host [ ":" port ] (RFC 9110 §7.2)
-const hostLine = fieldLine(anyCase('host'), fc.tuple(uriHost, port).map(([h, p]) => h + p));
+const hostLine = fieldLine(
+  anyCase('host'),
+  fc.tuple(uriHost, port).map(([h, p]) => h + p),
+);
 
 // Connection options. A request the connection will not outlive is only ever the last of a batch:
 // llhttp, strict as Node runs it, answers any byte after it with HPE_CLOSED_CONNECTION, while the
@@ -142,7 +148,17 @@ interface ConnectionPlan {
 }
 function connectionPlan(http11: boolean): fc.Arbitrary<ConnectionPlan> {
   return fc
-    .tuple(weighted([4, fc.constant(true)], [1, fc.constant(false)]), fc.boolean(), fc.array(otherOption, { maxLength: 2 }), fc.nat(), listSeparator, anyCase('connection'), caseStyle, ows, spaces)
+    .tuple(
+      weighted([4, fc.constant(true)], [1, fc.constant(false)]),
+      fc.boolean(),
+      fc.array(otherOption, { maxLength: 2 }),
+      fc.nat(),
+      listSeparator,
+      anyCase('connection'),
+      caseStyle,
+      ows,
+      spaces,
+    )
     .map(([keepAlive, sayIt, others, at, separator, name, style, before, after]) => {
       // RFC 9112 §9.3: HTTP/1.1 persists unless close is said; HTTP/1.0 only if keep-alive is.
       const needed = http11 ? !keepAlive : keepAlive;
@@ -159,7 +175,12 @@ function connectionPlan(http11: boolean): fc.Arbitrary<ConnectionPlan> {
 const content = stringOf(byteChar(0, 255), 0, 64);
 const leadingZeros = fc.constantFrom('', '', '0', '00');
 const quotedString = stringOf(
-  weighted([8, byteChar(0x20, 0x7e).filter((c) => c !== '"' && c !== '\\')], [1, charOf('\t')], [1, byteChar(0x80, 0xff)], [1, byteChar(0x20, 0x7e).map((c) => '\\' + c)]),
+  weighted(
+    [8, byteChar(0x20, 0x7e).filter((c) => c !== '"' && c !== '\\')],
+    [1, charOf('\t')],
+    [1, byteChar(0x80, 0xff)],
+    [1, byteChar(0x20, 0x7e).map((c) => '\\' + c)],
+  ),
   0,
   10,
 ).map((s) => `"${s}"`);
@@ -184,7 +205,13 @@ const lengthFraming = fc.tuple(content, anyCase('content-length'), leadingZeros,
   return { line: { line: `${name}:${before}${value}${after}\r\n`, name, value }, body: data, content: data, trailers: [] };
 });
 const chunkedFraming = fc
-  .tuple(fc.array(chunk, { maxLength: 4 }), fc.constantFrom('0', '00', '000'), chunkExtensions, fc.array(fieldLine(fieldName, fieldValue), { maxLength: 2 }), fieldLine(anyCase('transfer-encoding'), anyCase('chunked'), spaces))
+  .tuple(
+    fc.array(chunk, { maxLength: 4 }),
+    fc.constantFrom('0', '00', '000'),
+    chunkExtensions,
+    fc.array(fieldLine(fieldName, fieldValue), { maxLength: 2 }),
+    fieldLine(anyCase('transfer-encoding'), anyCase('chunked'), spaces),
+  )
   .map(([chunks, last, ext, trailers, te]): Framing => ({
     line: te,
     body: chunks.map((c) => c.line).join('') + `${last}${ext}\r\n` + trailers.map((t) => t.line).join('') + '\r\n',
@@ -238,12 +265,66 @@ const batchBytes = pipelinedBatch.map((batch) => batch.map((r) => r.raw).join(''
 
 /** Pieces of requests, valid and not, strung together at random. */
 const FRAGMENTS = [
-  'GET', 'POST', 'HEAD', 'OPTIONS', 'get', 'FOO', ' ', '  ', '\t', '/', '/a', '*', '?', '%', '%2e', '#', 'http://a', 'HTTP/1.1', 'HTTP/1.0',
-  'HTTP/2.0', 'HTTP/1.', 'HTTP/1.10', '\r\n', '\r\n\r\n', '\r', '\n', ':', ': ', 'Host', 'Host: a', 'Host: [::1]:80', 'Host: a:b',
-  'Content-Length', 'Content-Length: 5', 'Content-Length: 0', 'Content-Length: 99999999999999999', 'Transfer-Encoding',
-  'Transfer-Encoding: chunked', 'Transfer-Encoding: gzip, chunked', 'chunked', 'Expect: 100-continue', 'Expect: x',
-  'Expect: 100-continue\r\n', 'Connection: close', 'Connection: keep-alive', '0', '5', 'a', 'ff', 'FFFFFFFFFFFFFFFF', ';', ';a=b', '=', '"', ',', 'hello', '\x00',
-  '\x7f', '\xe9', '\xff',
+  'GET',
+  'POST',
+  'HEAD',
+  'OPTIONS',
+  'get',
+  'FOO',
+  ' ',
+  '  ',
+  '\t',
+  '/',
+  '/a',
+  '*',
+  '?',
+  '%',
+  '%2e',
+  '#',
+  'http://a',
+  'HTTP/1.1',
+  'HTTP/1.0',
+  'HTTP/2.0',
+  'HTTP/1.',
+  'HTTP/1.10',
+  '\r\n',
+  '\r\n\r\n',
+  '\r',
+  '\n',
+  ':',
+  ': ',
+  'Host',
+  'Host: a',
+  'Host: [::1]:80',
+  'Host: a:b',
+  'Content-Length',
+  'Content-Length: 5',
+  'Content-Length: 0',
+  'Content-Length: 99999999999999999',
+  'Transfer-Encoding',
+  'Transfer-Encoding: chunked',
+  'Transfer-Encoding: gzip, chunked',
+  'chunked',
+  'Expect: 100-continue',
+  'Expect: x',
+  'Expect: 100-continue\r\n',
+  'Connection: close',
+  'Connection: keep-alive',
+  '0',
+  '5',
+  'a',
+  'ff',
+  'FFFFFFFFFFFFFFFF',
+  ';',
+  ';a=b',
+  '=',
+  '"',
+  ',',
+  'hello',
+  '\x00',
+  '\x7f',
+  '\xe9',
+  '\xff',
 ];
 /** Bytes a mutation is most likely to make trouble with. */
 const interestingByte = weighted([3, charOf('\r\n \t:;,="\\/%\x00\x7f\x80\xff0aF')], [2, byteChar(0, 255)]);

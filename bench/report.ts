@@ -94,16 +94,13 @@ export function machineLine(m: Machine): string {
 
 export function renderText(report: MicrobenchReport): string {
   const header = ['task', 'ops/s', 'mean ns', '±rme', 'samples'];
-  const rows = report.tasks.map((t) => [
-    t.name,
-    int.format(t.opsPerSec),
-    int.format(t.meanNs),
-    `±${t.rmePercent.toFixed(2)}%`,
-    int.format(t.samples),
-  ]);
+  const rows = report.tasks.map((t) => [t.name, int.format(t.opsPerSec), int.format(t.meanNs), `±${t.rmePercent.toFixed(2)}%`, int.format(t.samples)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [
     `http-lab micro-benchmarks (tinybench, ${report.settings.timeMs} ms per task in ${report.settings.rounds} interleaved rounds)`,
     machineLine(report.machine),
@@ -118,10 +115,7 @@ export function renderText(report: MicrobenchReport): string {
     const subject = report.tasks.find((t) => t.id === c.subject)!;
     const baseline = report.tasks.find((t) => t.id === c.baseline)!;
     const perRequest = (t: TaskFigures): string => `${int.format(t.meanNs / t.requestsPerOp)} ns`;
-    out.push(
-      `core ÷ llhttp, ${c.name}: ${c.ratio.toFixed(2)}× ops/s ` +
-        `(${perRequest(subject)} vs ${perRequest(baseline)} per request)`,
-    );
+    out.push(`core ÷ llhttp, ${c.name}: ${c.ratio.toFixed(2)}× ops/s ` + `(${perRequest(subject)} vs ${perRequest(baseline)} per request)`);
   }
   out.push(`resolver file system calls while timed: ${report.resolverFsCallsWhileTimed} (revalidations: a stat and a realpath once the entry is a second old)`);
   return out.join('\n') + '\n';

@@ -30,7 +30,11 @@ export const BOOTSTRAP_RESAMPLES = 4000;
 
 /** The relative change from `baseline` to `current`, with its bootstrap interval. Both need at
  * least one sample, and every sample must be positive (rates, latencies, sizes). */
-export function relativeChange(baseline: readonly number[], current: readonly number[], options: { level?: number; resamples?: number; seed?: number } = {}): ChangeInterval {
+export function relativeChange(
+  baseline: readonly number[],
+  current: readonly number[],
+  options: { level?: number; resamples?: number; seed?: number } = {},
+): ChangeInterval {
   if (baseline.length === 0 || current.length === 0) throw new RangeError('relativeChange: each side needs at least one sample');
   if ([...baseline, ...current].some((x) => !(x > 0) || !Number.isFinite(x))) throw new RangeError('relativeChange: samples must be finite and positive');
   const level = options.level ?? 0.95;

@@ -13,7 +13,13 @@ function runs(n: number, rps: number, refRps: number, noise: number, seed: numbe
   const jitter = (): number => 1 + (random() * 2 - 1) * noise;
   return Array.from({ length: n }, () => {
     const speed = machineSpeed * (1 + (random() * 2 - 1) * 0.2); // the machine drifts ±20% run to run
-    const metrics = (base: number): RunSample['target'] => ({ rps: base * speed * jitter(), cpu: (12 * 60_000 / base / speed) * jitter(), p50: (600 / speed) * jitter(), p99: (2000 / speed) * jitter(), rss: 90e6 * jitter() });
+    const metrics = (base: number): RunSample['target'] => ({
+      rps: base * speed * jitter(),
+      cpu: ((12 * 60_000) / base / speed) * jitter(),
+      p50: (600 / speed) * jitter(),
+      p99: (2000 / speed) * jitter(),
+      rss: 90e6 * jitter(),
+    });
     return { target: metrics(rps), reference: metrics(refRps), session };
   });
 }
@@ -33,12 +39,24 @@ function baseline(samples: SampleSet[], floor = { rps: 0.03, cpu: 0.03, p50: 0.0
 }
 
 function current(samples: SampleSet[], outcomes: Record<string, string> = { a: 'pass', b: 'pass' }): CurrentMeasurement {
-  return { machine: MACHINE, samples, conformance: [{ target: 'epoll', outcomes: new Map(Object.entries(outcomes).map(([id, outcome]) => [id, { title: `check ${id}`, outcome, actual: outcome === 'pass' ? '' : '500' }])) }] };
+  return {
+    machine: MACHINE,
+    samples,
+    conformance: [
+      {
+        target: 'epoll',
+        outcomes: new Map(Object.entries(outcomes).map(([id, outcome]) => [id, { title: `check ${id}`, outcome, actual: outcome === 'pass' ? '' : '500' }])),
+      },
+    ],
+  };
 }
 
 describe('gate comparison', () => {
   it('normalizes each run by the reference beside it', () => {
-    assert.deepEqual(normalized([{ target: { rps: 50, cpu: 1, p50: 1, p99: 1, rss: 1 }, reference: { rps: 100, cpu: 1, p50: 2, p99: 1, rss: 1 }, session: 0 }], 'rps'), [0.5]);
+    assert.deepEqual(
+      normalized([{ target: { rps: 50, cpu: 1, p50: 1, p99: 1, rss: 1 }, reference: { rps: 100, cpu: 1, p50: 2, p99: 1, rss: 1 }, session: 0 }], 'rps'),
+      [0.5],
+    );
     assert.deepEqual(normalized([{ target: { rps: 50, cpu: 1, p50: 1, p99: 1, rss: 1 }, session: 0 }], 'rps'), [50]);
   });
 
@@ -63,7 +81,13 @@ describe('gate comparison', () => {
   });
 
   it('the noise floor raises the threshold of a noisy metric', () => {
-    const base = baseline([{ target: 'epoll', scenario: 'keepalive', runs: runs(15, 60_000, 80_000, 0.03, 1) }], { rps: 0.5, cpu: 0.03, p50: 0.03, p99: 0.1, rss: 0.02 });
+    const base = baseline([{ target: 'epoll', scenario: 'keepalive', runs: runs(15, 60_000, 80_000, 0.03, 1) }], {
+      rps: 0.5,
+      cpu: 0.03,
+      p50: 0.03,
+      p99: 0.1,
+      rss: 0.02,
+    });
     const now = current([{ target: 'epoll', scenario: 'keepalive', runs: runs(5, 42_000, 80_000, 0.03, 2) }]);
     const rps = compare(base, now, 0.1, 'now').comparisons.find((c) => c.metric === 'rps')!;
     assert.equal(rps.threshold, 0.5);
@@ -82,14 +106,19 @@ describe('gate comparison', () => {
     const report = compare(baseline(set), current(set, { a: 'pass', b: 'error' }), 0.1, 'now');
     assert.equal(report.verdict, 'pass');
     assert.deepEqual(report.conformance, []);
-    assert.ok(report.notes.some((n) => n === 'epoll: 1 required check that passed in the baseline could not be judged now (b): not counted as a regression'), report.notes.join('\n'));
+    assert.ok(
+      report.notes.some((n) => n === 'epoll: 1 required check that passed in the baseline could not be judged now (b): not counted as a regression'),
+      report.notes.join('\n'),
+    );
   });
 
   it('the noise floor is the largest change between two sessions of the same build', () => {
     const set: SampleSet = {
       target: 'epoll',
       scenario: 'keepalive',
-      runs: [0, 1, 2].flatMap((session) => [100, 100, 100].map((v) => ({ target: { rps: v * (1 + session * 0.05), cpu: 3, p50: 10, p99: 20, rss: 5 }, session }))),
+      runs: [0, 1, 2].flatMap((session) =>
+        [100, 100, 100].map((v) => ({ target: { rps: v * (1 + session * 0.05), cpu: 3, p50: 10, p99: 20, rss: 5 }, session })),
+      ),
     };
     const floor = noiseFloor([set]);
     assert.ok(Math.abs(floor.rps - 0.1) < 1e-12, `${floor.rps}`);

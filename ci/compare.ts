@@ -65,11 +65,16 @@ export function compare(baseline: Baseline, current: CurrentMeasurement, thresho
       .map(({ id, result }) => ({ id, title: result!.title, outcome: result!.outcome, actual: result!.actual }));
     if (checks.length > 0) conformance.push({ target: base.target, checks });
     const unjudged = judged.filter(({ result }) => result !== undefined && result.outcome !== 'pass' && result.outcome !== 'fail').map(({ id }) => id);
-    if (unjudged.length > 0) notes.push(`${base.target}: ${unjudged.length} required check${unjudged.length === 1 ? '' : 's'} that passed in the baseline could not be judged now (${unjudged.join(', ')}): not counted as a regression`);
+    if (unjudged.length > 0)
+      notes.push(
+        `${base.target}: ${unjudged.length} required check${unjudged.length === 1 ? '' : 's'} that passed in the baseline could not be judged now (${unjudged.join(', ')}): not counted as a regression`,
+      );
   }
-  if (baseline.settings.reference === 'none') notes.push('no reference server: a slower or busier machine than the baseline\'s shows as a change');
+  if (baseline.settings.reference === 'none') notes.push("no reference server: a slower or busier machine than the baseline's shows as a change");
   if (!sameMachine(baseline.machine, current.machine)) {
-    notes.push(`measured on another machine than the baseline (${machineLine(current.machine)}; baseline: ${machineLine(baseline.machine)})${baseline.settings.reference === 'none' ? '' : ': the reference server factors out its speed, not every difference'}`);
+    notes.push(
+      `measured on another machine than the baseline (${machineLine(current.machine)}; baseline: ${machineLine(baseline.machine)})${baseline.settings.reference === 'none' ? '' : ': the reference server factors out its speed, not every difference'}`,
+    );
   }
   const regressed = comparisons.some((c) => c.verdict === 'regression') || conformance.length > 0;
   return {
@@ -99,8 +104,14 @@ export function noiseFloor(samples: readonly SampleSet[]): Record<MetricKey, num
     for (const metric of GATED_METRICS) {
       for (let i = 0; i < sessions.length; i++) {
         for (let j = i + 1; j < sessions.length; j++) {
-          const a = normalized(set.runs.filter((r) => r.session === sessions[i]), metric.key);
-          const b = normalized(set.runs.filter((r) => r.session === sessions[j]), metric.key);
+          const a = normalized(
+            set.runs.filter((r) => r.session === sessions[i]),
+            metric.key,
+          );
+          const b = normalized(
+            set.runs.filter((r) => r.session === sessions[j]),
+            metric.key,
+          );
           if ([...a, ...b].some((x) => !(x > 0))) continue;
           floor[metric.key] = Math.max(floor[metric.key], Math.abs(median(b) / median(a) - 1));
         }

@@ -67,7 +67,8 @@ function resolveScenarios(args: BenchArgs): Scenario[] {
     const scenario = findScenario(name);
     if (scenario === undefined) throw new UsageError(`unknown scenario "${name}" (scenarios: ${SCENARIO_NAMES.join(', ')})`);
     const s = withOverrides(scenario, args.overrides);
-    if (s.newConnectionPerRequest && s.pipelining > 1) throw new UsageError(`--pipelining ${s.pipelining} cannot apply to the ${s.name} scenario, which sends one request per connection`);
+    if (s.newConnectionPerRequest && s.pipelining > 1)
+      throw new UsageError(`--pipelining ${s.pipelining} cannot apply to the ${s.name} scenario, which sends one request per connection`);
     if (!s.path.startsWith('/')) throw new UsageError(`--path must start with / (got ${s.path})`);
     return s;
   });

@@ -103,7 +103,13 @@ export async function conformTargets(
   return reports;
 }
 
-export async function runAgainst(checks: Check[], url: URL, label: string, args: ConformRunOptions, server: RunningServer | undefined): Promise<ConformanceReport> {
+export async function runAgainst(
+  checks: Check[],
+  url: URL,
+  label: string,
+  args: ConformRunOptions,
+  server: RunningServer | undefined,
+): Promise<ConformanceReport> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 80);
   try {
@@ -112,15 +118,19 @@ export async function runAgainst(checks: Check[], url: URL, label: string, args:
     throw new UsageError(`${label} is unreachable: ${(err as Error).message}`);
   }
   const startedAt = new Date();
-  const results = await runChecks(checks, { host, port }, {
-    timeoutMs: args.timeout,
-    concurrency: args.concurrency ?? (server?.serial ? 1 : server?.concurrency ?? DEFAULT_CONCURRENCY),
-    strict: args.strict,
-    // The pid lets architecture checks read /proc; the design (built-in servers only, never a
-    // peer) says which fingerprint applies. A peer has no design, so every fingerprint skips.
-    ...(server ? { pid: server.pid } : {}),
-    ...(server?.design !== undefined ? { design: server.design } : {}),
-  });
+  const results = await runChecks(
+    checks,
+    { host, port },
+    {
+      timeoutMs: args.timeout,
+      concurrency: args.concurrency ?? (server?.serial ? 1 : (server?.concurrency ?? DEFAULT_CONCURRENCY)),
+      strict: args.strict,
+      // The pid lets architecture checks read /proc; the design (built-in servers only, never a
+      // peer) says which fingerprint applies. A peer has no design, so every fingerprint skips.
+      ...(server ? { pid: server.pid } : {}),
+      ...(server?.design !== undefined ? { design: server.design } : {}),
+    },
+  );
   return buildReport(label, url.origin, results, startedAt.toISOString(), Date.now() - startedAt.getTime());
 }
 

@@ -52,7 +52,9 @@ export async function gate(args: GateArgs): Promise<number> {
   if (args.results !== undefined) {
     current = fromResultsFile(args.results, baseline.settings);
   } else {
-    say(`measuring ${describeTargets(baseline.settings)} with the baseline's settings (${baseline.settings.runs} runs of ${baseline.settings.durationS} s${baseline.settings.reference === 'none' ? '' : `, beside the ${baseline.settings.reference} reference`})`);
+    say(
+      `measuring ${describeTargets(baseline.settings)} with the baseline's settings (${baseline.settings.runs} runs of ${baseline.settings.durationS} s${baseline.settings.reference === 'none' ? '' : `, beside the ${baseline.settings.reference} reference`})`,
+    );
     const session = await measureSession(baseline.settings, args.progressBar);
     const conformance = await conformanceNow(baseline.settings);
     current = { machine: describeMachine(), samples: toSamples(session, baseline.settings, 0), conformance: conformance.map(outcomesOf) };
@@ -92,7 +94,15 @@ async function calibrate(args: GateArgs): Promise<number> {
   const sessions = await measureSessions(args.settings, args.sessions, args.progressBar);
   const samples = mergeSessions(sessions.map((s, i) => toSamples(s, args.settings, i)));
   const floor = noiseFloor(samples);
-  const doc = { schema: 'http-lab/calibration@1', createdAt: new Date().toISOString(), machine: describeMachine(), settings: args.settings, sessions: sessions.length, noiseFloor: floor, samples };
+  const doc = {
+    schema: 'http-lab/calibration@1',
+    createdAt: new Date().toISOString(),
+    machine: describeMachine(),
+    settings: args.settings,
+    sessions: sessions.length,
+    noiseFloor: floor,
+    samples,
+  };
   const rendered = args.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderCalibrationText(doc);
   write(rendered, args.out);
   return EXIT_OK;
@@ -209,8 +219,14 @@ function fromResultsFile(path: string, settings: GateSettings): CurrentMeasureme
   } catch (err) {
     throw new UsageError(`--results ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const bench = doc.schema === 'http-lab/bench@1' ? { results: doc.results ?? [], refused: doc.refused ?? [] } : doc.schema === 'http-lab/results@1' ? doc.bench : undefined;
-  if (bench === undefined || doc.machine === undefined) throw new UsageError(`--results ${path}: not an http-lab/bench@1 or http-lab/results@1 document with load results`);
+  const bench =
+    doc.schema === 'http-lab/bench@1'
+      ? { results: doc.results ?? [], refused: doc.refused ?? [] }
+      : doc.schema === 'http-lab/results@1'
+        ? doc.bench
+        : undefined;
+  if (bench === undefined || doc.machine === undefined)
+    throw new UsageError(`--results ${path}: not an http-lab/bench@1 or http-lab/results@1 document with load results`);
   if (settings.reference !== 'none' && !bench.results.some((r) => r.target === REFERENCE)) {
     throw new UsageError(`--results ${path}: the baseline pairs every run with a "${REFERENCE}" target, and these results have none`);
   }
@@ -224,7 +240,8 @@ function fromResultsFile(path: string, settings: GateSettings): CurrentMeasureme
 function restrict(baseline: Baseline, targets: string[] | undefined, scenarios: string[] | undefined): Baseline {
   const s = baseline.settings;
   for (const t of targets ?? []) if (!s.targets.includes(t)) throw new UsageError(`--target ${t} is not in the baseline (its targets: ${describeTargets(s)})`);
-  for (const n of scenarios ?? []) if (!s.scenarios.includes(n)) throw new UsageError(`--scenario ${n} is not in the baseline (its scenarios: ${s.scenarios.join(', ')})`);
+  for (const n of scenarios ?? [])
+    if (!s.scenarios.includes(n)) throw new UsageError(`--scenario ${n} is not in the baseline (its scenarios: ${s.scenarios.join(', ')})`);
   const keepTargets = targets ?? s.targets;
   const keepScenarios = scenarios ?? s.scenarios;
   const url = targets === undefined ? s.url : undefined;
@@ -244,9 +261,12 @@ export function readBaseline(path: string): Baseline {
     doc = JSON.parse(readFileSync(path, 'utf8')) as Partial<Baseline>;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--baseline ${path}: ${code === 'ENOENT' ? 'no such file (write one with: http-lab gate --update-baseline FILE)' : code ?? `not JSON (${(err as Error).message})`}`);
+    throw new UsageError(
+      `--baseline ${path}: ${code === 'ENOENT' ? 'no such file (write one with: http-lab gate --update-baseline FILE)' : (code ?? `not JSON (${(err as Error).message})`)}`,
+    );
   }
-  if (doc.schema !== BASELINE_SCHEMA) throw new UsageError(`--baseline ${path}: schema ${JSON.stringify(doc.schema)} is not ${BASELINE_SCHEMA}; write a new one with --update-baseline`);
+  if (doc.schema !== BASELINE_SCHEMA)
+    throw new UsageError(`--baseline ${path}: schema ${JSON.stringify(doc.schema)} is not ${BASELINE_SCHEMA}; write a new one with --update-baseline`);
   const s = doc.settings;
   const ok =
     s !== undefined &&
@@ -262,14 +282,22 @@ export function readBaseline(path: string): Baseline {
     GATED_METRICS.every((m) => typeof doc.noiseFloor![m.key] === 'number') &&
     Array.isArray(doc.conformance) &&
     doc.machine !== undefined;
-  if (!ok) throw new UsageError(`--baseline ${path}: incomplete or incompatible ${BASELINE_SCHEMA} document (settings, samples, noiseFloor, conformance, machine); write a new one with --update-baseline`);
+  if (!ok)
+    throw new UsageError(
+      `--baseline ${path}: incomplete or incompatible ${BASELINE_SCHEMA} document (settings, samples, noiseFloor, conformance, machine); write a new one with --update-baseline`,
+    );
   if (s.url !== undefined) parseHttpUrl(s.url);
   checkTargetNames(s.targets);
   return doc as Baseline;
 }
 
 function emit(report: GateReport, args: GateArgs): void {
-  const rendered = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : args.format === 'markdown' ? renderGateMarkdown(report) : renderGateText(report, { color: args.color && args.out === undefined });
+  const rendered =
+    args.format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : args.format === 'markdown'
+        ? renderGateMarkdown(report)
+        : renderGateText(report, { color: args.color && args.out === undefined });
   write(rendered, args.out);
 }
 

@@ -48,26 +48,43 @@ export async function lab(args: LabArgs): Promise<number> {
   const started = Date.now();
   const say = (line: string): void => void process.stderr.write(`lab: ${line}\n`);
   const levels = `${mode.level} levels${mode.skip.length > 0 ? ` without ${mode.skip.join(', ')}` : ''}`;
-  say(`${args.mode} run of ${targets.join(', ')}: conformance (${levels}), then ${mode.scenarios.join(' and ')} load, ${mode.runs} × ${mode.durationS} s each; the report goes to ${outDir}`);
+  say(
+    `${args.mode} run of ${targets.join(', ')}: conformance (${levels}), then ${mode.scenarios.join(' and ')} load, ${mode.runs} × ${mode.durationS} s each; the report goes to ${outDir}`,
+  );
 
   const checks = selectChecks(catalogue, { only: [], skip: mode.skip, level: mode.level });
   // Ctrl-C while a target is being checked stops it; the load phase handles its own.
   const removeInterruptHandler = onInterrupt(stopAllTargets);
   let conformance: ConformanceReport[];
   try {
-    conformance = await conformTargets(targets, checks, { timeout: DEFAULT_TIMEOUT_MS, strict: false }, {
-      onStart: (target) => say(`conformance ${target}: ${checks.length} checks`),
-      onReport: (r) => {
-        const s = r.summary;
-        say(`conformance ${r.target}: ${s.pass}/${s.total} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.error} error (${(r.durationMs / 1000).toFixed(1)} s)`);
+    conformance = await conformTargets(
+      targets,
+      checks,
+      { timeout: DEFAULT_TIMEOUT_MS, strict: false },
+      {
+        onStart: (target) => say(`conformance ${target}: ${checks.length} checks`),
+        onReport: (r) => {
+          const s = r.summary;
+          say(
+            `conformance ${r.target}: ${s.pass}/${s.total} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.error} error (${(r.durationMs / 1000).toFixed(1)} s)`,
+          );
+        },
       },
-    });
+    );
   } finally {
     removeInterruptHandler();
   }
 
   const scenarios: Scenario[] = mode.scenarios.map((name) => findScenario(name)!);
-  const bench = await measure({ targetNames: targets, scenarios, durationS: mode.durationS, runs: mode.runs, warmupS: mode.warmupS, docroot: bundledDocroot(), progressBar: args.progressBar });
+  const bench = await measure({
+    targetNames: targets,
+    scenarios,
+    durationS: mode.durationS,
+    runs: mode.runs,
+    warmupS: mode.warmupS,
+    docroot: bundledDocroot(),
+    progressBar: args.progressBar,
+  });
 
   const results: LabResults = {
     schema: RESULTS_SCHEMA,
@@ -75,9 +92,14 @@ export async function lab(args: LabArgs): Promise<number> {
     createdAt: new Date(started).toISOString(),
     machine: describeMachine(),
     // A wire trace explains a failure; on a pass it is 1.5 MB of bytes that matched.
-    conformance: conformance.map((r) => ({ ...r, checks: r.checks.map(({ trace, ...rest }) => (rest.outcome === 'pass' || rest.outcome === 'skip' ? rest : { ...rest, ...(trace ? { trace } : {}) })) })),
+    conformance: conformance.map((r) => ({
+      ...r,
+      checks: r.checks.map(({ trace, ...rest }) => (rest.outcome === 'pass' || rest.outcome === 'skip' ? rest : { ...rest, ...(trace ? { trace } : {}) })),
+    })),
     bench: { generator: bench.generator, results: bench.results, refused: bench.refused },
-    notes: [`http-lab lab${args.mode === 'default' ? '' : ` --${args.mode}`}: conformance at ${levels}; load ${mode.runs} run${mode.runs === 1 ? '' : 's'} of ${mode.durationS} s after ${mode.warmupS} s of warm-up per target and scenario`],
+    notes: [
+      `http-lab lab${args.mode === 'default' ? '' : ` --${args.mode}`}: conformance at ${levels}; load ${mode.runs} run${mode.runs === 1 ? '' : 's'} of ${mode.durationS} s after ${mode.warmupS} s of warm-up per target and scenario`,
+    ],
   };
   const files = {
     json: join(outDir, 'results.json'),

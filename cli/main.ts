@@ -93,9 +93,20 @@ const cli = yargs(hideBin(process.argv))
     'the whole lab (the default): conformance and load on every server, then a report folder with HTML charts',
     (y: Argv) =>
       y
-        .option('quick', { type: 'boolean', default: false, describe: 'under a minute: MUST-level checks without the adversarial ones, one 1 s run per scenario' })
+        .option('quick', {
+          type: 'boolean',
+          default: false,
+          describe: 'under a minute: MUST-level checks without the adversarial ones, one 1 s run per scenario',
+        })
         .option('full', { type: 'boolean', default: false, describe: 'every scenario, 3 runs of 5 s after a 2 s warm-up' })
-        .option('targets', { alias: 't', type: 'string', array: true, choices: TARGET_NAMES, defaultDescription: SERVER_NAMES.join(' '), describe: 'which servers; the peers nginx and python join when named' })
+        .option('targets', {
+          alias: 't',
+          type: 'string',
+          array: true,
+          choices: TARGET_NAMES,
+          defaultDescription: SERVER_NAMES.join(' '),
+          describe: 'which servers; the peers nginx and python join when named',
+        })
         .option('out-dir', { alias: 'o', type: 'string', default: 'http-lab-report', describe: 'folder for results.json, report.md and report.html' })
         .check((a) => {
           if (a.targets !== undefined && a.targets.length === 0) throw new Error('--targets needs at least one name');
@@ -126,9 +137,22 @@ const cli = yargs(hideBin(process.argv))
         .option('header-timeout', { type: 'number', default: 10, describe: 'seconds to complete a request once its first byte is in; then 408 and close' })
         .option('backlog', { type: 'number', default: 511, describe: 'listen backlog' })
         .option('max-workers', { type: 'number', default: 256, describe: 'thread and process servers: live threads or children at most' })
-        .option('handicap-us', { type: 'number', default: 0, describe: 'busy-wait this many µs per request: a server made slower on purpose, to show what a slower request path costs each design and to test the CI gate' })
+        .option('handicap-us', {
+          type: 'number',
+          default: 0,
+          describe:
+            'busy-wait this many µs per request: a server made slower on purpose, to show what a slower request path costs each design and to test the CI gate',
+        })
         .option('parent-pid', { type: 'number', hidden: true, describe: 'stop when this process (the http-lab that started the server) exits' })
-        .check((a) => checkPort(a.port) && checkTimeout('idle-timeout', a['idle-timeout']) && checkTimeout('header-timeout', a['header-timeout']) && checkPositiveInteger('backlog', a.backlog) && checkPositiveInteger('max-workers', a['max-workers']) && checkNonNegative('handicap-us', a['handicap-us']))
+        .check(
+          (a) =>
+            checkPort(a.port) &&
+            checkTimeout('idle-timeout', a['idle-timeout']) &&
+            checkTimeout('header-timeout', a['header-timeout']) &&
+            checkPositiveInteger('backlog', a.backlog) &&
+            checkPositiveInteger('max-workers', a['max-workers']) &&
+            checkNonNegative('handicap-us', a['handicap-us']),
+        )
         .example('$0 serve --target blocking --port 8080', 'serve html/ on http://127.0.0.1:8080'),
     async (a) => {
       await serve({
@@ -159,7 +183,12 @@ const cli = yargs(hideBin(process.argv))
         })
         .option('url', { alias: 'u', type: 'string', describe: 'a running server whose root is a copy of html/' })
         .conflicts('target', 'url')
-        .option('format', { alias: 'f', choices: ['text', 'json', 'junit', 'markdown'] as const, default: 'text' as const, describe: 'output format (markdown suits $GITHUB_STEP_SUMMARY)' })
+        .option('format', {
+          alias: 'f',
+          choices: ['text', 'json', 'junit', 'markdown'] as const,
+          default: 'text' as const,
+          describe: 'output format (markdown suits $GITHUB_STEP_SUMMARY)',
+        })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
         .option('only', {
           type: 'string',
@@ -180,7 +209,11 @@ const cli = yargs(hideBin(process.argv))
         .check((a) => {
           if (a.target === undefined && a.url === undefined && !a.list) throw new Error('give --target <name...> or --url <url>');
           if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
-          return checkPositive('timeout', a.timeout) && (a.concurrency === undefined || checkPositiveInteger('concurrency', a.concurrency)) && (a.out === undefined || checkWritable(a.out));
+          return (
+            checkPositive('timeout', a.timeout) &&
+            (a.concurrency === undefined || checkPositiveInteger('concurrency', a.concurrency)) &&
+            (a.out === undefined || checkWritable(a.out))
+          );
         })
         .epilogue(wrapWords(CONFORM_HELP, WIDTH - 1)),
     async (a) => {
@@ -206,18 +239,40 @@ const cli = yargs(hideBin(process.argv))
     'measure throughput, µs latency, CPU and memory under load (autocannon)',
     (y: Argv) =>
       y
-        .option('target', { alias: 't', type: 'string', array: true, choices: BENCH_TARGET_NAMES, describe: 'built-in targets to start and measure, interleaved (also the yardsticks node and yardstick)' })
+        .option('target', {
+          alias: 't',
+          type: 'string',
+          array: true,
+          choices: BENCH_TARGET_NAMES,
+          describe: 'built-in targets to start and measure, interleaved (also the yardsticks node and yardstick)',
+        })
         .option('url', { alias: 'u', type: 'string', describe: 'a running server that serves a copy of --docroot' })
         .conflicts('target', 'url')
-        .option('scenario', { alias: 's', type: 'string', array: true, choices: SCENARIO_NAMES, default: [DEFAULT_SCENARIO], describe: 'load scenarios (see below)' })
+        .option('scenario', {
+          alias: 's',
+          type: 'string',
+          array: true,
+          choices: SCENARIO_NAMES,
+          default: [DEFAULT_SCENARIO],
+          describe: 'load scenarios (see below)',
+        })
         .option('connections', { alias: 'c', type: 'number', describe: "connections at once (default: the scenario's)" })
         .option('pipelining', { type: 'number', describe: "requests in flight per connection (default: the scenario's)" })
         .option('path', { type: 'string', describe: "path to request (default: the scenario's); its file in --docroot is the expected body" })
         .option('duration', { alias: 'd', type: 'number', default: DEFAULT_DURATION_S, describe: 'seconds per measured run' })
         .option('runs', { alias: 'r', type: 'number', default: DEFAULT_RUNS, describe: 'measured runs per target and scenario' })
         .option('warmup', { alias: 'w', type: 'number', default: DEFAULT_WARMUP_S, describe: 'seconds of load before the runs, not counted (0: none)' })
-        .option('docroot', { type: 'string', default: bundledDocroot(), defaultDescription: 'the bundled html/', describe: 'folder served: targets are started on it, and responses must match its files' })
-        .option('engine', { choices: ['autocannon', 'wrk'] as const, default: 'autocannon' as const, describe: 'load generator: autocannon, or wrk where installed (about half the CPU per request)' })
+        .option('docroot', {
+          type: 'string',
+          default: bundledDocroot(),
+          defaultDescription: 'the bundled html/',
+          describe: 'folder served: targets are started on it, and responses must match its files',
+        })
+        .option('engine', {
+          choices: ['autocannon', 'wrk'] as const,
+          default: 'autocannon' as const,
+          describe: 'load generator: autocannon, or wrk where installed (about half the CPU per request)',
+        })
         .option('pin', { type: 'boolean', default: false, describe: 'pin the servers started here to CPU 0 and the generator to the others (taskset)' })
         .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format (json: http-lab/bench@1)' })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
@@ -262,25 +317,55 @@ const cli = yargs(hideBin(process.argv))
     'CI regression gate: compare with a committed baseline (exit 1 on a regression), write one, or calibrate the noise floor',
     (y: Argv) =>
       y
-        .positional('action', { choices: ['calibrate'] as const, describe: 'calibrate: measure A/A sessions and print this machine\'s noise floor' })
+        .positional('action', { choices: ['calibrate'] as const, describe: "calibrate: measure A/A sessions and print this machine's noise floor" })
         .option('baseline', { alias: 'b', type: 'string', describe: 'the baseline to compare with' })
         .option('update-baseline', { type: 'string', describe: 'measure and write a baseline to this file (commit it)' })
         .conflicts('baseline', 'update-baseline')
         .option('results', { type: 'string', describe: 'judge saved results (bench --format json, with a "reference" target) instead of measuring' })
-        .option('target', { alias: 't', type: 'string', array: true, choices: TARGET_NAMES, describe: 'built-in targets (update, calibrate); with --baseline: only these of its targets' })
+        .option('target', {
+          alias: 't',
+          type: 'string',
+          array: true,
+          choices: TARGET_NAMES,
+          describe: 'built-in targets (update, calibrate); with --baseline: only these of its targets',
+        })
         .option('url', { alias: 'u', type: 'string', describe: 'a running server to gate (update, calibrate)' })
-        .option('scenario', { alias: 's', type: 'string', array: true, choices: SCENARIO_NAMES, describe: `scenarios (default ${GATE_DEFAULTS.scenarios.join(' ')}); with --baseline: only these of its scenarios` })
-        .option('threshold', { type: 'number', default: GATE_DEFAULTS.threshold * 100, describe: 'smallest change, in %, that counts (the noise floor raises it per metric)' })
+        .option('scenario', {
+          alias: 's',
+          type: 'string',
+          array: true,
+          choices: SCENARIO_NAMES,
+          describe: `scenarios (default ${GATE_DEFAULTS.scenarios.join(' ')}); with --baseline: only these of its scenarios`,
+        })
+        .option('threshold', {
+          type: 'number',
+          default: GATE_DEFAULTS.threshold * 100,
+          describe: 'smallest change, in %, that counts (the noise floor raises it per metric)',
+        })
         .option('runs', { alias: 'r', type: 'number', default: GATE_DEFAULTS.runs, describe: 'runs per session (update, calibrate)' })
         .option('duration', { alias: 'd', type: 'number', default: GATE_DEFAULTS.durationS, describe: 'seconds per run (update, calibrate)' })
         .option('warmup', { alias: 'w', type: 'number', default: GATE_DEFAULTS.warmupS, describe: 'seconds of warm-up per session (update, calibrate)' })
-        .option('sessions', { type: 'number', default: GATE_DEFAULTS.sessions, describe: 'independent sessions (update, calibrate), the servers restarted for each: their differences are the noise floor' })
-        .option('reference', { choices: ['epoll', 'none'] as const, default: GATE_DEFAULTS.reference, describe: 'the built-in server run beside every run, so that machine speed cancels out (update, calibrate)' })
-        .option('format', { alias: 'f', choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'output (json: http-lab/gate@1); markdown also goes to $GITHUB_STEP_SUMMARY when set, whatever the format' })
+        .option('sessions', {
+          type: 'number',
+          default: GATE_DEFAULTS.sessions,
+          describe: 'independent sessions (update, calibrate), the servers restarted for each: their differences are the noise floor',
+        })
+        .option('reference', {
+          choices: ['epoll', 'none'] as const,
+          default: GATE_DEFAULTS.reference,
+          describe: 'the built-in server run beside every run, so that machine speed cancels out (update, calibrate)',
+        })
+        .option('format', {
+          alias: 'f',
+          choices: ['text', 'json', 'markdown'] as const,
+          default: 'text' as const,
+          describe: 'output (json: http-lab/gate@1); markdown also goes to $GITHUB_STEP_SUMMARY when set, whatever the format',
+        })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
         .check((a) => {
           const measuring = a.action === 'calibrate' || a['update-baseline'] !== undefined;
-          if (a.action === 'calibrate' && a['update-baseline'] !== undefined) throw new Error('gate calibrate prints a noise floor; --update-baseline writes a baseline (which calibrates too): choose one');
+          if (a.action === 'calibrate' && a['update-baseline'] !== undefined)
+            throw new Error('gate calibrate prints a noise floor; --update-baseline writes a baseline (which calibrates too): choose one');
           if (!measuring && a.baseline === undefined) throw new Error('give --baseline FILE (or --update-baseline FILE to write one, or gate calibrate)');
           if (measuring && a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url> to measure');
           if (a.results !== undefined && a.baseline === undefined) throw new Error('--results is judged against a --baseline');
@@ -328,8 +413,19 @@ const cli = yargs(hideBin(process.argv))
     'render saved results (lab, bench, conform JSON) as text, Markdown, HTML or JUnit; several --in merge',
     (y: Argv) =>
       y
-        .option('in', { alias: 'i', type: 'string', array: true, demandOption: true, describe: 'results files: results.json from the lab, bench or conform --format json' })
-        .option('format', { alias: 'f', choices: ['text', 'json', 'markdown', 'html', 'junit'] as const, default: 'text' as const, describe: 'output format (json: http-lab/results@1; junit: the conformance part)' })
+        .option('in', {
+          alias: 'i',
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'results files: results.json from the lab, bench or conform --format json',
+        })
+        .option('format', {
+          alias: 'f',
+          choices: ['text', 'json', 'markdown', 'html', 'junit'] as const,
+          default: 'text' as const,
+          describe: 'output format (json: http-lab/results@1; junit: the conformance part)',
+        })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
         .check((a) => {
           if (a.in.length === 0) throw new Error('--in needs at least one file');

@@ -18,7 +18,8 @@ import { MeasuredFailure, UsageError } from './errors.js';
 export function checkTargetNames(names: readonly string[]): void {
   for (const name of names) {
     const program = findPeer(name) ?? findYardstick(name);
-    if (findServer(name) === undefined && program === undefined) throw new UsageError(`unknown target "${name}" (built-in targets: ${TARGET_NAMES.join(', ')})`);
+    if (findServer(name) === undefined && program === undefined)
+      throw new UsageError(`unknown target "${name}" (built-in targets: ${TARGET_NAMES.join(', ')})`);
     if (program !== undefined) {
       try {
         findProgram(program);
@@ -56,7 +57,10 @@ export async function measure(o: MeasureOptions): Promise<BenchReport> {
 
 /** What happened, and the program's last word on it. */
 function oneLine(message: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.length <= 1 ? (lines[0] ?? message) : `${lines[0]} (${lines[lines.length - 1]})`;
 }
 

@@ -37,14 +37,20 @@ function dribble(socket: net.Socket, bytes: Buffer, then?: () => void): void {
 
 test('Content-Length body, exact sent and received bytes, connection left open', async (t) => {
   const response = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello';
-  const port = await serve(t, answerEach(() => response));
+  const port = await serve(
+    t,
+    answerEach(() => response),
+  );
   const ex = await run(port, { chunks: [REQ] });
   assert.equal(ex.responses.length, 1);
   const [res] = ex.responses;
   assert.equal(res!.status, 200);
   assert.equal(res!.reason, 'OK');
   assert.equal(res!.version, 'HTTP/1.1');
-  assert.deepEqual(res!.headers, [['Content-Length', '5'], ['X-A', 'b']]);
+  assert.deepEqual(res!.headers, [
+    ['Content-Length', '5'],
+    ['X-A', 'b'],
+  ]);
   assert.equal(res!.body.toString(), 'hello');
   assert.equal(res!.framing, 'content-length');
   assert.equal(res!.raw.toString('latin1'), response);
@@ -56,9 +62,7 @@ test('Content-Length body, exact sent and received bytes, connection left open',
 });
 
 test('chunked body with an extension and trailers, arriving one byte at a time', async (t) => {
-  const response = Buffer.from(
-    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n',
-  );
+  const response = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n');
   const port = await serve(t, (socket) => socket.once('data', () => dribble(socket, response)));
   const ex = await run(port, { chunks: [REQ] });
   const [res] = ex.responses;
@@ -91,7 +95,10 @@ test('a 1 MiB Content-Length body in small writes is read exactly', async (t) =>
 });
 
 test('the response to HEAD has no body even with Content-Length; the next one parses', async (t) => {
-  const port = await serve(t, answerEach((_, i) => (i === 0 ? 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n' : OK)));
+  const port = await serve(
+    t,
+    answerEach((_, i) => (i === 0 ? 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n' : OK)),
+  );
   const ex = await run(port, { chunks: ['HEAD / HTTP/1.1\r\nHost: t\r\n\r\n' + REQ], responses: 2, headIndexes: [0] });
   assert.equal(ex.responses.length, 2);
   assert.equal(ex.responses[0]!.framing, 'none');
@@ -102,17 +109,18 @@ test('the response to HEAD has no body even with Content-Length; the next one pa
 test('304 and 204 carry no body; 1xx responses are recorded but not counted', async (t) => {
   const port = await serve(t, (socket) =>
     socket.once('data', () =>
-      socket.write(
-        'HTTP/1.1 304 Not Modified\r\nContent-Length: 572\r\n\r\n' +
-          'HTTP/1.1 204 No Content\r\n\r\n' +
-          'HTTP/1.1 100 Continue\r\n\r\n' +
-          OK,
-      ),
+      socket.write('HTTP/1.1 304 Not Modified\r\nContent-Length: 572\r\n\r\n' + 'HTTP/1.1 204 No Content\r\n\r\n' + 'HTTP/1.1 100 Continue\r\n\r\n' + OK),
     ),
   );
   const ex = await run(port, { chunks: [REQ + REQ + REQ], responses: 3 });
-  assert.deepEqual(ex.responses.map((r) => r.status), [304, 204, 100, 200]);
-  assert.deepEqual(ex.responses.map((r) => r.body.toString()), ['', '', '', 'ok']);
+  assert.deepEqual(
+    ex.responses.map((r) => r.status),
+    [304, 204, 100, 200],
+  );
+  assert.deepEqual(
+    ex.responses.map((r) => r.body.toString()),
+    ['', '', '', 'ok'],
+  );
 });
 
 test('a reset from the server counts as closed and does not reject', async (t) => {
@@ -139,7 +147,10 @@ test('a server that never answers gives timedOut at the deadline, not a rejectio
 });
 
 test('bytes that are not a status line give a parseError', async (t) => {
-  const port = await serve(t, answerEach(() => '<html>HTTP/0.9 style</html>'));
+  const port = await serve(
+    t,
+    answerEach(() => '<html>HTTP/0.9 style</html>'),
+  );
   const ex = await run(port, { chunks: [REQ] });
   assert.equal(ex.responses.length, 0);
   assert.match(ex.parseError ?? '', /expected a status line/);
@@ -147,13 +158,19 @@ test('bytes that are not a status line give a parseError', async (t) => {
 });
 
 test('an invalid chunk size gives a parseError', async (t) => {
-  const port = await serve(t, answerEach(() => 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n'));
+  const port = await serve(
+    t,
+    answerEach(() => 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n'),
+  );
   const ex = await run(port, { chunks: [REQ] });
   assert.match(ex.parseError ?? '', /invalid chunk size/);
 });
 
 test('bytes after the last complete response are trailingGarbage', async (t) => {
-  const port = await serve(t, answerEach(() => `${OK}HTTP/1.1 2`));
+  const port = await serve(
+    t,
+    answerEach(() => `${OK}HTTP/1.1 2`),
+  );
   const ex = await run(port, { chunks: [REQ] });
   assert.equal(ex.responses.length, 1);
   assert.equal(ex.trailingGarbage.toString(), 'HTTP/1.1 2');
@@ -168,7 +185,10 @@ test('a connection closed mid-body is recorded as an incomplete response', async
 });
 
 test('awaitClose records a canary answer and a connection left open', async (t) => {
-  const port = await serve(t, answerEach(() => OK));
+  const port = await serve(
+    t,
+    answerEach(() => OK),
+  );
   const ex = await run(port, { chunks: [REQ + REQ], awaitClose: true }, ANSWER_DEADLINE_MS, 200);
   assert.equal(ex.responses.length, 2, 'the canary answer is recorded');
   assert.equal(ex.closed, false);
@@ -177,7 +197,10 @@ test('awaitClose records a canary answer and a connection left open', async (t) 
 });
 
 test('awaitClose sees the close that follows the response', async (t) => {
-  const port = await serve(t, answerEach((_, __, socket) => void socket.end(OK)));
+  const port = await serve(
+    t,
+    answerEach((_, __, socket) => void socket.end(OK)),
+  );
   const closeWaitMs = 20_000;
   const ex = await run(port, { chunks: [REQ + REQ], awaitClose: true }, ANSWER_DEADLINE_MS, closeWaitMs);
   assert.equal(ex.responses.length, 1);
@@ -207,7 +230,10 @@ test('awaitEachResponse writes the next request only after the previous response
 
 test('a follow-up chunk is built from the responses before it', async (t) => {
   let n = 0;
-  const port = await serve(t, answerEach(() => `HTTP/1.1 200 OK\r\nETag: "v${++n}"\r\nContent-Length: 0\r\n\r\n`));
+  const port = await serve(
+    t,
+    answerEach(() => `HTTP/1.1 200 OK\r\nETag: "v${++n}"\r\nContent-Length: 0\r\n\r\n`),
+  );
   const seen: string[][] = [];
   const follow = (answered: readonly { headers: Array<[string, string]> }[]): string => {
     seen.push(answered.map((r) => r.headers.find(([name]) => name === 'ETag')![1]));
@@ -223,7 +249,10 @@ test('a follow-up chunk is built from the responses before it', async (t) => {
 });
 
 test('a follow-up that throws rejects: the harness could not build the request', async (t) => {
-  const port = await serve(t, answerEach(() => OK));
+  const port = await serve(
+    t,
+    answerEach(() => OK),
+  );
   const broken = (): string => {
     throw new Error('no ETag');
   };
@@ -248,10 +277,13 @@ test('reconnect: a server that closes after each response gets the next request 
 });
 
 test('reconnect: a connection that ends in garbage is not replaced', async (t) => {
-  const port = await serve(t, answerEach((_head, _i, socket) => {
-    socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nnot a response');
-    return undefined;
-  }));
+  const port = await serve(
+    t,
+    answerEach((_head, _i, socket) => {
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nnot a response');
+      return undefined;
+    }),
+  );
   const ex = await run(port, { chunks: [REQ, REQ], responses: 2, awaitEachResponse: true, reconnect: true });
   assert.equal(ex.responses.length, 1);
   assert.equal(ex.connections, undefined);
@@ -259,7 +291,10 @@ test('reconnect: a connection that ends in garbage is not replaced', async (t) =
 });
 
 test('delayMs separates the chunks', async (t) => {
-  const port = await serve(t, answerEach(() => OK));
+  const port = await serve(
+    t,
+    answerEach(() => OK),
+  );
   // Timed where the client writes: a server on a loaded machine may read both chunks at once, however
   // long the client waited between them.
   const writes: number[] = [];

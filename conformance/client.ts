@@ -193,7 +193,11 @@ function parseResponse(buf: Buffer, start: number, noBody: boolean, eof: boolean
   }
   const te = values(head.headers, 'transfer-encoding');
   if (te.length > 0) {
-    const codings = te.join(',').split(',').map((c) => c.trim().toLowerCase()).filter(Boolean);
+    const codings = te
+      .join(',')
+      .split(',')
+      .map((c) => c.trim().toLowerCase())
+      .filter(Boolean);
     if (codings[codings.length - 1] === 'chunked') {
       const chunked = decodeChunked(buf, bodyStart);
       if (chunked === undefined) return { kind: 'incomplete' };
@@ -203,7 +207,10 @@ function parseResponse(buf: Buffer, start: number, noBody: boolean, eof: boolean
   } else {
     const cl = values(head.headers, 'content-length');
     if (cl.length > 0) {
-      const members = cl.join(',').split(',').map((v) => v.trim());
+      const members = cl
+        .join(',')
+        .split(',')
+        .map((v) => v.trim());
       if (!members.every((v) => /^\d{1,15}$/.test(v)) || new Set(members).size !== 1) {
         return { kind: 'error', message: `invalid Content-Length "${cl.join(', ')}"` };
       }
@@ -278,13 +285,7 @@ export async function exchange(host: string, port: number, plan: RequestPlan, op
 
 /** One connection: `plan`'s chunks in order; `before` are the final responses that earlier
  * connections of the same exchange received, for follow-up chunks to build on. */
-function exchangeOnce(
-  host: string,
-  port: number,
-  plan: RequestPlan,
-  opts: ExchangeOptions,
-  before: readonly WireResponse[],
-): Promise<Exchange> {
+function exchangeOnce(host: string, port: number, plan: RequestPlan, opts: ExchangeOptions, before: readonly WireResponse[]): Promise<Exchange> {
   const expected = plan.responses ?? 1;
   const headIndexes = new Set(plan.headIndexes ?? []);
   const started = performance.now();

@@ -37,7 +37,10 @@ const target = (fake: FakeServer) => ({ host: '127.0.0.1', port: fake.port });
 const ANSWERED = { timeoutMs: 30_000 };
 
 test('outcomes: pass; a failed required check fails; a failed SHOULD or MAY warns', async (t) => {
-  const fake = await serve(t, answerEach(() => OK));
+  const fake = await serve(
+    t,
+    answerEach(() => OK),
+  );
   const expect404: RequestCheck['expect'] = (ex) => status(ex, 404);
   const results = await runChecks(
     [
@@ -52,7 +55,13 @@ test('outcomes: pass; a failed required check fails; a failed SHOULD or MAY warn
   );
   assert.deepEqual(
     results.map((r) => [r.id, r.outcome]),
-    [['a/pass', 'pass'], ['a/must', 'fail'], ['a/should', 'warn'], ['a/may', 'warn'], ['a/required-should', 'fail']],
+    [
+      ['a/pass', 'pass'],
+      ['a/must', 'fail'],
+      ['a/should', 'warn'],
+      ['a/may', 'warn'],
+      ['a/required-should', 'fail'],
+    ],
   );
   const failed = results[1]!;
   assert.equal(failed.expected, '404');
@@ -62,17 +71,23 @@ test('outcomes: pass; a failed required check fails; a failed SHOULD or MAY warn
 });
 
 test('strict makes SHOULD checks required, and only those', async (t) => {
-  const fake = await serve(t, answerEach(() => OK));
+  const fake = await serve(
+    t,
+    answerEach(() => OK),
+  );
   const expect404: RequestCheck['expect'] = (ex) => status(ex, 404);
   const results = await runChecks(
-    [
-      check({ id: 'a/should', level: 'SHOULD', required: false, expect: expect404 }),
-      check({ id: 'a/may', level: 'MAY', required: false, expect: expect404 }),
-    ],
+    [check({ id: 'a/should', level: 'SHOULD', required: false, expect: expect404 }), check({ id: 'a/may', level: 'MAY', required: false, expect: expect404 })],
     target(fake),
     { ...ANSWERED, strict: true },
   );
-  assert.deepEqual(results.map((r) => [r.outcome, r.required]), [['fail', true], ['warn', false]]);
+  assert.deepEqual(
+    results.map((r) => [r.outcome, r.required]),
+    [
+      ['fail', true],
+      ['warn', false],
+    ],
+  );
 });
 
 test('a server that never answers is an error (timeout), not a fail', async (t) => {
@@ -87,9 +102,18 @@ test('a server that never answers is an error (timeout), not a fail', async (t) 
 });
 
 test('an expectation that throws is an error with the reason', async (t) => {
-  const fake = await serve(t, answerEach(() => OK));
+  const fake = await serve(
+    t,
+    answerEach(() => OK),
+  );
   const [result] = await runChecks(
-    [check({ expect: () => { throw new Error('boom'); } })],
+    [
+      check({
+        expect: () => {
+          throw new Error('boom');
+        },
+      }),
+    ],
     target(fake),
     ANSWERED,
   );
@@ -104,7 +128,10 @@ const mustClose = check({
 });
 
 test('a canary that is answered fails', async (t) => {
-  const fake = await serve(t, answerEach(() => OK));
+  const fake = await serve(
+    t,
+    answerEach(() => OK),
+  );
   // the canary's answer is written with the first one, so it is read before the wait can end
   const [result] = await runChecks([mustClose], target(fake), { ...ANSWERED, closeWaitMs: 200 });
   assert.equal(result!.outcome, 'fail');
@@ -112,14 +139,20 @@ test('a canary that is answered fails', async (t) => {
 });
 
 test('a connection left open where the server must close fails, not errors', async (t) => {
-  const fake = await serve(t, answerEach((_, i) => (i === 0 ? OK : undefined)));
+  const fake = await serve(
+    t,
+    answerEach((_, i) => (i === 0 ? OK : undefined)),
+  );
   const [result] = await runChecks([mustClose], target(fake), { ...ANSWERED, closeWaitMs: 200 });
   assert.equal(result!.outcome, 'fail');
   assert.match(result!.actual, /connection left open/);
 });
 
 test('a response then a close passes', async (t) => {
-  const fake = await serve(t, answerEach((_, __, socket) => void socket.end(OK)));
+  const fake = await serve(
+    t,
+    answerEach((_, __, socket) => void socket.end(OK)),
+  );
   // a close wait far beyond any stall of a loaded machine: it ends at the close
   const [result] = await runChecks([mustClose], target(fake), { ...ANSWERED, closeWaitMs: 20_000 });
   assert.equal(result!.outcome, 'pass');
@@ -166,19 +199,29 @@ test('parallelism is bounded and results keep catalogue order', async (t) => {
   const checks = Array.from({ length: 12 }, (_, i) => check({ id: `par/${i}` }));
   const results = await runChecks(checks, target(fake), { ...ANSWERED, concurrency: 3 });
   assert.equal(peak(), 3, 'exactly 3 exchanges at once');
-  assert.deepEqual(results.map((r) => r.id), checks.map((c) => c.id));
+  assert.deepEqual(
+    results.map((r) => r.id),
+    checks.map((c) => c.id),
+  );
   assert.ok(results.every((r) => r.outcome === 'pass'));
 });
 
 test('concurrency 1 runs one exchange at a time', async (t) => {
   const { fake, peak } = await batchingServer(t, 1);
-  const results = await runChecks(Array.from({ length: 4 }, () => check({})), target(fake), { ...ANSWERED, concurrency: 1 });
+  const results = await runChecks(
+    Array.from({ length: 4 }, () => check({})),
+    target(fake),
+    { ...ANSWERED, concurrency: 1 },
+  );
   assert.equal(peak(), 1);
   assert.ok(results.every((r) => r.outcome === 'pass'));
 });
 
 test('architecture checks are skipped without a pid, and run with one', async (t) => {
-  const fake = await serve(t, answerEach(() => OK));
+  const fake = await serve(
+    t,
+    answerEach(() => OK),
+  );
   const arch = check({ id: 'arch/x', level: 'architecture', expect: (ex, ctx) => ({ ...status(ex, 200), pass: ctx.pid === 42 }) });
   const [skipped] = await runChecks([arch], target(fake), ANSWERED);
   assert.equal(skipped!.outcome, 'skip');
@@ -189,7 +232,11 @@ test('architecture checks are skipped without a pid, and run with one', async (t
 
 /** A check that passes when the server closes after its answer. */
 function waitsForClose(id: string): RequestCheck {
-  return check({ id, request: { chunks: [REQ], awaitClose: true }, expect: (ex) => ({ pass: ex.closed, expected: 'close', actual: ex.closed ? 'closed' : 'left open' }) });
+  return check({
+    id,
+    request: { chunks: [REQ], awaitClose: true },
+    expect: (ex) => ({ pass: ex.closed, expected: 'close', actual: ex.closed ? 'closed' : 'left open' }),
+  });
 }
 
 test('a check that only waits for the close gives its slot to the next one; active exchanges stay bounded', async (t) => {
@@ -203,16 +250,29 @@ test('a check that only waits for the close gives its slot to the next one; acti
   const checks = Array.from({ length: 8 }, (_, i) => waitsForClose(`idle/${i}`));
   // a close wait far beyond the time it takes to open 8 connections, however loaded the machine
   const results = await runChecks(checks, target(fake), { ...ANSWERED, concurrency: 2, closeWaitMs: 20_000 });
-  assert.deepEqual(results.map((r) => r.outcome), Array(8).fill('pass'), 'the waits overlapped');
+  assert.deepEqual(
+    results.map((r) => r.outcome),
+    Array(8).fill('pass'),
+    'the waits overlapped',
+  );
   assert.equal(peak(), 2, 'never more than 2 requests being answered at once');
 });
 
 test('a check whose slot was given away still waits its whole closeWaitMs; a serial target waits one at a time', async (t) => {
-  const neverCloses = await serve(t, answerEach(() => OK));
+  const neverCloses = await serve(
+    t,
+    answerEach(() => OK),
+  );
   const checks = Array.from({ length: 4 }, (_, i) => waitsForClose(`idle/${i}`));
   const results = await runChecks(checks, target(neverCloses), { ...ANSWERED, concurrency: 2, closeWaitMs: 200 });
-  assert.deepEqual(results.map((r) => r.outcome), Array(4).fill('fail'));
-  assert.ok(results.every((r) => r.ms >= 190), 'each check still waited its whole closeWaitMs');
+  assert.deepEqual(
+    results.map((r) => r.outcome),
+    Array(4).fill('fail'),
+  );
+  assert.ok(
+    results.every((r) => r.ms >= 190),
+    'each check still waited its whole closeWaitMs',
+  );
   // a serial target keeps one connection at a time, waits included
   const serialStarted = performance.now();
   await runChecks(checks.slice(0, 3), target(neverCloses), { ...ANSWERED, concurrency: 1, closeWaitMs: 200 });
@@ -220,7 +280,10 @@ test('a check whose slot was given away still waits its whole closeWaitMs; a ser
 });
 
 test('a check for one design is skipped, with the reason, for any other target', async (t) => {
-  const fake = await serve(t, answerEach(() => OK));
+  const fake = await serve(
+    t,
+    answerEach(() => OK),
+  );
   const arch = check({ id: 'arch/x', level: 'architecture', design: 'thread' });
   const [other] = await runChecks([arch], target(fake), { pid: 42, design: 'blocking' });
   assert.deepEqual([other!.outcome, other!.reason], ['skip', 'applies to the thread design only (the target is blocking)']);
@@ -248,14 +311,21 @@ test('a procedure gets the target and context, and its verdict becomes the outco
     { pid: 7, design: 'x', timeoutMs: 1234 },
   );
   assert.deepEqual(seen, [[{ host: '127.0.0.1', port: 9 }, 7, 'x', 1234]]);
-  assert.deepEqual(results.map((r) => [r.id, r.outcome, r.expected, r.actual]), [
-    ['arch/a', 'pass', 'e', 'a'],
-    ['arch/b', 'fail', 'two threads', 'one thread'],
-  ]);
+  assert.deepEqual(
+    results.map((r) => [r.id, r.outcome, r.expected, r.actual]),
+    [
+      ['arch/a', 'pass', 'e', 'a'],
+      ['arch/b', 'fail', 'two threads', 'one thread'],
+    ],
+  );
 });
 
 test('a procedure that throws is an error with the reason', async () => {
-  const [result] = await runChecks([procedure({ run: () => Promise.reject(new Error('cannot read /proc/1/syscall')) })], { host: '127.0.0.1', port: 9 }, { pid: 1 });
+  const [result] = await runChecks(
+    [procedure({ run: () => Promise.reject(new Error('cannot read /proc/1/syscall')) })],
+    { host: '127.0.0.1', port: 9 },
+    { pid: 1 },
+  );
   assert.equal(result!.outcome, 'error');
   assert.equal(result!.reason, 'the check threw: cannot read /proc/1/syscall');
 });
@@ -294,8 +364,14 @@ test('architecture checks run after all the others, one at a time; results keep 
   const ordinary = (i: number) => check({ id: `o/${i}`, expect: (ex) => (ordinaryDone++, status(ex, 200)) });
   const checks = [arch('arch/1'), ordinary(0), ordinary(1), ordinary(2), arch('arch/2'), ordinary(3), ordinary(4), ordinary(5)];
   const results = await runChecks(checks, target(fake), { ...ANSWERED, pid: 1, concurrency: 8 });
-  assert.deepEqual(results.map((r) => r.id), checks.map((c) => c.id));
-  assert.ok(results.every((r) => r.outcome === 'pass'), JSON.stringify(results.map((r) => [r.id, r.actual])));
+  assert.deepEqual(
+    results.map((r) => r.id),
+    checks.map((c) => c.id),
+  );
+  assert.ok(
+    results.every((r) => r.outcome === 'pass'),
+    JSON.stringify(results.map((r) => [r.id, r.actual])),
+  );
   assert.equal(most, 1, 'one architecture check at a time');
   assert.equal(peak(), 6, 'the others still run in parallel');
 });
@@ -315,12 +391,19 @@ test('probe rejects at the refusal, not at its deadline, with a clear message', 
 
 test('probe answers with the status of GET /, and rejects a server that stays silent', async (t) => {
   let head = '';
-  const good = await serve(t, answerEach((h) => ((head = h), OK)));
+  const good = await serve(
+    t,
+    answerEach((h) => ((head = h), OK)),
+  );
   assert.equal((await probe('127.0.0.1', good.port, ANSWERED.timeoutMs)).status, 200);
   assert.match(head, new RegExp(`^GET / HTTP/1\\.1\\r\\nHost: 127\\.0\\.0\\.1:${good.port}\\r\\n`));
   const silent = await serve(t, () => {});
   const { value: silence, timeoutMs } = await withConnectedDeadline(
-    (ms) => probe('127.0.0.1', silent.port, ms).then(() => new Error('answered'), (err: Error) => err),
+    (ms) =>
+      probe('127.0.0.1', silent.port, ms).then(
+        () => new Error('answered'),
+        (err: Error) => err,
+      ),
     (err) => err.message,
   );
   assert.match(silence.message, new RegExp(`^no HTTP response from 127\\.0\\.0\\.1:\\d+ within ${timeoutMs} ms$`));
@@ -328,7 +411,15 @@ test('probe answers with the status of GET /, and rejects a server that stays si
 
 test('summarize counts outcomes; buildReport carries the schema', () => {
   const result = (outcome: CheckResult['outcome']): CheckResult => ({
-    id: outcome, section: 'RFC 9110 §9.1', level: 'MUST', required: true, title: '', outcome, expected: '', actual: '', ms: 1,
+    id: outcome,
+    section: 'RFC 9110 §9.1',
+    level: 'MUST',
+    required: true,
+    title: '',
+    outcome,
+    expected: '',
+    actual: '',
+    ms: 1,
   });
   const results = (['pass', 'pass', 'fail', 'warn', 'skip', 'error'] as const).map(result);
   assert.deepEqual(summarize(results), { total: 6, pass: 2, fail: 1, warn: 1, skip: 1, error: 1 });

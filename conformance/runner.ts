@@ -100,7 +100,11 @@ function skipReason(check: Check, ctx: CheckContext): string | undefined {
   }
   if (check.design !== undefined && check.design !== ctx.design) {
     const target =
-      ctx.design !== undefined ? `the target is ${ctx.design}` : ctx.pid !== undefined ? 'the target is not a built-in design' : 'the target design is not known';
+      ctx.design !== undefined
+        ? `the target is ${ctx.design}`
+        : ctx.pid !== undefined
+          ? 'the target is not a built-in design'
+          : 'the target design is not known';
     return `applies to the ${check.design} design only (${target})`;
   }
   return undefined;
@@ -250,21 +254,26 @@ export async function runChecks(checks: readonly Check[], target: Target, opts: 
           released = true;
           active--;
         };
-        runOne(checks[i]!, target, opts, ctx, width === 1 ? undefined : () => {
+        runOne(
+          checks[i]!,
+          target,
+          opts,
+          ctx,
+          width === 1
+            ? undefined
+            : () => {
+                release();
+                // let the next check start on the next turn, not inside the client's read handler
+                setImmediate(pump);
+              },
+        ).then((result) => {
+          results[i] = result;
           release();
-          // let the next check start on the next turn, not inside the client's read handler
-          setImmediate(pump);
-        }).then(
-          (result) => {
-            results[i] = result;
-            release();
-            open--;
-            settled++;
-            if (settled === shared.length) resolve();
-            else pump();
-          },
-          reject,
-        );
+          open--;
+          settled++;
+          if (settled === shared.length) resolve();
+          else pump();
+        }, reject);
       }
     };
     if (shared.length === 0) resolve();
@@ -280,13 +289,7 @@ export function summarize(results: readonly CheckResult[]): ConformanceSummary {
   return summary;
 }
 
-export function buildReport(
-  target: string,
-  url: string,
-  results: CheckResult[],
-  startedAt: Date | string,
-  durationMs: number,
-): ConformanceReport {
+export function buildReport(target: string, url: string, results: CheckResult[], startedAt: Date | string, durationMs: number): ConformanceReport {
   return {
     schema: 'http-lab/conformance@1',
     target,
@@ -305,12 +308,7 @@ export interface ProbeResult {
 
 /** Is an HTTP server answering at host:port? Rejects with a one-line reason (for exit code 2). */
 export async function probe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
-  const ex = await exchange(
-    host,
-    port,
-    { chunks: [`GET / HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`] },
-    { timeoutMs },
-  );
+  const ex = await exchange(host, port, { chunks: [`GET / HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`] }, { timeoutMs });
   const [res] = finalResponses(ex);
   if (res) return { status: res.status, ms: ex.ms };
   if (ex.parseError) throw new Error(`${host}:${port} did not answer with HTTP: ${ex.parseError}`);

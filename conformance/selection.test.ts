@@ -6,7 +6,16 @@ import { inLevel, matcher, sectionKey, selectChecks, SelectionError, type Select
 import type { Check, Level } from './types.js';
 
 function check(id: string, section: string, level: Level, required: boolean): Check {
-  return { id, section, level, required, title: id, requirement: 'a sentence', request: 'GET / HTTP/1.1\r\n\r\n', expect: () => ({ pass: true, expected: '', actual: '' }) };
+  return {
+    id,
+    section,
+    level,
+    required,
+    title: id,
+    requirement: 'a sentence',
+    request: 'GET / HTTP/1.1\r\n\r\n',
+    expect: () => ({ pass: true, expected: '', actual: '' }),
+  };
 }
 
 const CATALOGUE: Check[] = [
@@ -28,7 +37,10 @@ const ids = (selection: Selection): string[] => selectChecks(CATALOGUE, selectio
 
 describe('conformance selection', () => {
   it('selects everything by default, in catalogue order', () => {
-    assert.deepEqual(ids({}), CATALOGUE.map((c) => c.id));
+    assert.deepEqual(
+      ids({}),
+      CATALOGUE.map((c) => c.id),
+    );
   });
 
   it('--only by exact id', () => {
@@ -56,7 +68,12 @@ describe('conformance selection', () => {
   });
 
   it('--only by glob: * within a part, ** across parts, ? one character', () => {
-    assert.deepEqual(ids({ only: ['rfc9112/6.*'] }), ['rfc9112/6.1/cl-and-te', 'rfc9112/6.3/cl-conflict', 'rfc9112/6.10/made-up', 'adversarial/smuggling/cl-te']);
+    assert.deepEqual(ids({ only: ['rfc9112/6.*'] }), [
+      'rfc9112/6.1/cl-and-te',
+      'rfc9112/6.3/cl-conflict',
+      'rfc9112/6.10/made-up',
+      'adversarial/smuggling/cl-te',
+    ]);
     assert.deepEqual(ids({ only: ['adversarial/*'] }), ['adversarial/smuggling/cl-te', 'adversarial/slowloris']);
     assert.deepEqual(ids({ only: ['*/*/cl-*'] }), ['rfc9112/6.1/cl-and-te', 'rfc9112/6.3/cl-conflict', 'adversarial/smuggling/cl-te']);
     assert.deepEqual(ids({ only: ['**/cl-te'] }), ['adversarial/smuggling/cl-te']);

@@ -106,8 +106,7 @@ export function matcher(pattern: string): (check: Pick<Check, 'id' | 'section'>)
   const key = patternSectionKey(pattern);
   const bySection = key === undefined ? undefined : sectionMatcher(key);
   const asWritten = pattern.trim().toLowerCase();
-  return (check) =>
-    byId(check.id) || (bySection !== undefined && bySection(check.section)) || check.section.toLowerCase() === asWritten;
+  return (check) => byId(check.id) || (bySection !== undefined && bySection(check.section)) || check.section.toLowerCase() === asWritten;
 }
 
 /** The checks a run includes, in catalogue order. Throws SelectionError for a pattern that matches
@@ -123,8 +122,5 @@ export function selectChecks<T extends Selectable>(checks: readonly T[], selecti
   const only = compile('--only', selection.only);
   const skip = compile('--skip', selection.skip);
   const level = selection.level ?? 'all';
-  return checks.filter(
-    (check) =>
-      inLevel(check, level) && (only.length === 0 || only.some((test) => test(check))) && !skip.some((test) => test(check)),
-  );
+  return checks.filter((check) => inLevel(check, level) && (only.length === 0 || only.some((test) => test(check))) && !skip.some((test) => test(check)));
 }

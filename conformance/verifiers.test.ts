@@ -9,7 +9,13 @@ function response(status: number, body = '', headers: Array<[string, string]> = 
 
 function exchangeOf(responses: WireResponse[], extra: Partial<Exchange> = {}): Exchange {
   return {
-    responses, closed: false, trailingGarbage: Buffer.alloc(0), received: Buffer.alloc(0), sent: Buffer.alloc(0), ms: 1, timedOut: false,
+    responses,
+    closed: false,
+    trailingGarbage: Buffer.alloc(0),
+    received: Buffer.alloc(0),
+    sent: Buffer.alloc(0),
+    ms: 1,
+    timedOut: false,
     ...extra,
   };
 }
@@ -34,7 +40,13 @@ test('bodyEquals reports where the bytes differ', () => {
 });
 
 test('header and contentLengthIs see every field line', () => {
-  const ex = exchangeOf([response(200, 'ab', [['Content-Length', '2'], ['Connection', 'keep-alive'], ['connection', 'close']])]);
+  const ex = exchangeOf([
+    response(200, 'ab', [
+      ['Content-Length', '2'],
+      ['Connection', 'keep-alive'],
+      ['connection', 'close'],
+    ]),
+  ]);
   assert.equal(contentLengthIs(ex, 2).pass, true);
   assert.equal(contentLengthIs(ex, 3).pass, false);
   const v = header(ex, 'Connection', 'two lines', (values) => values.length === 2);

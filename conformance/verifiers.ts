@@ -20,12 +20,9 @@ export function finalResponses(ex: Exchange): WireResponse[] {
 }
 
 export function describeResponse(res: WireResponse): string {
-  const fields = res.headers
-    .filter(([n]) => SHOWN_FIELDS.includes(n.toLowerCase()))
-    .map(([n, v]) => `${n}: ${v}`);
+  const fields = res.headers.filter(([n]) => SHOWN_FIELDS.includes(n.toLowerCase())).map(([n, v]) => `${n}: ${v}`);
   const head = `${res.version} ${res.status}${res.reason ? ` ${res.reason}` : ''}`;
-  const body =
-    res.body.length === 0 ? 'no body' : `body ${res.body.length} B "${escapeBytes(res.body, BODY_PREVIEW_BYTES)}"`;
+  const body = res.body.length === 0 ? 'no body' : `body ${res.body.length} B "${escapeBytes(res.body, BODY_PREVIEW_BYTES)}"`;
   return `${head}${fields.length ? ` [${fields.join(', ')}]` : ''}, ${body}`;
 }
 
@@ -111,13 +108,7 @@ export function noBody(ex: Exchange, i = 0): Verdict {
 
 /** A field of the i-th final response satisfies `test`, given every value it was sent with (an
  * empty list when absent). */
-export function header(
-  ex: Exchange,
-  name: string,
-  expected: string,
-  test: (values: string[]) => boolean,
-  i = 0,
-): Verdict {
+export function header(ex: Exchange, name: string, expected: string, test: (values: string[]) => boolean, i = 0): Verdict {
   const want = ofResponse(i, expected);
   const res = responseAt(ex, i, want);
   if (isVerdict(res)) return res;

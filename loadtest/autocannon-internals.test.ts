@@ -31,7 +31,9 @@ describe("autocannon's internals that loadtest/load.ts patches", () => {
   it('every patched internal is a function on a real autocannon Client', async () => {
     const clients: unknown[] = [];
     await new Promise<void>((resolve, reject) => {
-      autocannon({ url: server.url.href, connections: 1, amount: 1, setupClient: (client: unknown) => clients.push(client) }, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('autocannon failed', { cause: err })) : resolve()));
+      autocannon({ url: server.url.href, connections: 1, amount: 1, setupClient: (client: unknown) => clients.push(client) }, (err: unknown) =>
+        err ? reject(err instanceof Error ? err : new Error('autocannon failed', { cause: err })) : resolve(),
+      );
     });
     assert.equal(clients.length, 1);
     assert.deepEqual(unpatchableInternals(clients[0]), []);
@@ -43,5 +45,4 @@ describe("autocannon's internals that loadtest/load.ts patches", () => {
     ]);
     assert.equal(unpatchableInternals({}).length, PATCHED_INTERNALS.length);
   });
-
 });

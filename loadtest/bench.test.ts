@@ -43,7 +43,10 @@ describe('the bench schedule', () => {
       if (e.kind === 'start') log.push(`${e.phase} ${e.target}${e.phase === 'run' ? e.run : ''}`);
     });
     // verification (each resumed and paused), warm-ups, then run 1 of A and B, then run 2 of A and B
-    assert.deepEqual(log.filter((l) => !l.startsWith('pause') && !l.startsWith('resume')), ['warmup A', 'warmup B', 'run A1', 'run B1', 'run A2', 'run B2']);
+    assert.deepEqual(
+      log.filter((l) => !l.startsWith('pause') && !l.startsWith('resume')),
+      ['warmup A', 'warmup B', 'run A1', 'run B1', 'run A2', 'run B2'],
+    );
     assert.deepEqual(log.slice(0, 4), ['resume A', 'pause A', 'resume B', 'pause B']);
     for (let i = 4; i < log.length; i += 3) {
       const [start, resume, pause] = log.slice(i, i + 3);
@@ -51,7 +54,13 @@ describe('the bench schedule', () => {
       assert.deepEqual([resume, pause], [`resume ${name}`, `pause ${name}`], log.join(', '));
     }
     assert.equal(outcome.refused.length, 0);
-    assert.deepEqual(outcome.results.map((r) => [r.target, r.scenario, r.runs.length]), [['A', 'keepalive', 2], ['B', 'keepalive', 2]]);
+    assert.deepEqual(
+      outcome.results.map((r) => [r.target, r.scenario, r.runs.length]),
+      [
+        ['A', 'keepalive', 2],
+        ['B', 'keepalive', 2],
+      ],
+    );
     for (const r of outcome.results) {
       assert.ok(r.median.rps > 0);
       assert.ok(r.median.serverCpuPct !== null && r.median.serverRssBytes !== null && r.median.serverRssBytes > 0);
@@ -63,9 +72,19 @@ describe('the bench schedule', () => {
     const good = await target('good');
     const liar = await target('liar', 'HELLO\n');
     const liarServer = servers[servers.length - 1]!;
-    const plan = { targets: [good, liar], scenarios: [withOverrides(findScenario('keepalive')!, { connections: 1 })], durationS: 0.2, runs: 1, warmupS: 0, docroot: dir };
+    const plan = {
+      targets: [good, liar],
+      scenarios: [withOverrides(findScenario('keepalive')!, { connections: 1 })],
+      durationS: 0.2,
+      runs: 1,
+      warmupS: 0,
+      docroot: dir,
+    };
     const outcome = await runBench(plan);
-    assert.deepEqual(outcome.results.map((r) => r.target), ['good']);
+    assert.deepEqual(
+      outcome.results.map((r) => r.target),
+      ['good'],
+    );
     assert.equal(outcome.refused.length, 1);
     assert.equal(outcome.refused[0]!.target, 'liar');
     assert.match(outcome.refused[0]!.reason, /differs from the file at byte 0/);
@@ -78,7 +97,10 @@ describe('the bench schedule', () => {
     const keepalive = withOverrides(findScenario('keepalive')!, { connections: 2 });
     const pipeline = withOverrides(findScenario('pipeline')!, { connections: 2 });
     const outcome = await runBench({ targets: [old], scenarios: [keepalive, pipeline], durationS: 0.3, runs: 1, warmupS: 0, docroot: dir });
-    assert.deepEqual(outcome.results.map((r) => [r.scenario, r.newConnectionPerRequest]), [['keepalive', true]]);
+    assert.deepEqual(
+      outcome.results.map((r) => [r.scenario, r.newConnectionPerRequest]),
+      [['keepalive', true]],
+    );
     assert.equal(outcome.results[0]!.warnings[0]!.code, 'closes-connections');
     assert.match(outcome.results[0]!.warnings[0]!.message, /closes the connection after each response .* measured with a new connection per request/);
     const { responses, errors } = outcome.results[0]!.median;
@@ -88,7 +110,10 @@ describe('the bench schedule', () => {
     // makes hundreds.
     assert.ok(responses > 2, `${responses} responses`);
     assert.ok(oldServer.connections > responses, `${oldServer.connections} connections for ${responses} responses and the check`);
-    assert.deepEqual(outcome.refused.map((r) => r.scenario), ['pipeline']);
+    assert.deepEqual(
+      outcome.refused.map((r) => r.scenario),
+      ['pipeline'],
+    );
     assert.match(outcome.refused[0]!.reason, /pipelining cannot be measured/);
   });
 

@@ -96,7 +96,17 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
       } else {
         // Loaded as keep-alive, autocannon would write each next request on the connection the
         // server is closing, and time it from there: measure what the server does instead.
-        ok.push({ target, scenario: { ...scenario, newConnectionPerRequest: true }, notes: [{ code: 'closes-connections', message: 'the server closes the connection after each response (HTTP/1.0, or Connection: close): measured with a new connection per request, as the close scenario is' }] });
+        ok.push({
+          target,
+          scenario: { ...scenario, newConnectionPerRequest: true },
+          notes: [
+            {
+              code: 'closes-connections',
+              message:
+                'the server closes the connection after each response (HTTP/1.0, or Connection: close): measured with a new connection per request, as the close scenario is',
+            },
+          ],
+        });
       }
     }
     accepted.set(scenario.name, ok);
@@ -123,7 +133,14 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
       }
     }
     for (const { target, scenario: asRun, notes } of entries) {
-      const result = summarize(runs.get(target.name)!, { target: target.name, url: target.url.href, scenario: asRun, durationS: plan.durationS, warmupS: plan.warmupS, cpus });
+      const result = summarize(runs.get(target.name)!, {
+        target: target.name,
+        url: target.url.href,
+        scenario: asRun,
+        durationS: plan.durationS,
+        warmupS: plan.warmupS,
+        cpus,
+      });
       result.warnings.unshift(...notes);
       results.push(result);
     }
@@ -141,7 +158,14 @@ async function withResumed<T>(target: BenchTarget, work: () => Promise<T>): Prom
 }
 
 /** One period of load on one target, with its resources sampled over the same period. */
-async function measure(target: BenchTarget, scenario: Scenario, durationS: number, engine: Engine | undefined, onEvent: (event: BenchEvent) => void, signal?: AbortSignal): Promise<BenchRun> {
+async function measure(
+  target: BenchTarget,
+  scenario: Scenario,
+  durationS: number,
+  engine: Engine | undefined,
+  onEvent: (event: BenchEvent) => void,
+  signal?: AbortSignal,
+): Promise<BenchRun> {
   const sampler = target.pid !== undefined ? new ResourceSampler(target.pid) : undefined;
   try {
     sampler?.start();
@@ -159,7 +183,10 @@ async function measure(target: BenchTarget, scenario: Scenario, durationS: numbe
       onTick: (responses: number) => onEvent({ kind: 'tick', responses, elapsedS: (performance.now() - wallStart) / 1000 }),
       ...(signal ? { signal } : {}),
     };
-    load = engine?.kind === 'wrk' ? await runWrk({ ...options, program: engine.program, ...(engine.cpus !== undefined ? { cpus: engine.cpus } : {}) }) : await runLoad(options);
+    load =
+      engine?.kind === 'wrk'
+        ? await runWrk({ ...options, program: engine.program, ...(engine.cpus !== undefined ? { cpus: engine.cpus } : {}) })
+        : await runLoad(options);
   } catch (err) {
     sampler?.cancel();
     throw err;

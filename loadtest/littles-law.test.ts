@@ -34,8 +34,14 @@ describe("Little's law check", () => {
     assert.match(generator, /predicts 50000 rps, measured 40000 \(-20\.0%, tolerance ±5\.0%\)/);
     assert.match(generator, /generator was saturated/);
     assert.match(littlesLawWarning(low, { generatorBound: false, errors: 3, timeouts: 2, maxLatencyUs: 5000 })!, /3 errors and 2 timeouts/);
-    assert.match(littlesLawWarning(low, { generatorBound: false, errors: 0, timeouts: 0, maxLatencyUs: 1_900_000 })!, /fewer connections at once .*slowest answered took 1900 ms/);
-    assert.match(littlesLawWarning(checkLittlesLaw(50, 1, 1000, 60_000), { generatorBound: false, errors: 0, timeouts: 0, maxLatencyUs: 5000 })!, /latency is overstated/);
+    assert.match(
+      littlesLawWarning(low, { generatorBound: false, errors: 0, timeouts: 0, maxLatencyUs: 1_900_000 })!,
+      /fewer connections at once .*slowest answered took 1900 ms/,
+    );
+    assert.match(
+      littlesLawWarning(checkLittlesLaw(50, 1, 1000, 60_000), { generatorBound: false, errors: 0, timeouts: 0, maxLatencyUs: 5000 })!,
+      /latency is overstated/,
+    );
   });
 
   it('no timed response cannot agree with anything', () => {

@@ -27,15 +27,21 @@ export function checkLittlesLaw(connections: number, pipelining: number, meanLat
 }
 
 /** The warning for a run where the law does not hold, with the likeliest reason. */
-export function littlesLawWarning(check: LittlesLawCheck, context: { generatorBound: boolean; errors: number; timeouts: number; maxLatencyUs: number }): string | undefined {
+export function littlesLawWarning(
+  check: LittlesLawCheck,
+  context: { generatorBound: boolean; errors: number; timeouts: number; maxLatencyUs: number },
+): string | undefined {
   if (check.holds) return undefined;
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   const head = `Little's law does not hold: ${check.inFlight} in flight ÷ mean latency predicts ${Math.round(check.predictedRps)} rps, measured ${Math.round(check.measuredRps)} (${check.deviation >= 0 ? '+' : ''}${pct(check.deviation)}, tolerance ±${pct(LITTLES_LAW_TOLERANCE)})`;
   let why: string;
   if (check.predictedRps === 0) why = 'no response was timed';
-  else if (context.errors + context.timeouts > 0) why = `${context.errors} errors and ${context.timeouts} timeouts left connections without a request in flight`;
-  else if (check.deviation < 0 && context.generatorBound) why = 'the generator was saturated: requests waited in it before they were written, time the latency does not see';
-  else if (check.deviation < 0) why = `requests in flight were left unanswered for long stretches, and only answered requests enter the mean latency: the server serves fewer connections at once than were opened, or made some wait (the slowest answered took ${Math.round(context.maxLatencyUs / 1000)} ms)`;
+  else if (context.errors + context.timeouts > 0)
+    why = `${context.errors} errors and ${context.timeouts} timeouts left connections without a request in flight`;
+  else if (check.deviation < 0 && context.generatorBound)
+    why = 'the generator was saturated: requests waited in it before they were written, time the latency does not see';
+  else if (check.deviation < 0)
+    why = `requests in flight were left unanswered for long stretches, and only answered requests enter the mean latency: the server serves fewer connections at once than were opened, or made some wait (the slowest answered took ${Math.round(context.maxLatencyUs / 1000)} ms)`;
   else why = 'more responses than the in-flight requests allow: the latency is overstated, or responses were counted that were not timed';
   return `${head}: ${why}`;
 }

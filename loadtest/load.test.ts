@@ -32,7 +32,10 @@ describe('one period of load on autocannon', () => {
       const l = r.latencyUs;
       assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, JSON.stringify(l));
       // µs resolution, not autocannon's whole milliseconds: some statistic is not a multiple of 1,000
-      assert.ok([l.mean, l.p50, l.p90, l.p99, l.max].some((v) => v % 1000 !== 0), JSON.stringify(l));
+      assert.ok(
+        [l.mean, l.p50, l.p90, l.p99, l.max].some((v) => v % 1000 !== 0),
+        JSON.stringify(l),
+      );
       assert.ok(r.elapsedS >= 0.5, `elapsed ${r.elapsedS}`);
     } finally {
       await server.close();
@@ -76,7 +79,12 @@ describe('one period of load on autocannon', () => {
     // one connection: a second request follows the first response
     const { server: notFound, signal } = await serverThatStops(({ requests }) => requests > 1, { status: 404 });
     try {
-      const r = await runLoad({ url: notFound.url, scenario: withOverrides(findScenario('keepalive')!, { connections: 1 }), durationS: UNTIL_STOPPED_S, signal });
+      const r = await runLoad({
+        url: notFound.url,
+        scenario: withOverrides(findScenario('keepalive')!, { connections: 1 }),
+        durationS: UNTIL_STOPPED_S,
+        signal,
+      });
       assert.ok(r.responses > 0);
       assert.equal(r.non2xx, r.responses);
     } finally {

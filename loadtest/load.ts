@@ -99,7 +99,9 @@ export const PATCHED_INTERNALS: ReadonlyArray<{ path: string; patch: string }> =
 /** The internals of `client` that are missing or of another kind, as sentences naming their patch. */
 export function unpatchableInternals(client: unknown): string[] {
   return PATCHED_INTERNALS.filter(({ path }) => {
-    const value = path.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), client);
+    const value = path
+      .split('.')
+      .reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), client);
     return typeof value !== 'function';
   }).map(({ path, patch }) => `autocannon's Client.${path} is no longer a function: the ${patch} patch in loadtest/load.ts needs updating`);
 }
@@ -162,7 +164,8 @@ function newConnectionPerRequest(client: unknown): void {
   const doRequest = c._doRequest;
   c._doRequest = function (this: AutocannonClient, ...args: unknown[]): unknown {
     // Set by _connect, after setupClient: only here can its shape be checked.
-    if (typeof this.conn !== 'object' || this.conn === null) throw new Error("autocannon's Client.conn is no longer the connection: the newConnectionPerRequest patch in loadtest/load.ts needs updating");
+    if (typeof this.conn !== 'object' || this.conn === null)
+      throw new Error("autocannon's Client.conn is no longer the connection: the newConnectionPerRequest patch in loadtest/load.ts needs updating");
     if (this.conn[USED]) {
       this._destroyConnection();
       this._connect(); // which calls _doRequest again, on the new connection

@@ -16,7 +16,9 @@ export function lineProgress(): Progress {
         process.stderr.write(`bench: ${event.target} ${event.scenario}: ${what}\n`);
       } else if (event.kind === 'run') {
         const r = event.result;
-        process.stderr.write(`bench: ${event.target} ${event.scenario}: run ${event.run}/${event.runs}: ${Math.round(r.rps).toLocaleString('en-US')} rps, p50 ${r.latencyUs.p50} µs, p99 ${r.latencyUs.p99} µs\n`);
+        process.stderr.write(
+          `bench: ${event.target} ${event.scenario}: run ${event.run}/${event.runs}: ${Math.round(r.rps).toLocaleString('en-US')} rps, p50 ${r.latencyUs.p50} µs, p99 ${r.latencyUs.p99} µs\n`,
+        );
       } else if (event.kind === 'refused') {
         process.stderr.write(`bench: ${event.refusal.target} refused for ${event.refusal.scenario}: ${event.refusal.reason}\n`);
       }
@@ -28,7 +30,12 @@ export function lineProgress(): Progress {
 /** A bar with an ETA over the planned seconds of load, on a terminal. */
 export function barProgress(plan: BenchPlan): Progress {
   const total = plannedSeconds(plan);
-  const bar = new SingleBar({ format: 'bench [{bar}] {percentage}% | ETA {eta_formatted} | {phase}', stream: process.stderr, hideCursor: true, clearOnComplete: true });
+  const bar = new SingleBar({
+    format: 'bench [{bar}] {percentage}% | ETA {eta_formatted} | {phase}',
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
   let finished = 0;
   let current = 0;
   bar.start(total, 0, { phase: 'checking targets' });

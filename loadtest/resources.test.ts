@@ -221,7 +221,10 @@ describe('ResourceSampler on real processes', () => {
       const exited = once(proc, 'exit');
       kill(proc);
       await exited; // reaped by now
-      assert.throws(() => sampler.stop(), (err: unknown) => err instanceof ResourceSamplerError && err.code === 'SERVER_GONE');
+      assert.throws(
+        () => sampler.stop(),
+        (err: unknown) => err instanceof ResourceSamplerError && err.code === 'SERVER_GONE',
+      );
     } finally {
       kill(proc);
     }

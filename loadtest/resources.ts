@@ -371,10 +371,16 @@ export function isGeneratorBound(input: GeneratorBoundInput): GeneratorBoundVerd
     return { bound: false, reason: `the load generator used ${pct(gen)} of a core: not saturated` };
   }
   if (thread >= SATURATED_PCT) {
-    return { bound: false, reason: `the load generator used ${pct(gen)} of a core, but the server's busiest thread used ${pct(thread)}: the server is saturated too` };
+    return {
+      bound: false,
+      reason: `the load generator used ${pct(gen)} of a core, but the server's busiest thread used ${pct(thread)}: the server is saturated too`,
+    };
   }
   if (server >= (SATURATED_PCT / 100) * left) {
-    return { bound: false, reason: `the load generator used ${pct(gen)} of a core and the server ${pct(server)} of the ${pct(Math.max(left, 0))} left on ${cpus} CPUs: the machine is saturated` };
+    return {
+      bound: false,
+      reason: `the load generator used ${pct(gen)} of a core and the server ${pct(server)} of the ${pct(Math.max(left, 0))} left on ${cpus} CPUs: the machine is saturated`,
+    };
   }
   return {
     bound: true,

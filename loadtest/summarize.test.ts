@@ -54,15 +54,25 @@ describe('summarize runs', () => {
     const bad = run(40_000);
     const r = summarize([run(40_000), { ...bad, rps: 30_000 }, run(40_000)], context);
     const littlesLaw = r.warnings.flatMap((w) => (w.code === 'littles-law' ? [w] : []));
-    assert.deepEqual(littlesLaw.map((w) => w.run), [2], JSON.stringify(r.warnings));
+    assert.deepEqual(
+      littlesLaw.map((w) => w.run),
+      [2],
+      JSON.stringify(r.warnings),
+    );
     assert.match(littlesLaw[0]!.message, /^run 2: Little's law does not hold/);
   });
 
   it('a saturated generator beside an idle server is generator-bound, and says so', () => {
     const r = summarize([run(40_000, { generatorCpuPct: 99, serverCpuPct: 40, serverBusiestThreadPct: 40 })], context);
     assert.equal(r.generatorBound, true);
-    assert.deepEqual(r.warnings.map((w) => w.code), ['generator-bound', 'one-run']);
-    assert.match(r.warnings[0]!.message, /^generator-bound: the load generator used 99% of a core while the server had headroom .*; the server may be faster than these figures$/);
+    assert.deepEqual(
+      r.warnings.map((w) => w.code),
+      ['generator-bound', 'one-run'],
+    );
+    assert.match(
+      r.warnings[0]!.message,
+      /^generator-bound: the load generator used 99% of a core while the server had headroom .*; the server may be faster than these figures$/,
+    );
     assert.equal(r.warnings[1]!.message, 'one run: no spread to report; use --runs 3 or more');
   });
 
@@ -85,7 +95,13 @@ describe('summarize runs', () => {
     assert.equal(r.median.serverCpuPct, null);
     assert.equal(r.median.serverRssBytes, null);
     assert.equal(r.generatorBound, false);
-    assert.deepEqual(r.warnings.find((w) => w.code === 'resources-unknown'), { code: 'resources-unknown', message: "server CPU and memory unknown: the server's process was not found (a --url whose listening socket is not this user's to read)" });
+    assert.deepEqual(
+      r.warnings.find((w) => w.code === 'resources-unknown'),
+      {
+        code: 'resources-unknown',
+        message: "server CPU and memory unknown: the server's process was not found (a --url whose listening socket is not this user's to read)",
+      },
+    );
   });
 
   it('the median of one run is that run', () => {

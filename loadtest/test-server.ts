@@ -44,7 +44,12 @@ export async function countingServer(body: Buffer | string = 'hello\n', options:
         const close = /\r\nconnection:\s*close/i.test(head) || options.http10 === true || answered === options.closeAfter;
         const version = options.http10 ? '1.0' : '1.1';
         // one write: head and body in separate writes would meet Nagle and delayed ACKs (40 ms)
-        socket.write(Buffer.concat([Buffer.from(`HTTP/${version} ${status} X\r\nContent-Length: ${payload.length}\r\n${close && !options.http10 ? 'Connection: close\r\n' : ''}\r\n`), payload]));
+        socket.write(
+          Buffer.concat([
+            Buffer.from(`HTTP/${version} ${status} X\r\nContent-Length: ${payload.length}\r\n${close && !options.http10 ? 'Connection: close\r\n' : ''}\r\n`),
+            payload,
+          ]),
+        );
         if (close) {
           socket.end();
           return;

@@ -111,7 +111,12 @@ export interface BenchReport {
   startedAt: string;
   machine: MachineDescription;
   /** the load generator and its settings */
-  generator: { engine: 'autocannon' | 'wrk'; version: string; responseTimeoutS: number; /** CPUs the generator and the servers we started were pinned to */ pinned?: { generator: string; servers: string } };
+  generator: {
+    engine: 'autocannon' | 'wrk';
+    version: string;
+    responseTimeoutS: number;
+    /** CPUs the generator and the servers we started were pinned to */ pinned?: { generator: string; servers: string };
+  };
   results: BenchResult[];
   refused: Refusal[];
 }

@@ -26,7 +26,10 @@ describe('the check before load', () => {
   });
 
   it('accepts a server that sends 200 and exactly the bytes, and says whether it keeps the connection', async () => {
-    for (const [http10, keeps] of [[false, true], [true, false]] as const) {
+    for (const [http10, keeps] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const server = await countingServer('hello\n', { http10 });
       try {
         assert.deepEqual(await verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS), { persistent: keeps });
@@ -45,10 +48,16 @@ describe('the check before load', () => {
   });
 
   it('refuses a server that returns wrong bytes, of the same length too', async () => {
-    for (const [body, why] of [['hello', /5 bytes of body where the file has 6/], ['jello\n', /differs from the file at byte 0/]] as const) {
+    for (const [body, why] of [
+      ['hello', /5 bytes of body where the file has 6/],
+      ['jello\n', /differs from the file at byte 0/],
+    ] as const) {
       const server = await countingServer(body);
       try {
-        await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS), (err: Error) => err instanceof VerificationError && why.test(err.message));
+        await assert.rejects(
+          verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS),
+          (err: Error) => err instanceof VerificationError && why.test(err.message),
+        );
       } finally {
         await server.close();
       }
@@ -65,6 +74,9 @@ describe('the check before load', () => {
   });
 
   it('an unreachable target is an UnreachableError, at once', async () => {
-    await assert.rejects(verifyTarget(new URL('http://127.0.0.1:1/'), Buffer.from('x'), DEADLINE_MS), (err: Error) => err instanceof UnreachableError && /ECONNREFUSED/.test(err.message));
+    await assert.rejects(
+      verifyTarget(new URL('http://127.0.0.1:1/'), Buffer.from('x'), DEADLINE_MS),
+      (err: Error) => err instanceof UnreachableError && /ECONNREFUSED/.test(err.message),
+    );
   });
 });

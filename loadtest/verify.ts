@@ -30,7 +30,9 @@ export function expectedBody(docroot: string, path: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new VerificationError(`cannot verify ${path}: no file ${file} in the docroot (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass --docroot with the folder the server serves`);
+    throw new VerificationError(
+      `cannot verify ${path}: no file ${file} in the docroot (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass --docroot with the folder the server serves`,
+    );
   }
 }
 
@@ -53,7 +55,8 @@ export function verifyTarget(url: URL, expected: Buffer, timeoutMs = 5000): Prom
       res.on('end', () => {
         clearTimeout(timer);
         const body = Buffer.concat(chunks);
-        if (res.statusCode !== 200) reject(new VerificationError(`GET ${url.pathname} answered ${res.statusCode} ${res.statusMessage ?? ''}, not 200`.trimEnd()));
+        if (res.statusCode !== 200)
+          reject(new VerificationError(`GET ${url.pathname} answered ${res.statusCode} ${res.statusMessage ?? ''}, not 200`.trimEnd()));
         else if (!body.equals(expected)) reject(new VerificationError(`GET ${url.pathname} answered 200 with ${describeMismatch(body, expected)}`));
         else resolvePromise({ persistent: persistent(res.httpVersion, res.headers.connection) });
       });
@@ -83,7 +86,10 @@ function describeMismatch(body: Buffer, expected: Buffer): string {
  * the "keep-alive" connection option is present, ... the connection will persist after the
  * current response; otherwise, The connection will close after the current response." */
 export function persistent(httpVersion: string, connection: string | undefined): boolean {
-  const options = (connection ?? '').toLowerCase().split(',').map((o) => o.trim());
+  const options = (connection ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((o) => o.trim());
   if (options.includes('close')) return false;
   if (httpVersion !== '1.0' && httpVersion !== '0.9') return true;
   return options.includes('keep-alive');

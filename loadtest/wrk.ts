@@ -68,7 +68,16 @@ export function runWrk(options: WrkLoadOptions): Promise<LoadResult & { generato
   const script = join(dir, 'load.lua');
   writeFileSync(script, SCRIPT(scenario.pipelining, scenario.newConnectionPerRequest));
   const seconds = Math.max(1, Math.round(options.durationS));
-  const args = ['-t1', `-c${scenario.connections}`, `-d${seconds}s`, `--timeout`, `${RESPONSE_TIMEOUT_S}s`, '-s', script, new URL(scenario.path, options.url).href];
+  const args = [
+    '-t1',
+    `-c${scenario.connections}`,
+    `-d${seconds}s`,
+    `--timeout`,
+    `${RESPONSE_TIMEOUT_S}s`,
+    '-s',
+    script,
+    new URL(scenario.path, options.url).href,
+  ];
   const [file, argv] = options.cpus !== undefined ? ['taskset', ['-c', options.cpus, options.program.path, ...args]] : [options.program.path, args];
   const childrenCpu = (): number => {
     const s = readStat(process.pid);

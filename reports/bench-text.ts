@@ -36,7 +36,12 @@ const COLUMNS: Column[] = [
 export function renderBenchText(report: BenchReport, options: BenchTextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const m = report.machine;
-  return [chalk.bold(`http-lab bench: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; ${report.generator.engine} ${report.generator.version}`), ...benchTableLines(report.results, report.refused, options)].join('\n') + '\n';
+  return (
+    [
+      chalk.bold(`http-lab bench: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; ${report.generator.engine} ${report.generator.version}`),
+      ...benchTableLines(report.results, report.refused, options),
+    ].join('\n') + '\n'
+  );
 }
 
 /** What the figures are, the table, the warnings, the refusals and the flags' key: for bench's
@@ -45,14 +50,25 @@ export function benchTableLines(results: readonly BenchResult[], refused: readon
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
   const first = results[0];
-  if (first) lines.push(`medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up; latency in µs from request written to response read; CPU in % of one core; RSS is the peak summed over the server's processes (shared pages count once per process)`);
+  if (first)
+    lines.push(
+      `medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up; latency in µs from request written to response read; CPU in % of one core; RSS is the peak summed over the server's processes (shared pages count once per process)`,
+    );
   lines.push('');
   const rows = results.map((r) => COLUMNS.map((c) => c.cell(r)));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((row) => row[i]!.length)));
   const pad = (text: string, i: number): string => (COLUMNS[i]!.right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
-  lines.push(chalk.bold(COLUMNS.map((c, i) => pad(c.title, i)).join('  ').trimEnd()));
+  lines.push(
+    chalk.bold(
+      COLUMNS.map((c, i) => pad(c.title, i))
+        .join('  ')
+        .trimEnd(),
+    ),
+  );
   results.forEach((r, k) => {
-    const line = rows[k]!.map((cell, i) => pad(cell, i)).join('  ').trimEnd();
+    const line = rows[k]!.map((cell, i) => pad(cell, i))
+      .join('  ')
+      .trimEnd();
     lines.push(r.generatorBound || r.warnings.length > 0 ? chalk.yellow(line) : line);
   });
   const warned = results.filter((r) => r.warnings.length > 0);
@@ -68,7 +84,8 @@ export function benchTableLines(results: readonly BenchResult[], refused: readon
   return lines;
 }
 
-export const FLAGS_KEY = "flags: GEN = generator-bound (the load generator, not the server, was the limit); NOISY = runs more than 10% apart; LITTLE = rps and mean latency disagree (Little's law); FAIL = errors, timeouts or non-2xx responses";
+export const FLAGS_KEY =
+  "flags: GEN = generator-bound (the load generator, not the server, was the limit); NOISY = runs more than 10% apart; LITTLE = rps and mean latency disagree (Little's law); FAIL = errors, timeouts or non-2xx responses";
 
 export function flags(r: BenchResult): string {
   const out: string[] = [];

@@ -21,7 +21,14 @@ const NAME = /[A-Za-z_:][A-Za-z0-9_.:-]*/y;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 function decode(raw: string, where: string): string {
@@ -157,7 +164,10 @@ describe('conformance JUnit renderer', () => {
     assert.equal(root.name, 'testsuites');
     assert.deepEqual([root.attrs.tests, root.attrs.failures, root.attrs.errors, root.attrs.skipped], ['6', '1', '1', '1']);
     const suites = kids(root, 'testsuite');
-    assert.deepEqual(suites.map((s) => s.attrs.name), ['epoll', 'nginx']);
+    assert.deepEqual(
+      suites.map((s) => s.attrs.name),
+      ['epoll', 'nginx'],
+    );
     const [epoll] = suites;
     assert.deepEqual([epoll!.attrs.tests, epoll!.attrs.failures, epoll!.attrs.errors, epoll!.attrs.skipped, epoll!.attrs.time], ['5', '1', '1', '1', '1.534']);
     assert.equal(epoll!.attrs.timestamp, '2026-11-24T22:16:57');

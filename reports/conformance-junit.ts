@@ -23,22 +23,13 @@ function visible(ch: string): string {
 
 /** Text content: & < > escaped, forbidden characters made visible. */
 export function escapeXmlText(text: string): string {
-  return text
-    .replace(FORBIDDEN, visible)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
+  return text.replace(FORBIDDEN, visible).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
 
 /** An attribute value in double quotes: also " and ', and TAB/LF/CR as character references (a
  * parser would otherwise normalise them to spaces). */
 export function escapeXmlAttr(text: string): string {
-  return escapeXmlText(text)
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;');
+  return escapeXmlText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 
 function attrs(pairs: Record<string, string | number | undefined>): string {

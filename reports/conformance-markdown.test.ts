@@ -24,7 +24,15 @@ function result(id: string, outcome: Outcome, extra: Partial<CheckResult> = {}):
 function report(target: string, checks: CheckResult[]): ConformanceReport {
   const summary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
   for (const c of checks) summary[c.outcome]++;
-  return { schema: 'http-lab/conformance@1', target, url: `http://127.0.0.1:1/${target}`, startedAt: '2026-11-24T22:16:57.022Z', durationMs: 900, summary, checks };
+  return {
+    schema: 'http-lab/conformance@1',
+    target,
+    url: `http://127.0.0.1:1/${target}`,
+    startedAt: '2026-11-24T22:16:57.022Z',
+    durationMs: 900,
+    summary,
+    checks,
+  };
 }
 
 /** The cells of a GFM table row: split on pipes that are not escaped. */
@@ -77,7 +85,10 @@ describe('conformance Markdown renderer', () => {
     const [summary, failures, skipped] = tables(md);
     assert.deepEqual(summary![2]!.slice(0, 7), ['python', '5', '1', '1', '1', '1', '1']);
     // fail first, then error, then warn; never the pass or the skip
-    assert.deepEqual(failures!.slice(2).map((r) => r[1]), ['a/fail', 'a/error', 'a/warn']);
+    assert.deepEqual(
+      failures!.slice(2).map((r) => r[1]),
+      ['a/fail', 'a/error', 'a/warn'],
+    );
     assert.equal(failures![2]![6], 'HTTP/1.0 200 OK \\| with a pipe &lt;b&gt;');
     assert.equal(failures![3]![6], 'timed out');
     assert.deepEqual(skipped!.slice(2), [['a/skip', 'needs a pid \\| of a built-in']]);
@@ -92,7 +103,12 @@ describe('conformance Markdown renderer', () => {
 });
 
 describe('conformance matrix', () => {
-  const epoll = report('epoll', [result('a/agree', 'pass'), result('b/disagree', 'pass'), result('c/warn-only', 'pass'), result('arch/x', 'pass', { level: 'architecture' })]);
+  const epoll = report('epoll', [
+    result('a/agree', 'pass'),
+    result('b/disagree', 'pass'),
+    result('c/warn-only', 'pass'),
+    result('arch/x', 'pass', { level: 'architecture' }),
+  ]);
   const python = report('python', [
     result('a/agree', 'pass'),
     result('b/disagree', 'fail'),
@@ -131,9 +147,15 @@ describe('conformance matrix', () => {
     const md = renderMatrixMarkdown([epoll, python]);
     const all = tables(md);
     const [summary, disagree] = all;
-    assert.deepEqual(summary!.slice(2).map((r) => r[0]), ['epoll', 'python']);
+    assert.deepEqual(
+      summary!.slice(2).map((r) => r[0]),
+      ['epoll', 'python'],
+    );
     assert.deepEqual(disagree![0], ['check', 'section', 'level', 'epoll', 'python']);
-    assert.deepEqual(disagree!.slice(2).map((r) => r[0]), ['≠ b/disagree', '≠ c/warn-only']);
+    assert.deepEqual(
+      disagree!.slice(2).map((r) => r[0]),
+      ['≠ b/disagree', '≠ c/warn-only'],
+    );
     assert.match(md, /<details><summary>All 4 checks × 2 targets<\/summary>/);
     const full = all[all.length - 1]!;
     assert.equal(full.length, 2 + 4);

@@ -34,7 +34,9 @@ function summaryTable(reports: readonly ConformanceReport[]): string[] {
   const lines = ['| target | checks | ✅ pass | ❌ fail | ⚠️ warn | ⏭️ skip | 💥 error | time | verdict |', '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const r of reports) {
     const s = r.summary;
-    lines.push(`| ${mdCell(r.target)} | ${s.total} | ${s.pass} | ${s.fail} | ${s.warn} | ${s.skip} | ${s.error} | ${(r.durationMs / 1000).toFixed(2)} s | ${verdict(r)} |`);
+    lines.push(
+      `| ${mdCell(r.target)} | ${s.total} | ${s.pass} | ${s.fail} | ${s.warn} | ${s.skip} | ${s.error} | ${(r.durationMs / 1000).toFixed(2)} s | ${verdict(r)} |`,
+    );
   }
   return lines;
 }
@@ -93,6 +95,14 @@ export function renderMatrixMarkdown(reports: readonly ConformanceReport[]): str
     if (bad.length === 0) continue;
     lines.push(`### ${mdCell(report.target)}: failures and errors (${bad.length})`, '', ...failureTable(bad), '');
   }
-  lines.push(`<details><summary>All ${rows.length} checks × ${targets.length} targets</summary>`, '', ...head, ...disagreementsFirst(rows).map(row), '', '</details>', '');
+  lines.push(
+    `<details><summary>All ${rows.length} checks × ${targets.length} targets</summary>`,
+    '',
+    ...head,
+    ...disagreementsFirst(rows).map(row),
+    '',
+    '</details>',
+    '',
+  );
   return lines.join('\n');
 }

@@ -65,20 +65,14 @@ function details(r: CheckResult, verbose: boolean, paint: ChalkInstance): string
 export function renderConformanceText(report: ConformanceReport, opts: ConformanceTextOptions = {}): string {
   const paint = new Chalk({ level: opts.color ? 1 : 0 });
   const verbose = opts.verbose ?? false;
-  const lines = [
-    paint.bold(`http-lab conformance: ${report.target} (${report.url}), ${report.startedAt}, ${report.durationMs} ms`),
-    '',
-  ];
+  const lines = [paint.bold(`http-lab conformance: ${report.target} (${report.url}), ${report.startedAt}, ${report.durationMs} ms`), ''];
   for (const r of report.checks) {
     const branch = r.branch !== undefined ? paint.dim(` [${r.branch}]`) : '';
     lines.push(`${paintOutcome(paint, r.outcome)} ${r.id}  ${paint.dim(r.section)}  ${r.title}${branch}`);
     lines.push(...details(r, verbose, paint));
   }
   const s = report.summary;
-  lines.push(
-    '',
-    `${s.total} checks: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.error} error`,
-  );
+  lines.push('', `${s.total} checks: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.error} error`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -39,12 +39,18 @@ export function renderGateMarkdown(report: GateReport): string {
     '| target | scenario | metric | baseline | now | change | 95% interval | threshold | verdict |',
     '|---|---|---|---:|---:|---:|---|---:|---|',
     ...report.comparisons.map(
-      (c) => `| ${mdCell(c.target)} | ${mdCell(c.scenario)} | ${c.label} (${c.better} is better) | ${value(c.baseline, c.unit)} | ${value(c.current, c.unit)} | ${pct(c.change)} | ${pct(c.low)} … ${pct(c.high)} | ±${(c.threshold * 100).toFixed(1)}% | ${c.verdict === 'regression' ? '**❌ regression**' : VERDICT_ICON[c.verdict]} |`,
+      (c) =>
+        `| ${mdCell(c.target)} | ${mdCell(c.scenario)} | ${c.label} (${c.better} is better) | ${value(c.baseline, c.unit)} | ${value(c.current, c.unit)} | ${pct(c.change)} | ${pct(c.low)} … ${pct(c.high)} | ±${(c.threshold * 100).toFixed(1)}% | ${c.verdict === 'regression' ? '**❌ regression**' : VERDICT_ICON[c.verdict]} |`,
     ),
     '',
   ];
   for (const r of report.conformance) {
-    lines.push(`### ❌ ${mdCell(r.target)}: required checks that passed in the baseline and fail now (${r.checks.length})`, '', '| check | title | outcome | actual |', '|---|---|---|---|');
+    lines.push(
+      `### ❌ ${mdCell(r.target)}: required checks that passed in the baseline and fail now (${r.checks.length})`,
+      '',
+      '| check | title | outcome | actual |',
+      '|---|---|---|---|',
+    );
     for (const c of r.checks) lines.push(`| ${mdCell(c.id)} | ${mdCell(c.title)} | ${c.outcome} | ${mdCell(c.actual)} |`);
     lines.push('');
   }
@@ -62,9 +68,23 @@ export function renderGateText(report: GateReport, options: { color: boolean }):
     '',
   ];
   const header = ['target', 'scenario', 'metric', 'baseline', 'now', 'change', '95% interval', 'threshold', 'verdict'];
-  const rows = report.comparisons.map((c: MetricComparison) => [c.target, c.scenario, c.label, value(c.baseline, c.unit), value(c.current, c.unit), pct(c.change), `${pct(c.low)} … ${pct(c.high)}`, `±${(c.threshold * 100).toFixed(1)}%`, c.verdict]);
+  const rows = report.comparisons.map((c: MetricComparison) => [
+    c.target,
+    c.scenario,
+    c.label,
+    value(c.baseline, c.unit),
+    value(c.current, c.unit),
+    pct(c.change),
+    `${pct(c.low)} … ${pct(c.high)}`,
+    `±${(c.threshold * 100).toFixed(1)}%`,
+    c.verdict,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i >= 3 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i >= 3 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   lines.push(chalk.bold(line(header)));
   rows.forEach((r, i) => lines.push(report.comparisons[i]!.verdict === 'regression' ? chalk.red(line(r)) : line(r)));
   for (const r of report.conformance) {
@@ -72,7 +92,10 @@ export function renderGateText(report: GateReport, options: { color: boolean }):
     for (const c of r.checks) lines.push(chalk.red(`  ${c.outcome.toUpperCase()} ${c.id}: ${c.title}`));
   }
   for (const note of report.notes) lines.push('', `note: ${note}`);
-  lines.push('', 'A regression needs the whole 95% interval beyond the threshold (the larger of --threshold and the noise floor); "inconclusive" is within noise.');
+  lines.push(
+    '',
+    'A regression needs the whole 95% interval beyond the threshold (the larger of --threshold and the noise floor); "inconclusive" is within noise.',
+  );
   return `${lines.join('\n')}\n`;
 }
 

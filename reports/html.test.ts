@@ -149,7 +149,10 @@ describe('renderHtml on the sample lab run', () => {
   it('has every section, in order', () => {
     const order = ['glance', 'summary', 'throughput', 'latency', 'resources', 'conformance', 'warnings'].map((id) => html.indexOf(`<section id="${id}"`));
     for (const i of order) assert.ok(i > 0);
-    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
   });
   it('the header: version, date, machine, generator and notes', () => {
     const header = html.slice(html.indexOf('<header>'), html.indexOf('</header>'));
@@ -225,8 +228,15 @@ describe('renderHtml on the sample lab run', () => {
     assert.doesNotMatch(html, /@import|<link\b|<img\b|<iframe\b|<object\b|<embed\b|<script\s+src/i);
   });
   it('(the detector of fetches finds each kind, and no text)', () => {
-    const planted = '<style>@import "x.css";a{background:url(https://cdn.test/a.png)}</style><img src="https://cdn.test/i.png"><a href="//cdn.test/">x</a><div style="background:url(http://cdn.test/b.png)" title="src=http://no">src=http://text</div>';
-    assert.deepEqual(fetchers(planted), ['@import "x.css"', 'url(https://cdn.test/a.png', 'src="https://cdn.test/i.png"', 'href="//cdn.test/"', 'url(http://cdn.test/b.png']);
+    const planted =
+      '<style>@import "x.css";a{background:url(https://cdn.test/a.png)}</style><img src="https://cdn.test/i.png"><a href="//cdn.test/">x</a><div style="background:url(http://cdn.test/b.png)" title="src=http://no">src=http://text</div>';
+    assert.deepEqual(fetchers(planted), [
+      '@import "x.css"',
+      'url(https://cdn.test/a.png',
+      'src="https://cdn.test/i.png"',
+      'href="//cdn.test/"',
+      'url(http://cdn.test/b.png',
+    ]);
   });
   it('is deterministic and reads no clock', () => {
     const now = Date.now;
@@ -244,7 +254,10 @@ describe('renderHtml on the sample lab run', () => {
 describe('renderHtml: sections omitted with a note', () => {
   it('no bench section: no charts, a note instead', () => {
     const html = renderHtml(model({ conformance: [conformanceReport('epoll', [check('a/1', 'pass'), check('a/2', 'fail')])] }));
-    assert.match(html, /<section id="throughput" class="omitted"><h2>Load: throughput, latency, CPU and memory<\/h2><p class="note">No bench results in this report/);
+    assert.match(
+      html,
+      /<section id="throughput" class="omitted"><h2>Load: throughput, latency, CPU and memory<\/h2><p class="note">No bench results in this report/,
+    );
     assert.doesNotMatch(html, /<svg/);
     assert.doesNotMatch(html, /id="latency"|id="resources"|id="warnings"/);
     assert.match(html, /<section id="conformance">/);
@@ -258,7 +271,9 @@ describe('renderHtml: sections omitted with a note', () => {
     assertWellFormed(html);
   });
   it('only refusals: the refused list, and no empty chart', () => {
-    const html = renderHtml(benchModel([], [{ target: 'python', scenario: 'pipeline', reason: 'pipelining a server that closes after each response is refused' }]));
+    const html = renderHtml(
+      benchModel([], [{ target: 'python', scenario: 'pipeline', reason: 'pipelining a server that closes after each response is refused' }]),
+    );
     assert.match(html, />REFUSED<\/span><\/td><td class="message">pipelining a server/);
     assert.match(html, /<td colspan="7" class="refused" title="pipelining a server[^"]*">not measured: failed the check before load<\/td>/);
     assertWellFormed(html);
@@ -271,10 +286,25 @@ describe('renderHtml: sections omitted with a note', () => {
 });
 
 describe('renderHtml: escaping', () => {
-  const hostileCheck = check('rfc9112/3.2/host-missing', 'fail', { title: HOSTILE, actual: `HTTP/1.0 200 OK body "<html lang="en">…" ${HOSTILE}`, expected: `<400> & "close"`, requirement: HOSTILE, reason: HOSTILE });
+  const hostileCheck = check('rfc9112/3.2/host-missing', 'fail', {
+    title: HOSTILE,
+    actual: `HTTP/1.0 200 OK body "<html lang="en">…" ${HOSTILE}`,
+    expected: `<400> & "close"`,
+    requirement: HOSTILE,
+    reason: HOSTILE,
+  });
   const results = {
-    ...benchModel([benchResult(HOSTILE, `keep<alive>`, 60_000, { warnings: [{ code: 'noisy', message: `noisy: ${HOSTILE}` }] }), benchResult('epoll', `keep<alive>`, 50_000)], [{ target: HOSTILE, scenario: 'large', reason: HOSTILE }]),
-    conformance: [conformanceReport(HOSTILE, [hostileCheck, check('b/1', 'warn', { required: false })]), conformanceReport('epoll', [check('rfc9112/3.2/host-missing', 'pass'), check('b/1', 'pass')])],
+    ...benchModel(
+      [
+        benchResult(HOSTILE, `keep<alive>`, 60_000, { warnings: [{ code: 'noisy', message: `noisy: ${HOSTILE}` }] }),
+        benchResult('epoll', `keep<alive>`, 50_000),
+      ],
+      [{ target: HOSTILE, scenario: 'large', reason: HOSTILE }],
+    ),
+    conformance: [
+      conformanceReport(HOSTILE, [hostileCheck, check('b/1', 'warn', { required: false })]),
+      conformanceReport('epoll', [check('rfc9112/3.2/host-missing', 'pass'), check('b/1', 'pass')]),
+    ],
     notes: [HOSTILE],
     version: `0.1.0<b>`,
     machine: { cpus: 2, cpuModel: HOSTILE, node: '20', kernel: '6', platform: 'linux' },
@@ -301,7 +331,20 @@ describe('renderHtml: escaping', () => {
 
 describe('renderHtml: flags', () => {
   it('marks a generator-bound result: hatched bar, GEN flag, explained', () => {
-    const html = renderHtml(benchModel([benchResult('epoll', 'keepalive', 60_000, { generatorBound: true, warnings: [{ code: 'generator-bound', message: 'generator-bound: the load generator used 100% of a core while the server had headroom; the server may be faster than these figures' }] }), benchResult('async', 'keepalive', 50_000)]));
+    const html = renderHtml(
+      benchModel([
+        benchResult('epoll', 'keepalive', 60_000, {
+          generatorBound: true,
+          warnings: [
+            {
+              code: 'generator-bound',
+              message: 'generator-bound: the load generator used 100% of a core while the server had headroom; the server may be faster than these figures',
+            },
+          ],
+        }),
+        benchResult('async', 'keepalive', 50_000),
+      ]),
+    );
     assert.match(html, /class="bar-group hatched best"/);
     assert.match(html, /<rect class="hatch"/);
     assert.match(html, /<span class="flag flag-gen" title="generator-bound: [^"]*">GEN<\/span>/);
@@ -309,7 +352,9 @@ describe('renderHtml: flags', () => {
     assert.match(html, /generator-bound: may be faster/);
   });
   it('marks failures and a single run', () => {
-    const single = benchResult('epoll', 'keepalive', 60_000, { warnings: [{ code: 'failures', message: 'failures: 3 connection errors, 0 timeouts and 0 non-2xx responses over 1 runs; their rps is not all success' }] });
+    const single = benchResult('epoll', 'keepalive', 60_000, {
+      warnings: [{ code: 'failures', message: 'failures: 3 connection errors, 0 timeouts and 0 non-2xx responses over 1 runs; their rps is not all success' }],
+    });
     single.runs = [single.runs[1]!];
     const html = renderHtml(benchModel([single]));
     assert.match(html, />FAIL<\/span>/);

@@ -66,7 +66,9 @@ export function renderHtml(results: LabResults): string {
         ),
     measured ? latency(page) : '',
     measured ? resources(page) : '',
-    hasConformance ? conformance(page) : omitted('conformance', 'Conformance', 'No conformance results in this report: run <code>http-lab conform</code> and pass its JSON to the report.'),
+    hasConformance
+      ? conformance(page)
+      : omitted('conformance', 'Conformance', 'No conformance results in this report: run <code>http-lab conform</code> and pass its JSON to the report.'),
     hasBench ? warnings(page) : '',
   ];
   const title = `http-lab results, ${shortDate(results.createdAt)}`;
@@ -103,23 +105,42 @@ function header(page: Page, hasBench: boolean, measured: boolean, hasConformance
   const rows: Array<[string, string]> = [
     ['http-lab', esc(results.version || 'unknown')],
     ['date', `<time datetime="${esc(results.createdAt)}">${esc(shortDate(results.createdAt))}</time>`],
-    ['machine', m.cpus > 0 ? esc(`${m.cpus} CPU${m.cpus === 1 ? '' : 's'} × ${m.cpuModel}; Node ${m.node}; ${m.platform === 'linux' || m.platform === '' ? 'Linux' : m.platform} ${m.kernel}`) : 'unknown (no bench results: conformance does not record it)'],
+    [
+      'machine',
+      m.cpus > 0
+        ? esc(
+            `${m.cpus} CPU${m.cpus === 1 ? '' : 's'} × ${m.cpuModel}; Node ${m.node}; ${m.platform === 'linux' || m.platform === '' ? 'Linux' : m.platform} ${m.kernel}`,
+          )
+        : 'unknown (no bench results: conformance does not record it)',
+    ],
   ];
   const gen = results.bench?.generator;
   if (gen) rows.push(['load generator', esc(`${gen.engine} ${gen.version}, response timeout ${gen.responseTimeoutS} s`)]);
   const first = page.bench[0];
   if (first) {
     const runs = first.runs.length;
-    rows.push(['method', esc(`median of ${runs} run${runs === 1 ? '' : 's'} of ${first.durationS} s each, after a ${first.warmupS} s warm-up, targets interleaved; latency in µs from request written to response read`)]);
+    rows.push([
+      'method',
+      esc(
+        `median of ${runs} run${runs === 1 ? '' : 's'} of ${first.durationS} s each, after a ${first.warmupS} s warm-up, targets interleaved; latency in µs from request written to response read`,
+      ),
+    ]);
   }
   const nav = [
     ['glance', 'At a glance'],
     ['summary', 'Summary'],
-    ...(measured ? [['throughput', 'Throughput'], ['latency', 'Latency'], ['resources', 'CPU and memory']] : [['throughput', 'Load']]),
+    ...(measured
+      ? [
+          ['throughput', 'Throughput'],
+          ['latency', 'Latency'],
+          ['resources', 'CPU and memory'],
+        ]
+      : [['throughput', 'Load']]),
     ['conformance', 'Conformance'],
     ...(hasBench ? [['warnings', 'Warnings']] : []),
   ];
-  const notes = results.notes.length > 0 ? `<div class="notes"><strong>Notes</strong><ul>${results.notes.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>` : '';
+  const notes =
+    results.notes.length > 0 ? `<div class="notes"><strong>Notes</strong><ul>${results.notes.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>` : '';
   return `<header>
 <h1>http-lab results</h1>
 <p class="lede">${page.targets.length} target${page.targets.length === 1 ? '' : 's'}${hasBench ? `, ${page.scenarios.length} load scenario${page.scenarios.length === 1 ? '' : 's'}` : ''}${hasConformance ? `, ${countChecks(results.conformance)} conformance checks` : ''}.</p>
@@ -138,7 +159,9 @@ function countChecks(reports: readonly ConformanceReport[]): number {
 function glance(page: Page, hasBench: boolean, hasConformance: boolean): string {
   const parts: string[] = ['<section id="glance">', '<h2>At a glance</h2>'];
   if (hasBench && page.scenarios.length > 0) {
-    parts.push('<table class="glance"><thead><tr><th scope="col">scenario</th><th scope="col">highest throughput</th><th scope="col">lowest p99 latency</th><th scope="col">least server CPU per request</th><th scope="col">least memory (peak RSS)</th></tr></thead><tbody>');
+    parts.push(
+      '<table class="glance"><thead><tr><th scope="col">scenario</th><th scope="col">highest throughput</th><th scope="col">lowest p99 latency</th><th scope="col">least server CPU per request</th><th scope="col">least memory (peak RSS)</th></tr></thead><tbody>',
+    );
     for (const s of page.scenarios) {
       const answered = page.bench.filter((r) => r.scenario === s && r.median.rps > 0);
       const top = [...answered].sort((a, b) => b.median.rps - a.median.rps);
@@ -149,7 +172,9 @@ function glance(page: Page, hasBench: boolean, hasConformance: boolean): string 
         const lead = second && second.median.rps > 0 ? `, ${(winner.median.rps / second.median.rps).toFixed(2)}× ${targetName(page, second.target)}` : '';
         const overlap = second !== undefined && winner.runs.length > 1 && second.runs.length > 1 && winner.spread.rpsMin <= second.spread.rpsMax;
         const caveats = [
-          overlap ? `<span class="caveat" title="${esc(`${winner.target} ran from ${Math.round(winner.spread.rpsMin)} to ${Math.round(winner.spread.rpsMax)} rps, ${second.target} from ${Math.round(second.spread.rpsMin)} to ${Math.round(second.spread.rpsMax)}`)}">runs overlap: not a clear lead</span>` : '',
+          overlap
+            ? `<span class="caveat" title="${esc(`${winner.target} ran from ${Math.round(winner.spread.rpsMin)} to ${Math.round(winner.spread.rpsMax)} rps, ${second.target} from ${Math.round(second.spread.rpsMin)} to ${Math.round(second.spread.rpsMax)}`)}">runs overlap: not a clear lead</span>`
+            : '',
           winner.generatorBound ? '<span class="caveat">generator-bound: may be faster</span>' : '',
         ].filter((c) => c !== '');
         rpsCell = `<td>${targetName(page, winner.target)} <b>${thousands(winner.median.rps)}</b> rps${lead}${caveats.length > 0 ? `<br>${caveats.join(' ')}` : ''}</td>`;
@@ -158,11 +183,23 @@ function glance(page: Page, hasBench: boolean, hasConformance: boolean): string 
       // blocking server answers one connection while the others wait): its p99 is not comparable.
       const consistent = answered.filter((r) => !littleFails(r));
       const p99 = lowest(consistent, (r) => (r.median.latencyUs.p99 > 0 ? r.median.latencyUs.p99 : null));
-      const p99Note = answered.length > consistent.length ? `<br><span class="caveat" title="${esc(`left out: ${answered.filter(littleFails).map((r) => r.target).join(', ')}. Little's law does not hold for them: requests left waiting never entered their latency`)}">${answered.length - consistent.length} left out (Little's law)</span>` : '';
+      const p99Note =
+        answered.length > consistent.length
+          ? `<br><span class="caveat" title="${esc(
+              `left out: ${answered
+                .filter(littleFails)
+                .map((r) => r.target)
+                .join(', ')}. Little's law does not hold for them: requests left waiting never entered their latency`,
+            )}">${answered.length - consistent.length} left out (Little's law)</span>`
+          : '';
       const cpu = lowest(answered, cpuPerRequestUs);
       const rss = lowest(answered, (r) => r.median.serverRssBytes);
       parts.push(`<tr><th scope="row">${esc(s)}</th>${rpsCell}`);
-      parts.push(p99 ? `<td>${targetName(page, p99.target)} <b>${esc(formatMicros(p99.median.latencyUs.p99))}</b>${p99Note}</td>` : `<td class="none">n/a${p99Note}</td>`);
+      parts.push(
+        p99
+          ? `<td>${targetName(page, p99.target)} <b>${esc(formatMicros(p99.median.latencyUs.p99))}</b>${p99Note}</td>`
+          : `<td class="none">n/a${p99Note}</td>`,
+      );
       parts.push(cpu ? `<td>${targetName(page, cpu.target)} <b>${esc(formatMicros(cpuPerRequestUs(cpu)!))}</b> of CPU</td>` : '<td class="none">n/a</td>');
       parts.push(rss ? `<td>${targetName(page, rss.target)} <b>${esc(mib(rss.median.serverRssBytes!))}</b></td>` : '<td class="none">n/a</td>');
       parts.push('</tr>');
@@ -170,7 +207,9 @@ function glance(page: Page, hasBench: boolean, hasConformance: boolean): string 
     parts.push('</tbody></table>');
     const silent = page.bench.filter((r) => r.median.rps === 0);
     if (silent.length > 0) {
-      parts.push(`<p class="note">No response at all in the median run: ${silent.map((r) => `${targetName(page, r.target)} (${esc(r.scenario)})`).join(', ')}. These are left out of the winners above.</p>`);
+      parts.push(
+        `<p class="note">No response at all in the median run: ${silent.map((r) => `${targetName(page, r.target)} (${esc(r.scenario)})`).join(', ')}. These are left out of the winners above.</p>`,
+      );
     }
   }
   if (hasConformance) {
@@ -268,11 +307,23 @@ function summary(page: Page, hasBench: boolean, hasConformance: boolean): string
   const sub: string[] = [];
   if (hasConformance) {
     head.push('<th scope="colgroup" colspan="6" class="group">conformance</th>');
-    sub.push(...['pass', 'fail', 'warn', 'skip', 'error'].map((o) => `<th scope="col" class="num"><span class="dot dot-${o}"></span>${o}</th>`), '<th scope="col" title="fail counts the required checks that failed (MUST, and SHOULD under --strict); warn, those that are not required">verdict</th>');
+    sub.push(
+      ...['pass', 'fail', 'warn', 'skip', 'error'].map((o) => `<th scope="col" class="num"><span class="dot dot-${o}"></span>${o}</th>`),
+      '<th scope="col" title="fail counts the required checks that failed (MUST, and SHOULD under --strict); warn, those that are not required">verdict</th>',
+    );
   }
   if (hasBench) {
     head.push('<th scope="colgroup" colspan="8" class="group">load (median run)</th>');
-    sub.push('<th scope="col">scenario</th>', '<th scope="col" class="num">rps</th>', '<th scope="col" class="num" title="lowest and highest rps over the runs">runs</th>', '<th scope="col" class="num">p50</th>', '<th scope="col" class="num">p99</th>', '<th scope="col" class="num" title="CPU time of the server\'s whole process tree, in % of one core">server CPU</th>', '<th scope="col" class="num" title="peak RSS summed over the server\'s processes: shared pages count once per process">peak RSS</th>', '<th scope="col">flags</th>');
+    sub.push(
+      '<th scope="col">scenario</th>',
+      '<th scope="col" class="num">rps</th>',
+      '<th scope="col" class="num" title="lowest and highest rps over the runs">runs</th>',
+      '<th scope="col" class="num">p50</th>',
+      '<th scope="col" class="num">p99</th>',
+      '<th scope="col" class="num" title="CPU time of the server\'s whole process tree, in % of one core">server CPU</th>',
+      '<th scope="col" class="num" title="peak RSS summed over the server\'s processes: shared pages count once per process">peak RSS</th>',
+      '<th scope="col">flags</th>',
+    );
   }
   const body: string[] = [];
   for (const target of page.targets) {
@@ -287,7 +338,9 @@ function summary(page: Page, hasBench: boolean, hasConformance: boolean): string
         const s = report.summary;
         const req = requiredFailures(report);
         lead.push(
-          ...(['pass', 'fail', 'warn', 'skip', 'error'] as const).map((o) => `<td${rowspan} class="num${s[o] > 0 && o !== 'pass' && o !== 'skip' ? ` count-${o}` : ''}">${s[o]}</td>`),
+          ...(['pass', 'fail', 'warn', 'skip', 'error'] as const).map(
+            (o) => `<td${rowspan} class="num${s[o] > 0 && o !== 'pass' && o !== 'skip' ? ` count-${o}` : ''}">${s[o]}</td>`,
+          ),
           req > 0
             ? `<td${rowspan} class="verdict-bad" title="${req} required check${req === 1 ? '' : 's'} failed">✗ fails</td>`
             : `<td${rowspan} class="verdict-good" title="every required check passed">✓ passes</td>`,
@@ -324,9 +377,19 @@ function summary(page: Page, hasBench: boolean, hasConformance: boolean): string
 <thead><tr>${twoRows ? head.join('') : head.join('').replace(' rowspan="2"', '')}</tr>${twoRows ? `<tr>${sub.join('')}</tr>` : ''}</thead>
 <tbody>${body.join('\n')}</tbody>
 </table></div>
-${hasBench ? `<p class="note">★ marks the highest throughput of each scenario. Flags: ${Object.entries({ GEN: FLAG_HELP.GEN, NOISY: FLAG_HELP.NOISY, LITTLE: FLAG_HELP.LITTLE, FAIL: FLAG_HELP.FAIL, 'CONN/REQ': FLAG_HELP.CONN })
-    .map(([code, help]) => `<b>${code}</b> ${esc(help.replace(/^[^:]*: /, ''))}`)
-    .join('; ')}.</p>` : ''}
+${
+  hasBench
+    ? `<p class="note">★ marks the highest throughput of each scenario. Flags: ${Object.entries({
+        GEN: FLAG_HELP.GEN,
+        NOISY: FLAG_HELP.NOISY,
+        LITTLE: FLAG_HELP.LITTLE,
+        FAIL: FLAG_HELP.FAIL,
+        'CONN/REQ': FLAG_HELP.CONN,
+      })
+        .map(([code, help]) => `<b>${code}</b> ${esc(help.replace(/^[^:]*: /, ''))}`)
+        .join('; ')}.</p>`
+    : ''
+}
 </section>`;
 }
 
@@ -367,7 +430,14 @@ function throughput(page: Page): string {
   }));
   const independent = scalesDiffer(groups);
   const anyBound = page.bench.some((r) => r.generatorBound);
-  const chart = barChart({ id: 'chart-rps', title: 'Requests per second, median run, per scenario and target', series, groups, yLabel: 'requests per second', independentScales: independent });
+  const chart = barChart({
+    id: 'chart-rps',
+    title: 'Requests per second, median run, per scenario and target',
+    series,
+    groups,
+    yLabel: 'requests per second',
+    independentScales: independent,
+  });
   const hatchLegend = `<li><span class="swatch swatch-hatch"></span>hatched, ⚠: generator-bound${anyBound ? '' : ' (none here)'}</li><li><span class="swatch swatch-whisker"></span>whisker: lowest to highest run</li>`;
   return `<section id="throughput">
 <h2>Throughput</h2>
@@ -377,11 +447,19 @@ ${legend(page, targets, hatchLegend)}
 </section>`;
 }
 
-const PERCENTILES: Array<[string, 'p50' | 'p90' | 'p99' | 'p999']> = [['p50', 'p50'], ['p90', 'p90'], ['p99', 'p99'], ['p99.9', 'p999']];
+const PERCENTILES: Array<[string, 'p50' | 'p90' | 'p99' | 'p999']> = [
+  ['p50', 'p50'],
+  ['p90', 'p90'],
+  ['p99', 'p99'],
+  ['p99.9', 'p999'],
+];
 
 function latency(page: Page): string {
   const targets = benchTargets(page);
-  const values = page.bench.filter((r) => r.median.rps > 0).flatMap((r) => PERCENTILES.map(([, k]) => r.median.latencyUs[k])).filter((v) => v > 0);
+  const values = page.bench
+    .filter((r) => r.median.rps > 0)
+    .flatMap((r) => PERCENTILES.map(([, k]) => r.median.latencyUs[k]))
+    .filter((v) => v > 0);
   const domain: [number, number] = values.length > 0 ? [Math.min(...values), Math.max(...values)] : [10, 1000];
   const panels = page.scenarios.map((s, i) => {
     const silent: string[] = [];
@@ -395,8 +473,17 @@ function latency(page: Page): string {
       return [{ name: t, color: page.color(t), values: PERCENTILES.map(([, k]) => r.median.latencyUs[k]) }];
     });
     const conns = page.bench.find((r) => r.scenario === s);
-    const subtitle = conns ? `${conns.connections} connection${conns.connections === 1 ? '' : 's'}${conns.pipelining > 1 ? ` × ${conns.pipelining} pipelined` : ''}, ${conns.path}` : '';
-    const chart = logLineChart({ id: `chart-latency-${i}`, title: s, categories: PERCENTILES.map(([label]) => label), series, yLabel: 'latency (log scale)', domain });
+    const subtitle = conns
+      ? `${conns.connections} connection${conns.connections === 1 ? '' : 's'}${conns.pipelining > 1 ? ` × ${conns.pipelining} pipelined` : ''}, ${conns.path}`
+      : '';
+    const chart = logLineChart({
+      id: `chart-latency-${i}`,
+      title: s,
+      categories: PERCENTILES.map(([label]) => label),
+      series,
+      yLabel: 'latency (log scale)',
+      domain,
+    });
     return `<figure class="panel">${chart}<figcaption>${esc(subtitle)}${silent.length > 0 ? `<br><span class="muted">no responses, not drawn: ${silent.map(esc).join(', ')}</span>` : ''}</figcaption></figure>`;
   });
   return `<section id="latency">
@@ -419,10 +506,34 @@ function resources(page: Page): string {
         return { value: v, tooltip: `${t}, ${s}: ${v === null ? 'unknown' : describe(v)}` };
       }),
     }));
-  const cpuGroups = groupsOf((r) => r.median.serverCpuPct, (v) => `${Math.round(v)}% of one core`);
-  const rssGroups = groupsOf((r) => (r.median.serverRssBytes === null ? null : r.median.serverRssBytes / 2 ** 20), (v) => mibOf(v));
-  const cpu = barChart({ id: 'chart-cpu', title: 'Server CPU, % of one core', series, groups: cpuGroups, yLabel: 'server CPU, % of one core', format: (v) => `${formatCompact(v)}%`, independentScales: scalesDiffer(cpuGroups), height: 200 });
-  const rss = barChart({ id: 'chart-rss', title: 'Server peak RSS, MiB', series, groups: rssGroups, yLabel: 'peak RSS, MiB', format: mibOf, independentScales: scalesDiffer(rssGroups), height: 200 });
+  const cpuGroups = groupsOf(
+    (r) => r.median.serverCpuPct,
+    (v) => `${Math.round(v)}% of one core`,
+  );
+  const rssGroups = groupsOf(
+    (r) => (r.median.serverRssBytes === null ? null : r.median.serverRssBytes / 2 ** 20),
+    (v) => mibOf(v),
+  );
+  const cpu = barChart({
+    id: 'chart-cpu',
+    title: 'Server CPU, % of one core',
+    series,
+    groups: cpuGroups,
+    yLabel: 'server CPU, % of one core',
+    format: (v) => `${formatCompact(v)}%`,
+    independentScales: scalesDiffer(cpuGroups),
+    height: 200,
+  });
+  const rss = barChart({
+    id: 'chart-rss',
+    title: 'Server peak RSS, MiB',
+    series,
+    groups: rssGroups,
+    yLabel: 'peak RSS, MiB',
+    format: mibOf,
+    independentScales: scalesDiffer(rssGroups),
+    height: 200,
+  });
   return `<section id="resources">
 <h2>Server CPU and memory</h2>
 <p class="explain">What each design costs under the same load. CPU is the server's whole process tree (children and threads, reaped children included) over the run, in % of one core: above 100% uses more than one core. Memory is the <b>peak RSS summed over the server's processes</b>: pages shared between processes (the runtime, the cached files) count once per process, so a process-per-connection server's figure overstates what it really holds.</p>
@@ -468,7 +579,9 @@ function conformance(page: Page): string {
     parts.push('<p class="verdict">Every target passes (or skips) every check.</p>');
   }
   if (rest.length > 0) {
-    parts.push(`<details class="fold"><summary>${rest.length} check${rest.length === 1 ? '' : 's'} that every target passes (or skips)</summary>${table(rest)}</details>`);
+    parts.push(
+      `<details class="fold"><summary>${rest.length} check${rest.length === 1 ? '' : 's'} that every target passes (or skips)</summary>${table(rest)}</details>`,
+    );
   }
   parts.push('</section>');
   return parts.join('\n');
@@ -515,7 +628,9 @@ function checkDetails(row: MatrixRow, targets: readonly string[]): string {
       if (r.actual) fields.push(`<dt>actual</dt><dd><code>${esc(r.actual)}</code></dd>`);
       if (r.branch !== undefined) fields.push(`<dt>branch</dt><dd>${esc(r.branch)}</dd>`);
     }
-    parts.push(`<div class="answer"><span class="cell-sample outcome-${r.outcome}">${OUTCOME_LABEL[r.outcome]}</span> <b>${esc(targets[i]!)}</b><dl>${fields.join('')}</dl></div>`);
+    parts.push(
+      `<div class="answer"><span class="cell-sample outcome-${r.outcome}">${OUTCOME_LABEL[r.outcome]}</span> <b>${esc(targets[i]!)}</b><dl>${fields.join('')}</dl></div>`,
+    );
   });
   const passed = row.results.flatMap((r, i) => (r?.outcome === 'pass' ? [targets[i]!] : []));
   if (passed.length > 0) parts.push(`<p class="muted">passed: ${passed.map(esc).join(', ')}</p>`);
@@ -531,13 +646,19 @@ function warnings(page: Page): string {
   for (const target of page.targets) {
     for (const r of page.bench.filter((x) => x.target === target)) {
       for (const w of r.warnings) {
-        rows.push(`<tr><td>${targetName(page, target)}</td><td>${esc(r.scenario)}</td><td>${flagBadges([WARNING_FLAG[w.code]])}</td><td class="message">${esc(w.message)}</td></tr>`);
+        rows.push(
+          `<tr><td>${targetName(page, target)}</td><td>${esc(r.scenario)}</td><td>${flagBadges([WARNING_FLAG[w.code]])}</td><td class="message">${esc(w.message)}</td></tr>`,
+        );
       }
     }
   }
   const refused = page.results.bench?.refused ?? [];
   const parts = ['<section id="warnings">', '<h2>Warnings</h2>'];
-  parts.push(rows.length > 0 ? `<div class="table-wrap"><table class="warnings"><thead><tr><th scope="col">target</th><th scope="col">scenario</th><th scope="col">kind</th><th scope="col">warning</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>` : '<p class="verdict">No warnings: every figure above stands as measured.</p>');
+  parts.push(
+    rows.length > 0
+      ? `<div class="table-wrap"><table class="warnings"><thead><tr><th scope="col">target</th><th scope="col">scenario</th><th scope="col">kind</th><th scope="col">warning</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`
+      : '<p class="verdict">No warnings: every figure above stands as measured.</p>',
+  );
   parts.push('<h3>Not measured</h3>');
   parts.push(
     refused.length > 0

@@ -13,23 +13,44 @@ describe('the result model', () => {
     assert.equal(c.conformance.length, 1);
     assert.equal(c.bench, undefined);
     const m = toResults({ schema: 'http-lab/conformance-matrix@1', targets: ['a', 'b'], reports: [conformanceReport('a'), conformanceReport('b')] }, 'm.json');
-    assert.deepEqual(m.conformance.map((r) => r.target), ['a', 'b']);
+    assert.deepEqual(
+      m.conformance.map((r) => r.target),
+      ['a', 'b'],
+    );
   });
 
   it('refuses what it cannot read, naming the file', () => {
-    assert.throws(() => toResults({ hello: 1 }, 'x.json'), (e: Error) => e instanceof ModelError && /x\.json: not an http-lab document/.test(e.message));
+    assert.throws(
+      () => toResults({ hello: 1 }, 'x.json'),
+      (e: Error) => e instanceof ModelError && /x\.json: not an http-lab document/.test(e.message),
+    );
     assert.throws(() => toResults({ schema: 'http-lab/gate@1' }, 'g.json'), /g\.json: schema "http-lab\/gate@1" is not one/);
   });
 
   describe('warnings stored as bare sentences (files from before warnings had codes)', () => {
     const OLD: Array<[string, object]> = [
-      ['generator-bound: the load generator used 99% of a core while the server had headroom (busiest thread 40%, 40% in all of the 101% left on 2 CPUs); the server may be faster than these figures', { code: 'generator-bound' }],
-      ['noisy: rps ranged from 27080 to 50810 over 2 runs, 60.9% of the median (more than 10.0%); add --runs or --duration, or quiet the machine', { code: 'noisy' }],
+      [
+        'generator-bound: the load generator used 99% of a core while the server had headroom (busiest thread 40%, 40% in all of the 101% left on 2 CPUs); the server may be faster than these figures',
+        { code: 'generator-bound' },
+      ],
+      [
+        'noisy: rps ranged from 27080 to 50810 over 2 runs, 60.9% of the median (more than 10.0%); add --runs or --duration, or quiet the machine',
+        { code: 'noisy' },
+      ],
       ['one run: no spread to report; use --runs 3 or more', { code: 'one-run' }],
-      ["run 12: Little's law does not hold: 50 in flight ÷ mean latency predicts 0 rps, measured 0 (+0.0%, tolerance ±5.0%): no response was timed", { code: 'littles-law', run: 12 }],
+      [
+        "run 12: Little's law does not hold: 50 in flight ÷ mean latency predicts 0 rps, measured 0 (+0.0%, tolerance ±5.0%): no response was timed",
+        { code: 'littles-law', run: 12 },
+      ],
       ['failures: 2 connection errors, 1 timeouts and 7 non-2xx responses over 3 runs; their rps is not all success', { code: 'failures' }],
-      ["server CPU and memory unknown: the server's process was not found (a --url whose listening socket is not this user's to read)", { code: 'resources-unknown' }],
-      ['the server closes the connection after each response (HTTP/1.0, or Connection: close): measured with a new connection per request, as the close scenario is', { code: 'closes-connections' }],
+      [
+        "server CPU and memory unknown: the server's process was not found (a --url whose listening socket is not this user's to read)",
+        { code: 'resources-unknown' },
+      ],
+      [
+        'the server closes the connection after each response (HTTP/1.0, or Connection: close): measured with a new connection per request, as the close scenario is',
+        { code: 'closes-connections' },
+      ],
     ];
     const expected = OLD.map(([message, fields]) => ({ ...fields, message }));
     const oldResult = (sentences: string[]): object => ({ ...benchResult('python', 'keepalive', 1000), warnings: sentences });
@@ -40,12 +61,26 @@ describe('the result model', () => {
     });
     it('a results@1 file, beside a result whose warnings have codes already', () => {
       const coded = benchResult('epoll', 'keepalive', 2000, { warnings: [{ code: 'one-run', message: 'one run: no spread to report; use --runs 3 or more' }] });
-      const doc = { schema: RESULTS_SCHEMA, version: '0.1.0', createdAt: '2026-11-25T00:00:00.000Z', machine: MACHINE, conformance: [], bench: { generator: benchReport([]).generator, results: [oldResult(OLD.map(([s]) => s)), coded], refused: [] }, notes: [] };
+      const doc = {
+        schema: RESULTS_SCHEMA,
+        version: '0.1.0',
+        createdAt: '2026-11-25T00:00:00.000Z',
+        machine: MACHINE,
+        conformance: [],
+        bench: { generator: benchReport([]).generator, results: [oldResult(OLD.map(([s]) => s)), coded], refused: [] },
+        notes: [],
+      };
       const read = toResults(doc, 'old-results.json');
-      assert.deepEqual(read.bench!.results.map((r) => r.warnings), [expected, coded.warnings]);
+      assert.deepEqual(
+        read.bench!.results.map((r) => r.warnings),
+        [expected, coded.warnings],
+      );
     });
     it('a sentence http-lab never wrote is refused, naming the file', () => {
-      assert.throws(() => toResults({ ...benchReport([]), results: [oldResult(['something else'])] }, 'odd.json'), (e: Error) => e instanceof ModelError && e.message === 'odd.json: a warning http-lab never wrote: "something else"');
+      assert.throws(
+        () => toResults({ ...benchReport([]), results: [oldResult(['something else'])] }, 'odd.json'),
+        (e: Error) => e instanceof ModelError && e.message === 'odd.json: a warning http-lab never wrote: "something else"',
+      );
     });
   });
 
@@ -66,7 +101,13 @@ describe('the result model', () => {
       { results: toResults(benchReport([benchResult('epoll', 'keepalive', 1000)]), 'before.json'), source: 'before.json' },
       { results: toResults(benchReport([benchResult('epoll', 'keepalive', 2000)], other), 'after.json'), source: 'after.json' },
     ]);
-    assert.deepEqual(merged.bench!.results.map((r) => [r.target, r.median.rps]), [['epoll', 1000], ['epoll #2', 2000]]);
+    assert.deepEqual(
+      merged.bench!.results.map((r) => [r.target, r.median.rps]),
+      [
+        ['epoll', 1000],
+        ['epoll #2', 2000],
+      ],
+    );
     assert.equal(merged.notes.length, 1);
     assert.match(merged.notes[0]!, /after\.json was measured on another machine \(16 × Test CPU/);
   });

@@ -37,7 +37,7 @@ export class ModelError extends Error {
  * from before warnings had codes) are given their codes. Throws ModelError on anything else. */
 export function toResults(doc: unknown, source: string): LabResults {
   if (typeof doc !== 'object' || doc === null || !('schema' in doc)) throw new ModelError(`${source}: not an http-lab document (no "schema")`);
-  const schema = (doc).schema;
+  const schema = doc.schema;
   switch (schema) {
     case RESULTS_SCHEMA: {
       const results = doc as LabResults;
@@ -60,7 +60,9 @@ export function toResults(doc: unknown, source: string): LabResults {
     case 'http-lab/conformance-matrix@1':
       return conformanceOnly((doc as ConformanceMatrixReport).reports);
     default:
-      throw new ModelError(`${source}: schema ${JSON.stringify(schema)} is not one http-lab report reads (${RESULTS_SCHEMA}, http-lab/bench@1, http-lab/conformance@1, http-lab/conformance-matrix@1)`);
+      throw new ModelError(
+        `${source}: schema ${JSON.stringify(schema)} is not one http-lab report reads (${RESULTS_SCHEMA}, http-lab/bench@1, http-lab/conformance@1, http-lab/conformance-matrix@1)`,
+      );
   }
 }
 
@@ -112,7 +114,9 @@ export function mergeResults(parts: ReadonlyArray<{ results: LabResults; source:
   for (const { results, source } of parts) {
     const m = results.machine;
     if (m.cpus > 0 && parts.length > 1 && !sameMachine(m, known.results.machine)) {
-      merged.notes.push(`${source} was measured on another machine (${machineLine(m)}; the first: ${machineLine(known.results.machine)}): its figures do not compare with the others`);
+      merged.notes.push(
+        `${source} was measured on another machine (${machineLine(m)}; the first: ${machineLine(known.results.machine)}): its figures do not compare with the others`,
+      );
     }
     for (const report of results.conformance) {
       merged.conformance.push({ ...report, target: rename(conformanceNames, report.target, report.target) });

@@ -9,7 +9,12 @@ import { conformanceCell, summarizeResults } from './summary.js';
 
 export function renderResultsMarkdown(results: LabResults): string {
   const m = results.machine;
-  const lines: string[] = [`# http-lab results`, '', `http-lab ${mdCell(results.version)}, ${mdCell(results.createdAt)}; ${m.cpus} × ${mdCell(m.cpuModel)}, Node ${mdCell(m.node)}, Linux ${mdCell(m.kernel)}.`, ''];
+  const lines: string[] = [
+    `# http-lab results`,
+    '',
+    `http-lab ${mdCell(results.version)}, ${mdCell(results.createdAt)}; ${m.cpus} × ${mdCell(m.cpuModel)}, Node ${mdCell(m.node)}, Linux ${mdCell(m.kernel)}.`,
+    '',
+  ];
   for (const note of results.notes) lines.push(`> **Note:** ${mdCell(note, 1000)}`, '');
   const { scenarios, rows } = summarizeResults(results);
   const head = ['target', 'conformance', ...scenarios.flatMap((s) => [`${mdCell(s)} rps`, `${mdCell(s)} p99`])];

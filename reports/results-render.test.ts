@@ -8,11 +8,20 @@ import { summarizeResults } from './summary.js';
 
 function sample(): LabResults {
   return mergeResults([
-    { results: toResults({ schema: 'http-lab/conformance-matrix@1', targets: ['epoll', 'async'], reports: [conformanceReport('epoll'), conformanceReport('async', 2)] }, 'c'), source: 'c' },
+    {
+      results: toResults(
+        { schema: 'http-lab/conformance-matrix@1', targets: ['epoll', 'async'], reports: [conformanceReport('epoll'), conformanceReport('async', 2)] },
+        'c',
+      ),
+      source: 'c',
+    },
     {
       results: toResults(
         benchReport([
-          benchResult('epoll', 'keepalive', 60_000, { generatorBound: true, warnings: [{ code: 'generator-bound', message: 'generator-bound: the load generator used 100% of a core' }] }),
+          benchResult('epoll', 'keepalive', 60_000, {
+            generatorBound: true,
+            warnings: [{ code: 'generator-bound', message: 'generator-bound: the load generator used 100% of a core' }],
+          }),
           benchResult('async', 'keepalive', 50_000),
           benchResult('epoll', 'close', 9_000),
           benchResult('async', 'close', 9_500),
@@ -28,7 +37,13 @@ describe('combined results renderers', () => {
   it('the summary marks the best rps of each scenario', () => {
     const { scenarios, rows } = summarizeResults(sample());
     assert.deepEqual(scenarios, ['keepalive', 'close']);
-    assert.deepEqual(rows.map((r) => [r.target, r.cells.map((c) => c?.best)]), [['epoll', [true, false]], ['async', [false, true]]]);
+    assert.deepEqual(
+      rows.map((r) => [r.target, r.cells.map((c) => c?.best)]),
+      [
+        ['epoll', [true, false]],
+        ['async', [false, true]],
+      ],
+    );
     assert.equal(rows[1]!.conformance!.fail, 2);
   });
 

@@ -13,7 +13,9 @@ export interface ResultsTextOptions {
 export function renderResultsText(results: LabResults, options: ResultsTextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const m = results.machine;
-  const lines: string[] = [chalk.bold(`http-lab ${results.version} results, ${results.createdAt}: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}`)];
+  const lines: string[] = [
+    chalk.bold(`http-lab ${results.version} results, ${results.createdAt}: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}`),
+  ];
   for (const note of results.notes) lines.push(chalk.yellow(`note: ${note}`));
   lines.push('', ...summaryTable(results, chalk));
   if (results.bench && results.bench.results.length + results.bench.refused.length > 0) {
@@ -37,10 +39,21 @@ function summaryTable(results: LabResults, chalk: InstanceType<typeof Chalk>): s
   const body = rows.map((row) => [
     row.target,
     conformanceCell(row.conformance),
-    ...row.cells.flatMap((cell) => (cell === undefined ? ['–', '–'] : [`${cell.best ? '*' : ''}${thousands(cell.result.median.rps)}${cell.result.generatorBound ? ' (GEN)' : ''}`, thousands(cell.result.median.latencyUs.p99)])),
+    ...row.cells.flatMap((cell) =>
+      cell === undefined
+        ? ['–', '–']
+        : [
+            `${cell.best ? '*' : ''}${thousands(cell.result.median.rps)}${cell.result.generatorBound ? ' (GEN)' : ''}`,
+            thousands(cell.result.median.latencyUs.p99),
+          ],
+    ),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [chalk.bold(line(header)), ...body.map((r) => line(r))];
   if (scenarios.length > 0) out.push('', '* the highest rps of its scenario; (GEN) generator-bound: the server may be faster');
   return out;

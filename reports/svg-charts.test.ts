@@ -170,19 +170,31 @@ describe('barChart', () => {
     assert.equal([...svg.matchAll(/class="series-label"/g)].length, 6);
   });
   it('draws whiskers from low to high, and marks the best bar with a star', () => {
-    const svg = barChart(spec({ groups: [{ label: 'keepalive', bars: [{ value: 30_000, low: 20_000, high: 40_000, best: true }, { value: 10_000 }, { value: 5_000 }] }] }));
+    const svg = barChart(
+      spec({ groups: [{ label: 'keepalive', bars: [{ value: 30_000, low: 20_000, high: 40_000, best: true }, { value: 10_000 }, { value: 5_000 }] }] }),
+    );
     const whiskers = elements(svg, 'whisker');
     assert.equal(whiskers.length, 1);
-    const layout = layoutBars(spec({ groups: [{ label: 'keepalive', bars: [{ value: 30_000, low: 20_000, high: 40_000 }, { value: 10_000 }, { value: 5_000 }] }] }));
+    const layout = layoutBars(
+      spec({ groups: [{ label: 'keepalive', bars: [{ value: 30_000, low: 20_000, high: 40_000 }, { value: 10_000 }, { value: 5_000 }] }] }),
+    );
     const [top, bottom] = [layout.plotTop, layout.plotBottom];
     const ys = [...whiskers[0]!['d']!.matchAll(/[MV]-?[\d.]+ (-?[\d.]+)|V(-?[\d.]+)/g)].map((m) => Number(m[1] ?? m[2]));
     // From 20k (half way up an axis to 40k) to 40k (the top).
-    assert.ok(ys.some((y) => Math.abs(y - (top + bottom) / 2) < 0.02), `whisker ys ${ys.join(', ')}`);
-    assert.ok(ys.some((y) => Math.abs(y - top) < 0.02), `whisker ys ${ys.join(', ')}`);
+    assert.ok(
+      ys.some((y) => Math.abs(y - (top + bottom) / 2) < 0.02),
+      `whisker ys ${ys.join(', ')}`,
+    );
+    assert.ok(
+      ys.some((y) => Math.abs(y - top) < 0.02),
+      `whisker ys ${ys.join(', ')}`,
+    );
     assert.match(svg, /★ 30k/);
   });
   it('hatches generator-bound bars with a pattern defined in the chart itself', () => {
-    const svg = barChart(spec({ id: 'rps chart', groups: [{ label: 'keepalive', bars: [{ value: 30_000, hatched: true }, { value: 10_000 }, { value: 5_000 }] }] }));
+    const svg = barChart(
+      spec({ id: 'rps chart', groups: [{ label: 'keepalive', bars: [{ value: 30_000, hatched: true }, { value: 10_000 }, { value: 5_000 }] }] }),
+    );
     assert.equal(elements(svg, 'hatch').length, 1);
     assert.match(svg, /<pattern id="rps_chart-hatch"/);
     assert.match(svg, /fill="url\(#rps_chart-hatch\)"/);
@@ -192,14 +204,24 @@ describe('barChart', () => {
     const s = spec({ independentScales: true });
     const layout = layoutBars(s);
     assert.equal(layout.panels.length, 2);
-    assert.deepEqual(layout.panels.map((p) => p.ticks.max), [40_000, 10_000]);
+    assert.deepEqual(
+      layout.panels.map((p) => p.ticks.max),
+      [40_000, 10_000],
+    );
     // Both groups' largest bars fill their own plot.
     const first = layout.bars.find((b) => b.group === 0 && b.series === 0)!;
     const second = layout.bars.find((b) => b.group === 1 && b.series === 0)!;
     assert.equal(first.height, second.height);
   });
   it('escapes series names, group labels and tooltips', () => {
-    const svg = barChart(spec({ series: [{ name: HOSTILE, color: PALETTE[0] }], groups: [{ label: HOSTILE, bars: [{ value: 1, tooltip: HOSTILE }] }], yLabel: HOSTILE, title: HOSTILE }));
+    const svg = barChart(
+      spec({
+        series: [{ name: HOSTILE, color: PALETTE[0] }],
+        groups: [{ label: HOSTILE, bars: [{ value: 1, tooltip: HOSTILE }] }],
+        yLabel: HOSTILE,
+        title: HOSTILE,
+      }),
+    );
     assert.ok(!svg.includes('<img'), 'a raw tag from the data');
     assert.ok(!svg.includes(`"alert`), 'a raw quote from the data');
     assert.match(svg, /&lt;img src=x/);

@@ -103,7 +103,11 @@ export function formatCompact(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const abs = Math.abs(n);
   const sign = n < 0 ? '-' : '';
-  const units: Array<[number, string]> = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units: Array<[number, string]> = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   for (const [size, suffix] of units) {
     if (abs >= size * 0.9995) return `${sign}${trim((abs / size).toPrecision(3))}${suffix}`;
   }
@@ -227,7 +231,9 @@ export function barChart(spec: BarChartSpec): string {
   const layout = layoutBars(spec);
   const { width, height, plotTop, plotBottom, panels, bars, nameDepth } = layout;
   const out: string[] = [];
-  out.push(`<svg class="chart bar-chart" id="${id}" viewBox="0 0 ${n(width)} ${n(height)}" width="${n(width)}" height="${n(height)}" role="img" aria-labelledby="${id}-title" ${FONT} font-size="11" fill="${INK}">`);
+  out.push(
+    `<svg class="chart bar-chart" id="${id}" viewBox="0 0 ${n(width)} ${n(height)}" width="${n(width)}" height="${n(height)}" role="img" aria-labelledby="${id}-title" ${FONT} font-size="11" fill="${INK}">`,
+  );
   out.push(`<title id="${id}-title">${escapeHtml(spec.title)}</title>`);
   out.push(`<defs>${hatchPattern(`${id}-hatch`)}</defs>`);
   for (const panel of panels) {
@@ -243,7 +249,9 @@ export function barChart(spec: BarChartSpec): string {
   }
   // The y axis' title, once, at the far left.
   const midY = (plotTop + plotBottom) / 2;
-  out.push(`<text class="axis-label y-label" transform="translate(13 ${n(midY)}) rotate(-90)" text-anchor="middle" fill="${AXIS}" font-size="12">${escapeHtml(spec.yLabel)}</text>`);
+  out.push(
+    `<text class="axis-label y-label" transform="translate(13 ${n(midY)}) rotate(-90)" text-anchor="middle" fill="${AXIS}" font-size="12">${escapeHtml(spec.yLabel)}</text>`,
+  );
 
   for (const bar of bars) {
     const datum = spec.groups[bar.group]!.bars[bar.series];
@@ -254,34 +262,46 @@ export function barChart(spec: BarChartSpec): string {
     const y = linearScale(panel.ticks.min, panel.ticks.max, plotBottom, plotTop);
     const attrs = `data-series="${escapeHtml(series.name)}" data-group="${escapeHtml(groupLabel)}"`;
     if (datum === undefined || datum.value === null) {
-      out.push(`<text class="na" x="${n(cx)}" y="${n(bar.baseline - 4)}" text-anchor="middle" fill="${AXIS}" font-size="9" ${attrs}>n/a<title>${escapeHtml(datum?.tooltip ?? `${series.name}: not measured`)}</title></text>`);
+      out.push(
+        `<text class="na" x="${n(cx)}" y="${n(bar.baseline - 4)}" text-anchor="middle" fill="${AXIS}" font-size="9" ${attrs}>n/a<title>${escapeHtml(datum?.tooltip ?? `${series.name}: not measured`)}</title></text>`,
+      );
     } else {
       const tooltip = datum.tooltip ?? `${series.name}, ${groupLabel}: ${format(datum.value)}`;
       out.push(`<g class="bar-group${datum.hatched ? ' hatched' : ''}${datum.best ? ' best' : ''}" ${attrs}>`);
       out.push(`<title>${escapeHtml(tooltip)}</title>`);
-      out.push(`<rect class="bar" x="${n(bar.x)}" y="${n(bar.y)}" width="${n(bar.width)}" height="${n(bar.height)}" fill="${series.color}" data-value="${datum.value}"/>`);
+      out.push(
+        `<rect class="bar" x="${n(bar.x)}" y="${n(bar.y)}" width="${n(bar.width)}" height="${n(bar.height)}" fill="${series.color}" data-value="${datum.value}"/>`,
+      );
       if (datum.hatched && bar.height > 0) {
-        out.push(`<rect class="hatch" x="${n(bar.x)}" y="${n(bar.y)}" width="${n(bar.width)}" height="${n(bar.height)}" fill="url(#${id}-hatch)" stroke="${INK}" stroke-width="1" stroke-dasharray="3 2"/>`);
+        out.push(
+          `<rect class="hatch" x="${n(bar.x)}" y="${n(bar.y)}" width="${n(bar.width)}" height="${n(bar.height)}" fill="url(#${id}-hatch)" stroke="${INK}" stroke-width="1" stroke-dasharray="3 2"/>`,
+        );
       }
       let labelY = bar.y;
       if (datum.low !== undefined && datum.high !== undefined && datum.high > datum.low) {
         const y1 = y(datum.low);
         const y2 = y(datum.high);
         const cap = Math.min(6, bar.width / 2);
-        out.push(`<path class="whisker" d="M${n(cx)} ${n(y1)}V${n(y2)}M${n(cx - cap)} ${n(y1)}H${n(cx + cap)}M${n(cx - cap)} ${n(y2)}H${n(cx + cap)}" stroke="${INK}" stroke-width="1.2" fill="none"/>`);
+        out.push(
+          `<path class="whisker" d="M${n(cx)} ${n(y1)}V${n(y2)}M${n(cx - cap)} ${n(y1)}H${n(cx + cap)}M${n(cx - cap)} ${n(y2)}H${n(cx + cap)}" stroke="${INK}" stroke-width="1.2" fill="none"/>`,
+        );
         labelY = Math.min(labelY, y2);
       }
       const label = valueLabel(datum, format);
       const weight = datum.best ? ' font-weight="700"' : '';
       if (layout.rotateLabels) {
-        out.push(`<text class="value-label" transform="translate(${n(cx + 3.5)} ${n(labelY - 4)}) rotate(-90)" font-size="10"${weight}>${escapeHtml(label)}</text>`);
+        out.push(
+          `<text class="value-label" transform="translate(${n(cx + 3.5)} ${n(labelY - 4)}) rotate(-90)" font-size="10"${weight}>${escapeHtml(label)}</text>`,
+        );
       } else {
         out.push(`<text class="value-label" x="${n(cx)}" y="${n(labelY - 4)}" text-anchor="middle" font-size="10"${weight}>${escapeHtml(label)}</text>`);
       }
       out.push('</g>');
     }
     // The series' name under its bar, slanted.
-    out.push(`<text class="series-label" transform="translate(${n(cx + 3)} ${n(plotBottom + 8)}) rotate(-40)" text-anchor="end" font-size="10" fill="${AXIS}">${escapeHtml(clip(series.name, 14))}</text>`);
+    out.push(
+      `<text class="series-label" transform="translate(${n(cx + 3)} ${n(plotBottom + 8)}) rotate(-40)" text-anchor="end" font-size="10" fill="${AXIS}">${escapeHtml(clip(series.name, 14))}</text>`,
+    );
   }
   // Group labels under the names.
   spec.groups.forEach((group, g) => {
@@ -291,7 +311,9 @@ export function barChart(spec: BarChartSpec): string {
     const to = own[own.length - 1]!.x + own[own.length - 1]!.width;
     const yLabel = plotBottom + nameDepth + 18;
     out.push(`<path d="M${n(from)} ${n(yLabel - 13)}V${n(yLabel - 9)}H${n(to)}V${n(yLabel - 13)}" stroke="${AXIS}" fill="none"/>`);
-    out.push(`<text class="axis-label group-label" x="${n((from + to) / 2)}" y="${n(yLabel + 4)}" text-anchor="middle" font-size="12" font-weight="600">${escapeHtml(group.label)}</text>`);
+    out.push(
+      `<text class="axis-label group-label" x="${n((from + to) / 2)}" y="${n(yLabel + 4)}" text-anchor="middle" font-size="12" font-weight="600">${escapeHtml(group.label)}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('');
@@ -347,7 +369,15 @@ export function layoutBars(spec: BarChartSpec): {
       for (let s = 0; s < seriesCount; s++) {
         const value = spec.groups[g]!.bars[s]?.value ?? null;
         const top = value === null ? plotBottom : y(Math.max(0, value));
-        bars.push({ group: g, series: s, x: x + (pitch - barWidth) / 2, y: Math.min(top, plotBottom), width: barWidth, height: Math.max(0, plotBottom - top), baseline: plotBottom });
+        bars.push({
+          group: g,
+          series: s,
+          x: x + (pitch - barWidth) / 2,
+          y: Math.min(top, plotBottom),
+          width: barWidth,
+          height: Math.max(0, plotBottom - top),
+          baseline: plotBottom,
+        });
         x += pitch;
       }
     });
@@ -403,7 +433,9 @@ export function logLineChart(spec: LogLineChartSpec): string {
   const step = (width - margin.left - margin.right) / Math.max(1, spec.categories.length);
   const x = (i: number): number => margin.left + step * (i + 0.5);
   const out: string[] = [];
-  out.push(`<svg class="chart line-chart" id="${id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title" ${FONT} font-size="11" fill="${INK}">`);
+  out.push(
+    `<svg class="chart line-chart" id="${id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title" ${FONT} font-size="11" fill="${INK}">`,
+  );
   out.push(`<title id="${id}-title">${escapeHtml(spec.title)}</title>`);
   out.push(`<text class="chart-title" x="${margin.left}" y="16" font-size="13" font-weight="600">${escapeHtml(spec.title)}</text>`);
   out.push('<g class="axis y-axis">');
@@ -412,7 +444,9 @@ export function logLineChart(spec: LogLineChartSpec): string {
     if (d < ticks.length - 1) {
       for (const m of [2, 5]) {
         const minor = t * m;
-        out.push(`<line class="minor" x1="${margin.left}" x2="${width - margin.right}" y1="${n(y(minor))}" y2="${n(y(minor))}" stroke="${GRID}" stroke-dasharray="2 3"/>`);
+        out.push(
+          `<line class="minor" x1="${margin.left}" x2="${width - margin.right}" y1="${n(y(minor))}" y2="${n(y(minor))}" stroke="${GRID}" stroke-dasharray="2 3"/>`,
+        );
       }
     }
     out.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${n(y(t))}" y2="${n(y(t))}" stroke="${GRID}"/>`);
@@ -426,8 +460,12 @@ export function logLineChart(spec: LogLineChartSpec): string {
     out.push(`<text class="tick-label" x="${n(x(i))}" y="${height - margin.bottom + 16}" text-anchor="middle" fill="${AXIS}">${escapeHtml(c)}</text>`);
   });
   out.push('</g>');
-  out.push(`<text class="axis-label y-label" transform="translate(14 ${n((margin.top + height - margin.bottom) / 2)}) rotate(-90)" text-anchor="middle" fill="${AXIS}" font-size="11">${escapeHtml(spec.yLabel)}</text>`);
-  out.push(`<text class="axis-label x-label" x="${n((margin.left + width - margin.right) / 2)}" y="${height - 4}" text-anchor="middle" fill="${AXIS}" font-size="11">percentile</text>`);
+  out.push(
+    `<text class="axis-label y-label" transform="translate(14 ${n((margin.top + height - margin.bottom) / 2)}) rotate(-90)" text-anchor="middle" fill="${AXIS}" font-size="11">${escapeHtml(spec.yLabel)}</text>`,
+  );
+  out.push(
+    `<text class="axis-label x-label" x="${n((margin.left + width - margin.right) / 2)}" y="${height - 4}" text-anchor="middle" fill="${AXIS}" font-size="11">percentile</text>`,
+  );
 
   for (const s of spec.series) {
     const points = s.values.map((v, i) => (v !== null && v > 0 ? { i, v, px: x(i), py: y(Math.min(Math.max(v, lo), hi)) } : null));
@@ -446,7 +484,9 @@ export function logLineChart(spec: LogLineChartSpec): string {
     if (d !== '') out.push(`<path class="line" d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"/>`);
     for (const p of points) {
       if (p === null) continue;
-      out.push(`<circle class="point" cx="${n(p.px)}" cy="${n(p.py)}" r="3.2" fill="${s.color}" stroke="#ffffff" stroke-width="1"><title>${escapeHtml(`${s.name} ${spec.categories[p.i] ?? ''}: ${format(p.v)}`)}</title></circle>`);
+      out.push(
+        `<circle class="point" cx="${n(p.px)}" cy="${n(p.py)}" r="3.2" fill="${s.color}" stroke="#ffffff" stroke-width="1"><title>${escapeHtml(`${s.name} ${spec.categories[p.i] ?? ''}: ${format(p.v)}`)}</title></circle>`,
+      );
     }
     out.push('</g>');
   }

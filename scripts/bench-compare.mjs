@@ -29,7 +29,11 @@ const engine = haveWrk ? ['--engine', 'wrk'] : [];
 
 function bench(args) {
   say(`http-lab bench ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [CLI, 'bench', ...args, '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [CLI, 'bench', ...args, '--format', 'json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
+  });
   if (r.status !== 0 && r.status !== 1) throw new Error(`bench exited ${r.status}`);
   return JSON.parse(r.stdout);
 }
@@ -38,25 +42,87 @@ const rps = (report, target, scenario) => report.results.find((r) => r.target ==
 const rows = [];
 const row = (what, value, goal, met, note = '') => rows.push({ what, value, goal, met, note });
 
-const servers = bench(['--target', 'epoll', 'nginx', 'node', 'yardstick', ...engine, '--pin', '--scenario', 'keepalive', '--duration', SECONDS, '--runs', RUNS, '--warmup', '2']);
+const servers = bench([
+  '--target',
+  'epoll',
+  'nginx',
+  'node',
+  'yardstick',
+  ...engine,
+  '--pin',
+  '--scenario',
+  'keepalive',
+  '--duration',
+  SECONDS,
+  '--runs',
+  RUNS,
+  '--warmup',
+  '2',
+]);
 const epoll = rps(servers, 'epoll', 'keepalive');
 const gen = servers.results.find((r) => r.target === 'epoll')?.generatorBound ? ' (generator-bound)' : '';
-row('epoll ÷ nginx, keepalive', epoll / rps(servers, 'nginx', 'keepalive'), '≥ 1.0', epoll / rps(servers, 'nginx', 'keepalive') >= 1, `${Math.round(epoll)} vs ${Math.round(rps(servers, 'nginx', 'keepalive'))} rps${gen}`);
-row("epoll ÷ Node's http (cached Buffer)", epoll / rps(servers, 'node', 'keepalive'), '≥ 1.3', epoll / rps(servers, 'node', 'keepalive') >= 1.3, `${Math.round(rps(servers, 'node', 'keepalive'))} rps`);
-row('epoll ÷ C epoll loop (stretch)', epoll / rps(servers, 'yardstick', 'keepalive'), '≥ 0.95', epoll / rps(servers, 'yardstick', 'keepalive') >= 0.95, `${Math.round(rps(servers, 'yardstick', 'keepalive'))} rps`);
+row(
+  'epoll ÷ nginx, keepalive',
+  epoll / rps(servers, 'nginx', 'keepalive'),
+  '≥ 1.0',
+  epoll / rps(servers, 'nginx', 'keepalive') >= 1,
+  `${Math.round(epoll)} vs ${Math.round(rps(servers, 'nginx', 'keepalive'))} rps${gen}`,
+);
+row(
+  "epoll ÷ Node's http (cached Buffer)",
+  epoll / rps(servers, 'node', 'keepalive'),
+  '≥ 1.3',
+  epoll / rps(servers, 'node', 'keepalive') >= 1.3,
+  `${Math.round(rps(servers, 'node', 'keepalive'))} rps`,
+);
+row(
+  'epoll ÷ C epoll loop (stretch)',
+  epoll / rps(servers, 'yardstick', 'keepalive'),
+  '≥ 0.95',
+  epoll / rps(servers, 'yardstick', 'keepalive') >= 0.95,
+  `${Math.round(rps(servers, 'yardstick', 'keepalive'))} rps`,
+);
 
 say('npm run bench (tinybench)');
-const micro = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist', 'bench', 'micro.js'), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+const micro = JSON.parse(
+  execFileSync(process.execPath, [join(ROOT, 'dist', 'bench', 'micro.js'), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+);
 for (const c of micro.comparisons) row(`parser ÷ llhttp, ${c.name}`, c.ratio, '≥ 1.0', c.ratio >= 1);
 
-const designs = bench(['--target', 'thread', 'process', 'python', ...engine, '--scenario', 'close', 'keepalive', '--duration', SECONDS, '--runs', RUNS, '--warmup', '1']);
-for (const [target, goal] of [['thread', 880], ['process', 140]]) {
+const designs = bench([
+  '--target',
+  'thread',
+  'process',
+  'python',
+  ...engine,
+  '--scenario',
+  'close',
+  'keepalive',
+  '--duration',
+  SECONDS,
+  '--runs',
+  RUNS,
+  '--warmup',
+  '1',
+]);
+for (const [target, goal] of [
+  ['thread', 880],
+  ['process', 140],
+]) {
   const close = rps(designs, target, 'close');
-  row(`${target}, new connection per request (rps)`, close, `≥ ${goal}`, close >= goal, `keep-alive ${Math.round(rps(designs, target, 'keepalive'))} rps; python3 -m http.server (threads, HTTP/1.0) ${Math.round(rps(designs, 'python', 'close'))} rps`);
+  row(
+    `${target}, new connection per request (rps)`,
+    close,
+    `≥ ${goal}`,
+    close >= goal,
+    `keep-alive ${Math.round(rps(designs, target, 'keepalive'))} rps; python3 -m http.server (threads, HTTP/1.0) ${Math.round(rps(designs, 'python', 'close'))} rps`,
+  );
 }
 
 const m = servers.machine;
-process.stdout.write(`npm run bench:compare on ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; load by ${servers.generator.engine} ${servers.generator.version}${servers.generator.pinned ? `, servers on CPU ${servers.generator.pinned.servers}, generator on CPU ${servers.generator.pinned.generator}` : ''}\n\n`);
+process.stdout.write(
+  `npm run bench:compare on ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; load by ${servers.generator.engine} ${servers.generator.version}${servers.generator.pinned ? `, servers on CPU ${servers.generator.pinned.servers}, generator on CPU ${servers.generator.pinned.generator}` : ''}\n\n`,
+);
 const width = Math.max(...rows.map((r) => r.what.length));
 for (const r of rows) {
   const value = r.value >= 10 ? Math.round(r.value).toLocaleString('en-US') : `${r.value.toFixed(2)}×`;

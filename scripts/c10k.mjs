@@ -23,14 +23,20 @@ const say = (line) => process.stderr.write(`c10k: ${line}\n`);
 const want = CONNECTIONS + 1024;
 const limit = spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${want}:${want}`], { encoding: 'utf8' });
 if (limit.status !== 0) {
-  process.stderr.write(`c10k: cannot raise the fd limit to ${want} (prlimit: ${limit.stderr.trim() || limit.error?.message}); run as root or raise the hard limit\n`);
+  process.stderr.write(
+    `c10k: cannot raise the fd limit to ${want} (prlimit: ${limit.stderr.trim() || limit.error?.message}); run as root or raise the hard limit\n`,
+  );
   process.exit(2);
 }
 
 const rssBytes = (pid) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 function start(target) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--target', target, '--port', '0', '--backlog', '4096', '--idle-timeout', '600', '--parent-pid', String(process.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--target', target, '--port', '0', '--backlog', '4096', '--idle-timeout', '600', '--parent-pid', String(process.pid)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${target} exited with ${code}`)));
     child.stdout.on('data', (d) => {
@@ -78,14 +84,16 @@ for (const target of TARGETS) {
     let connectErrors = 0;
     // in batches, as clients arrive: a SYN flood of 10,000 at once only measures the backlog
     for (let i = 0; i < CONNECTIONS; i += 500) {
-      const batch = Array.from({ length: Math.min(500, CONNECTIONS - i) }, () =>
-        new Promise((resolve) => {
-          const s = connect(port, '127.0.0.1', () => resolve(s));
-          s.once('error', () => {
-            connectErrors++;
-            resolve(undefined);
-          });
-        }),
+      const batch = Array.from(
+        { length: Math.min(500, CONNECTIONS - i) },
+        () =>
+          new Promise((resolve) => {
+            const s = connect(port, '127.0.0.1', () => resolve(s));
+            s.once('error', () => {
+              connectErrors++;
+              resolve(undefined);
+            });
+          }),
       );
       for (const s of await Promise.all(batch)) if (s) sockets.push(s);
     }
@@ -94,9 +102,19 @@ for (const target of TARGETS) {
     const open = rssBytes(child.pid);
     const second = await Promise.all(sockets.map(ask));
     const failed = first.filter((ok) => !ok).length + second.filter((ok) => !ok).length;
-    const r = { target, connections: sockets.length, connectErrors, failedResponses: failed, rssBeforeMiB: before / 2 ** 20, rssOpenMiB: open / 2 ** 20, bytesPerConnection: Math.round((open - before) / sockets.length) };
+    const r = {
+      target,
+      connections: sockets.length,
+      connectErrors,
+      failedResponses: failed,
+      rssBeforeMiB: before / 2 ** 20,
+      rssOpenMiB: open / 2 ** 20,
+      bytesPerConnection: Math.round((open - before) / sockets.length),
+    };
     results.push(r);
-    say(`${target}: ${r.connections} connections, ${connectErrors} connect errors, ${failed} failed responses of ${2 * sockets.length}; RSS ${r.rssBeforeMiB.toFixed(1)} → ${r.rssOpenMiB.toFixed(1)} MiB, ${r.bytesPerConnection} B per connection`);
+    say(
+      `${target}: ${r.connections} connections, ${connectErrors} connect errors, ${failed} failed responses of ${2 * sockets.length}; RSS ${r.rssBeforeMiB.toFixed(1)} → ${r.rssOpenMiB.toFixed(1)} MiB, ${r.bytesPerConnection} B per connection`,
+    );
     for (const s of sockets) s.destroy();
   } finally {
     child.kill('SIGTERM');
@@ -105,6 +123,8 @@ for (const target of TARGETS) {
 }
 process.stdout.write(`npm run c10k: ${CONNECTIONS} keep-alive connections, two requests on each\n`);
 for (const r of results) {
-  process.stdout.write(`  ${r.target.padEnd(6)} errors ${r.connectErrors + r.failedResponses} (goal 0); ${(r.bytesPerConnection / 1024).toFixed(2)} KiB RSS per idle connection${r.target === 'epoll' ? ' (goal ≤ 4 KiB)' : ''}\n`);
+  process.stdout.write(
+    `  ${r.target.padEnd(6)} errors ${r.connectErrors + r.failedResponses} (goal 0); ${(r.bytesPerConnection / 1024).toFixed(2)} KiB RSS per idle connection${r.target === 'epoll' ? ' (goal ≤ 4 KiB)' : ''}\n`,
+  );
 }
 process.exit(results.every((r) => r.connectErrors + r.failedResponses === 0) ? 0 : 1);

@@ -36,7 +36,11 @@ function freePort() {
 
 /** `http-lab serve --target epoll` on `port`, dying with this script; resolves once it listens. */
 function startServer(port, handicapUs) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--target', 'epoll', '--port', String(port), '--parent-pid', String(process.pid), '--handicap-us', String(handicapUs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--target', 'epoll', '--port', String(port), '--parent-pid', String(process.pid), '--handicap-us', String(handicapUs)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the server did not start within 10 s')), 10_000);
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
@@ -84,9 +88,20 @@ try {
       const rps = report.comparisons.find((c) => c.metric === 'rps');
       const cpu = report.comparisons.find((c) => c.metric === 'cpu');
       const regressed = report.comparisons.filter((c) => c.verdict === 'regression').map((c) => c.metric);
-      const trial = { kind: handicapUs === 0 ? 'A/A' : 'handicapped', handicapUs, alarm: r.code === 1, regressed, rpsChange: rps.change, rpsInterval: [rps.low, rps.high], cpuChange: cpu?.change, conformance: report.conformance.length };
+      const trial = {
+        kind: handicapUs === 0 ? 'A/A' : 'handicapped',
+        handicapUs,
+        alarm: r.code === 1,
+        regressed,
+        rpsChange: rps.change,
+        rpsInterval: [rps.low, rps.high],
+        cpuChange: cpu?.change,
+        conformance: report.conformance.length,
+      };
       trials.push(trial);
-      process.stderr.write(`gate:power: ${String(i).padStart(2)}/${TRIALS} ${trial.kind.padEnd(11)} ${trial.alarm ? 'ALARM' : 'quiet'}  rps ${(rps.change * 100).toFixed(1)}% [${(rps.low * 100).toFixed(1)}, ${(rps.high * 100).toFixed(1)}]  CPU/request ${cpu ? `${(cpu.change * 100).toFixed(1)}%` : '?'}${regressed.length ? `  regressed: ${regressed.join(', ')}` : ''}\n`);
+      process.stderr.write(
+        `gate:power: ${String(i).padStart(2)}/${TRIALS} ${trial.kind.padEnd(11)} ${trial.alarm ? 'ALARM' : 'quiet'}  rps ${(rps.change * 100).toFixed(1)}% [${(rps.low * 100).toFixed(1)}, ${(rps.high * 100).toFixed(1)}]  CPU/request ${cpu ? `${(cpu.change * 100).toFixed(1)}%` : '?'}${regressed.length ? `  regressed: ${regressed.join(', ')}` : ''}\n`,
+      );
     }
   }
   const aa = trials.filter((t) => t.kind === 'A/A');

@@ -10,9 +10,11 @@ export function largeFixtureBytes() {
   const out = Buffer.allocUnsafe(SIZE);
   let x = 0x2545f491;
   for (let i = 0; i < SIZE; i += 4) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out.writeUInt32LE(x, i);
   }
   return out;

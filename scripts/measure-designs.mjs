@@ -141,7 +141,9 @@ requireWrk();
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 const names = wanted.length > 0 ? wanted : SERVER_NAMES;
 console.log(`measure-designs: ${names.join(', ')}; ${SECONDS} s per wrk run; server on CPU 0, wrk on CPU 1; ${new Date().toISOString()}\n`);
-console.log('| server | rps keep-alive (50 conns) | rps new connection per request (10 conns) | idle CPU | threads at rest | 100 new conns: answered, in ms | server CPU per answered new conn | threads / processes at 100 conns | memory added by 100 conns (PSS) |');
+console.log(
+  '| server | rps keep-alive (50 conns) | rps new connection per request (10 conns) | idle CPU | threads at rest | 100 new conns: answered, in ms | server CPU per answered new conn | threads / processes at 100 conns | memory added by 100 conns (PSS) |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const name of names) {
   const r = await measure(name);

@@ -95,16 +95,28 @@ try {
     }
   }
   const haveStrace = spawnSync('strace', ['-V']).error === undefined;
-  console.log(`npm run bench:per-request: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; servers on CPU 0, wrk on CPU 1; ${ROUNDS} runs of ${SECONDS} s each, alternated; medians\n`);
+  console.log(
+    `npm run bench:per-request: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; servers on CPU 0, wrk on CPU 1; ${ROUNDS} runs of ${SECONDS} s each, alternated; medians\n`,
+  );
   console.log('server     rps (runs)                       user µs/req  system µs/req  syscalls/req');
   for (const s of servers) {
     const r = runs.get(s.name);
     const calls = haveStrace ? await syscalls(s) : undefined;
     const total = calls ? [...calls.values()].reduce((a, b) => a + b, 0) : undefined;
-    const top = calls ? [...calls].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, n]) => `${name} ${n.toFixed(3)}`).join(', ') : 'strace not installed';
+    const top = calls
+      ? [...calls]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([name, n]) => `${name} ${n.toFixed(3)}`)
+          .join(', ')
+      : 'strace not installed';
     console.log(
       `${s.name.padEnd(10)} ${String(Math.round(median(r.map((x) => x.rps)))).padStart(7)} (${r.map((x) => Math.round(x.rps)).join(', ')})`.padEnd(45) +
-        `${median(r.map((x) => x.userUs)).toFixed(2).padStart(11)}  ${median(r.map((x) => x.systemUs)).toFixed(2).padStart(13)}  ${total === undefined ? '' : total.toFixed(2)}: ${top}`,
+        `${median(r.map((x) => x.userUs))
+          .toFixed(2)
+          .padStart(11)}  ${median(r.map((x) => x.systemUs))
+          .toFixed(2)
+          .padStart(13)}  ${total === undefined ? '' : total.toFixed(2)}: ${top}`,
     );
   }
 } finally {

@@ -65,7 +65,9 @@ const POOLED = new Set(['thread', 'process']);
 const say = (line) => process.stderr.write(`soak: ${line}\n`);
 
 function usage(why) {
-  process.stderr.write(`soak: ${why}\nusage: npm run soak -- [--minutes N | --seconds N] [--target NAME... | --target all] [--out FILE]; targets: ${SERVER_NAMES.join(', ')}\n`);
+  process.stderr.write(
+    `soak: ${why}\nusage: npm run soak -- [--minutes N | --seconds N] [--target NAME... | --target all] [--out FILE]; targets: ${SERVER_NAMES.join(', ')}\n`,
+  );
   process.exit(2);
 }
 
@@ -84,9 +86,14 @@ function parseArgs(argv) {
   const { values, positionals } = parsed;
   if (positionals.length > 0 && values.target === undefined) usage(`unexpected argument ${positionals[0]}`);
   if (values.minutes !== undefined && values.seconds !== undefined) usage('give --minutes or --seconds, not both');
-  const seconds = values.minutes !== undefined ? Number(values.minutes) * 60
-    : values.seconds !== undefined ? Number(values.seconds)
-    : process.env.SOAK_SECONDS !== undefined ? Number(process.env.SOAK_SECONDS) : 600;
+  const seconds =
+    values.minutes !== undefined
+      ? Number(values.minutes) * 60
+      : values.seconds !== undefined
+        ? Number(values.seconds)
+        : process.env.SOAK_SECONDS !== undefined
+          ? Number(process.env.SOAK_SECONDS)
+          : 600;
   let targets = [...(values.target ?? ['epoll']), ...positionals].flatMap((t) => t.split(','));
   if (targets.includes('all')) targets = [...SERVER_NAMES];
   if (!(seconds >= 10)) usage('the run must last at least 10 seconds');
@@ -119,13 +126,20 @@ function sampleTree(pid) {
  * be 200 with the file's exact bytes, and the server must then close. A reason, or null. */
 async function probe(port, body) {
   const get = (extra) => `GET ${PATH} HTTP/1.1\r\nHost: soak\r\n${extra}\r\n`;
-  const ex = await exchange('127.0.0.1', port, { chunks: [get(''), get('Connection: close\r\n')], responses: 2, awaitEachResponse: true, awaitClose: true }, { timeoutMs: 2 * SLICE_S * 1000, closeWaitMs: 2000 });
+  const ex = await exchange(
+    '127.0.0.1',
+    port,
+    { chunks: [get(''), get('Connection: close\r\n')], responses: 2, awaitEachResponse: true, awaitClose: true },
+    { timeoutMs: 2 * SLICE_S * 1000, closeWaitMs: 2000 },
+  );
   const finals = ex.responses.filter((r) => r.status >= 200);
   if (ex.timedOut) return 'probe timed out';
   if (ex.parseError) return `probe: unparsable answer (${ex.parseError})`;
   const bad = finals.findIndex((r) => r.status !== 200 || !r.body.equals(body));
-  if (finals.length !== 2 || bad >= 0) return `probe: ${finals.map((r) => `${r.status} (${r.body.length} B)`).join(', ') || 'no answer'}, expected two 200s of ${body.length} B`;
-  if (!ex.closed || ex.trailingGarbage.length > 0) return `probe: ${ex.closed ? `${ex.trailingGarbage.length} B after the answers` : 'not closed after Connection: close'}`;
+  if (finals.length !== 2 || bad >= 0)
+    return `probe: ${finals.map((r) => `${r.status} (${r.body.length} B)`).join(', ') || 'no answer'}, expected two 200s of ${body.length} B`;
+  if (!ex.closed || ex.trailingGarbage.length > 0)
+    return `probe: ${ex.closed ? `${ex.trailingGarbage.length} B after the answers` : 'not closed after Connection: close'}`;
   return null;
 }
 
@@ -141,7 +155,13 @@ async function soak(target, seconds, signal) {
   const url = new URL(server.url);
   const port = Number(url.port);
   const body = expectedBody(DOCROOT, PATH);
-  const totals = { responses: { keepalive: 0, close: 0 }, probes: 0, errors: { connection: 0, timeouts: 0, non2xx: 0, probes: 0, sampling: 0, exit: 0 }, samples: [], failures: [] };
+  const totals = {
+    responses: { keepalive: 0, close: 0 },
+    probes: 0,
+    errors: { connection: 0, timeouts: 0, non2xx: 0, probes: 0, sampling: 0, exit: 0 },
+    samples: [],
+    failures: [],
+  };
   try {
     await verifyTarget(url, body);
     const started = Date.now();
@@ -185,7 +205,9 @@ async function soak(target, seconds, signal) {
         }
         if (Date.now() >= nextReport) {
           const last = totals.samples.at(-1);
-          say(`${target}: ${Math.round((Date.now() - started) / 1000)} of ${seconds} s, ${(totals.responses.keepalive + totals.responses.close).toLocaleString('en')} responses, RSS ${last ? (last.rss / 2 ** 20).toFixed(1) : '?'} MiB, ${last?.fds ?? '?'} fds, ${errorCount(totals)} errors`);
+          say(
+            `${target}: ${Math.round((Date.now() - started) / 1000)} of ${seconds} s, ${(totals.responses.keepalive + totals.responses.close).toLocaleString('en')} responses, RSS ${last ? (last.rss / 2 ** 20).toFixed(1) : '?'} MiB, ${last?.fds ?? '?'} fds, ${errorCount(totals)} errors`,
+          );
           nextReport += Math.max(30_000, (seconds * 1000) / 10);
         }
       }
@@ -220,7 +242,9 @@ process.once('SIGINT', () => {
   controller.abort();
 });
 
-say(`${targets.join(', ')}: ${seconds} s each; ${KEEPALIVE.connections} keep-alive and ${NEW_CONNECTION.connections} new-connection clients (one of each, in turn, on a serial server), a byte-exact probe every ${PROBE_EVERY_MS} ms; tree sampled every ${SAMPLE_MS / 1000} s`);
+say(
+  `${targets.join(', ')}: ${seconds} s each; ${KEEPALIVE.connections} keep-alive and ${NEW_CONNECTION.connections} new-connection clients (one of each, in turn, on a serial server), a byte-exact probe every ${PROBE_EVERY_MS} ms; tree sampled every ${SAMPLE_MS / 1000} s`,
+);
 const lines = [];
 const report = [];
 let failed = false;
@@ -240,15 +264,30 @@ for (const target of targets) {
   const errors = errorCount(t);
   const ok = rss !== undefined && fds !== undefined && rss.pct <= LIMIT_PCT && fds.pct <= LIMIT_PCT && errors === 0;
   failed ||= !ok;
-  report.push({ target, ok, elapsedS: t.elapsedS, responses: t.responses, probes: t.probes, errors: t.errors, failures: t.failures, rssDrift: rss, fdDrift: fds, samples: t.samples });
+  report.push({
+    target,
+    ok,
+    elapsedS: t.elapsedS,
+    responses: t.responses,
+    probes: t.probes,
+    errors: t.errors,
+    failures: t.failures,
+    rssDrift: rss,
+    fdDrift: fds,
+    samples: t.samples,
+  });
   const responses = t.responses.keepalive + t.responses.close;
   const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   const signed = (pct) => `${pct >= 0 ? '+' : ''}${pct.toFixed(2)}%`;
   lines.push(
     `${target}: ${ok ? 'pass' : 'FAIL'} after ${t.elapsedS.toFixed(0)} s; ${responses.toLocaleString('en')} responses (${Math.round(responses / t.elapsedS).toLocaleString('en')}/s: ${t.responses.keepalive.toLocaleString('en')} keep-alive, ${t.responses.close.toLocaleString('en')} on new connections), ${t.probes} probes`,
-    rss ? `  RSS drift ${signed(rss.pct)} (${mib(rss.first)} → ${mib(rss.last)}, medians of ${rss.windowS.toFixed(0)} s windows; limit +${LIMIT_PCT}%)` : '  RSS drift: too few samples',
+    rss
+      ? `  RSS drift ${signed(rss.pct)} (${mib(rss.first)} → ${mib(rss.last)}, medians of ${rss.windowS.toFixed(0)} s windows; limit +${LIMIT_PCT}%)`
+      : '  RSS drift: too few samples',
     fds ? `  fd drift  ${signed(fds.pct)} (${fds.first} → ${fds.last}; limit +${LIMIT_PCT}%)` : '  fd drift: too few samples',
-    `  errors ${errors} (${Object.entries(t.errors).map(([kind, n]) => `${kind} ${n}`).join(', ')})${t.failures.length ? `: ${t.failures.join('; ')}` : ''}`,
+    `  errors ${errors} (${Object.entries(t.errors)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ')})${t.failures.length ? `: ${t.failures.join('; ')}` : ''}`,
   );
 }
 if (out !== undefined) writeFileSync(out, `${JSON.stringify({ seconds, limitPct: LIMIT_PCT, targets: report }, null, 1)}\n`);

@@ -89,7 +89,14 @@ async function runSuite(dir, index) {
   const events = join(dir, `run-${index}.jsonl`);
   const log = join(dir, `run-${index}.log`);
   const [test, ...rest] = testCommand();
-  const args = [test, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${events}`, ...rest];
+  const args = [
+    test,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${REPORTER}`,
+    `--test-reporter-destination=${events}`,
+    ...rest,
+  ];
   const hogProcesses = Array.from({ length: hogs }, startHog);
   for (const hog of hogProcesses) children.add(hog);
   const started = Date.now();
@@ -100,7 +107,10 @@ async function runSuite(dir, index) {
     const code = await new Promise((resolve) => suite.on('close', resolve));
     children.delete(suite);
     closeSync(out);
-    const records = readFileSync(events, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const records = readFileSync(events, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     namePaths(records);
     return { code, seconds: (Date.now() - started) / 1000, records, log, events };
   } finally {
@@ -137,7 +147,9 @@ function namePaths(records) {
 const where = (r) => [r.file ? r.file.replace(`${ROOT}/dist/`, '') : '?', ...r.path].join(' › ');
 
 const dir = mkdtempSync(join(tmpdir(), 'http-lab-stress-'));
-console.log(`test:stress: ${runs} run${runs === 1 ? '' : 's'} of ${files.length === 0 ? 'the suite' : files.join(' ')}, each beside ${hogs} busy loop${hogs === 1 ? '' : 's'} (${availableParallelism()} cores)`);
+console.log(
+  `test:stress: ${runs} run${runs === 1 ? '' : 's'} of ${files.length === 0 ? 'the suite' : files.join(' ')}, each beside ${hogs} busy loop${hogs === 1 ? '' : 's'} (${availableParallelism()} cores)`,
+);
 const durations = new Map(); // test -> its duration in each run
 let failedRuns = 0;
 let failures = 0;

@@ -33,7 +33,17 @@ describe('parseStat', () => {
     const s = parseStat(385, `385 (my (odd) ) name) ${STAT_TAIL}`);
     assert.equal(s.comm, 'my (odd) ) name');
     assert.deepEqual(
-      { state: s.state, ppid: s.ppid, utime: s.utime, stime: s.stime, cutime: s.cutime, cstime: s.cstime, threads: s.threads, starttime: s.starttime, rssPages: s.rssPages },
+      {
+        state: s.state,
+        ppid: s.ppid,
+        utime: s.utime,
+        stime: s.stime,
+        cutime: s.cutime,
+        cstime: s.cstime,
+        threads: s.threads,
+        starttime: s.starttime,
+        rssPages: s.rssPages,
+      },
       { state: 'S', ppid: 381, utime: 101, stime: 102, cutime: 103, cstime: 104, threads: 7, starttime: 870857, rssPages: 355 },
     );
   });
@@ -104,13 +114,29 @@ describe('parseUptime', () => {
 
 describe('treeOf', () => {
   const st = (pid: number, ppid: number, state = 'S'): ProcStat => ({
-    pid, comm: `p${pid}`, state, ppid, utime: 0, stime: 0, cutime: 0, cstime: 0, threads: 1, starttime: pid, rssPages: 1,
+    pid,
+    comm: `p${pid}`,
+    state,
+    ppid,
+    utime: 0,
+    stime: 0,
+    cutime: 0,
+    cstime: 0,
+    threads: 1,
+    starttime: pid,
+    rssPages: 1,
   });
   const table = new Map([st(1, 0), st(10, 1), st(11, 10), st(12, 10), st(13, 12, 'Z'), st(14, 13), st(20, 1), st(21, 11)].map((s) => [s.pid, s]));
 
   it('finds every descendant, however deep, zombies included, root first', () => {
-    assert.deepEqual(treeOf(10, table).map((s) => s.pid), [10, 11, 12, 21, 13, 14]);
-    assert.deepEqual(treeOf(12, table).map((s) => s.pid), [12, 13, 14]);
+    assert.deepEqual(
+      treeOf(10, table).map((s) => s.pid),
+      [10, 11, 12, 21, 13, 14],
+    );
+    assert.deepEqual(
+      treeOf(12, table).map((s) => s.pid),
+      [12, 13, 14],
+    );
   });
   it('is empty for a root that is not in the table', () => {
     assert.deepEqual(treeOf(99, table), []);
@@ -123,7 +149,10 @@ describe('readers, on this process', () => {
     assert.equal(self.ppid, process.ppid);
     assert.ok(self.rssPages > 0 && self.threads >= 1 && self.starttime > 0);
     const threads = threadStats(process.pid);
-    assert.ok(threads.some((t) => t.pid === process.pid), 'the main thread has the process id');
+    assert.ok(
+      threads.some((t) => t.pid === process.pid),
+      'the main thread has the process id',
+    );
     assert.ok(readRssBytes(process.pid) > 0);
     assert.equal(readRssBytes(process.pid) % pageSize(), 0);
   });
@@ -156,7 +185,10 @@ describe('readers, on this process', () => {
         // already gone
       }
     }
-    assert.throws(() => processTree(2 ** 31 - 1), (err: NodeJS.ErrnoException) => err.code === 'ESRCH');
+    assert.throws(
+      () => processTree(2 ** 31 - 1),
+      (err: NodeJS.ErrnoException) => err.code === 'ESRCH',
+    );
   });
 });
 

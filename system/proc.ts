@@ -69,7 +69,10 @@ export function parseStat(pid: number, text: string): ProcStat {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   // after ') ': field 3 (state) is rest[0], so field N is rest[N - 3]
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   const field = (n: number): number => Number(rest[n - 3]);
   return {
     pid,

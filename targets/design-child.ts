@@ -10,9 +10,13 @@ const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 /** Starts `http-lab serve --target NAME --port 0` as a child and waits for its URL line. */
 export function spawnServer(name: string, docroot: string, extraArgs: string[] = [], startTimeoutMs = START_TIMEOUT_MS): Promise<RunningServer> {
-  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--target', name, '--port', '0', '--host', '127.0.0.1', '--docroot', docroot, '--parent-pid', String(process.pid), ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI_MAIN, 'serve', '--target', name, '--port', '0', '--host', '127.0.0.1', '--docroot', docroot, '--parent-pid', String(process.pid), ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-4000);

@@ -80,7 +80,12 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
       version: packageVersion(),
       startedAt,
       machine: describeMachine(),
-      generator: { engine: engine.kind, version: engine.kind === 'wrk' ? engine.program.version : autocannonVersion(), responseTimeoutS: RESPONSE_TIMEOUT_S, ...(pinned ? { pinned } : {}) },
+      generator: {
+        engine: engine.kind,
+        version: engine.kind === 'wrk' ? engine.program.version : autocannonVersion(),
+        responseTimeoutS: RESPONSE_TIMEOUT_S,
+        ...(pinned ? { pinned } : {}),
+      },
       results: outcome.results,
       refused: outcome.refused,
     };

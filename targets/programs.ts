@@ -106,7 +106,14 @@ export async function spawnProgram(server: ServerProgram, kind: 'peer' | 'yardst
   }
 }
 
-async function startOnce(server: ServerProgram, kind: 'peer' | 'yardstick', program: string, docroot: string, port: number, startTimeoutMs: number): Promise<RunningServer> {
+async function startOnce(
+  server: ServerProgram,
+  kind: 'peer' | 'yardstick',
+  program: string,
+  docroot: string,
+  port: number,
+  startTimeoutMs: number,
+): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), `http-lab-${server.name}-`));
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
   let command: ReturnType<ServerProgram['command']>;

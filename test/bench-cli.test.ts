@@ -11,14 +11,33 @@ import { join } from 'node:path';
 import type { BenchReport } from '../loadtest/types.js';
 import { runCli } from './helpers.js';
 
-
 describe('http-lab bench', () => {
   it('measures two servers and writes the bench@1 JSON: µs latency, Little-consistent, CPU and RSS for both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'http-lab-bench-cli-'));
     try {
       const out = join(dir, 'r.json');
       // About 7 s on a quiet machine and 25 s on a loaded one: killed only when it hangs.
-      const r = await runCli(['bench', '--target', 'epoll', 'async', '--scenario', 'keepalive', '--duration', '1', '--runs', '2', '--warmup', '0.5', '--format', 'json', '--out', out], { timeoutMs: 300_000 });
+      const r = await runCli(
+        [
+          'bench',
+          '--target',
+          'epoll',
+          'async',
+          '--scenario',
+          'keepalive',
+          '--duration',
+          '1',
+          '--runs',
+          '2',
+          '--warmup',
+          '0.5',
+          '--format',
+          'json',
+          '--out',
+          out,
+        ],
+        { timeoutMs: 300_000 },
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /epoll keepalive: run 2\/2/);
       const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
@@ -26,7 +45,10 @@ describe('http-lab bench', () => {
       assert.ok(report.machine.cpus >= 1 && typeof report.machine.node === 'string' && typeof report.machine.kernel === 'string');
       assert.equal(report.generator.engine, 'autocannon');
       assert.deepEqual(report.refused, []);
-      assert.deepEqual(report.results.map((x: { target: string }) => x.target), ['epoll', 'async']);
+      assert.deepEqual(
+        report.results.map((x: { target: string }) => x.target),
+        ['epoll', 'async'],
+      );
       for (const result of report.results) {
         assert.equal(result.scenario, 'keepalive');
         assert.equal(result.connections, 50);
@@ -34,7 +56,11 @@ describe('http-lab bench', () => {
         assert.equal(result.durationS, 1);
         assert.equal(result.runs.length, 2);
         assert.equal(typeof result.generatorBound, 'boolean');
-        assert.ok(Array.isArray(result.warnings) && result.warnings.every((w: { code: unknown; message: unknown }) => typeof w.code === 'string' && typeof w.message === 'string'), JSON.stringify(result.warnings));
+        assert.ok(
+          Array.isArray(result.warnings) &&
+            result.warnings.every((w: { code: unknown; message: unknown }) => typeof w.code === 'string' && typeof w.message === 'string'),
+          JSON.stringify(result.warnings),
+        );
         for (const key of ['rpsMin', 'rpsMax', 'rpsCv', 'rpsIqr'] as const) assert.equal(typeof result.spread[key], 'number', key);
         for (const run of [...result.runs, result.median]) {
           assert.ok(run.rps > 0);
@@ -45,12 +71,18 @@ describe('http-lab bench', () => {
           assert.ok(run.generatorCpuPct > 0);
         }
         const l = result.median.latencyUs;
-        assert.ok([l.mean, l.p50, l.p90, l.p99].some((v: number) => v % 1000 !== 0), `whole milliseconds only: ${JSON.stringify(l)}`);
+        assert.ok(
+          [l.mean, l.p50, l.p90, l.p99].some((v: number) => v % 1000 !== 0),
+          `whole milliseconds only: ${JSON.stringify(l)}`,
+        );
         // Little's law: 50 in flight ÷ mean latency = rps within 5%, or a warning says why not
         for (const [i, run] of result.runs.entries()) {
           const predicted = (50 * 1e6) / run.latencyUs.mean;
           const agrees = Math.abs(run.rps - predicted) / predicted <= 0.05;
-          assert.ok(agrees || result.warnings.some((w: { code: string; run?: number }) => w.code === 'littles-law' && w.run === i + 1), `${result.target} run ${i + 1}: ${run.rps} rps vs ${predicted} predicted, warnings ${JSON.stringify(result.warnings)}`);
+          assert.ok(
+            agrees || result.warnings.some((w: { code: string; run?: number }) => w.code === 'littles-law' && w.run === i + 1),
+            `${result.target} run ${i + 1}: ${run.rps} rps vs ${predicted} predicted, warnings ${JSON.stringify(result.warnings)}`,
+          );
         }
       }
     } finally {

@@ -30,7 +30,6 @@ async function listening(onConnection: (socket: Socket) => void): Promise<{ serv
   return { server, url: `http://127.0.0.1:${address.port}/` };
 }
 
-
 describe('http-lab CLI', () => {
   it('the bin is executable, so npx http-lab works after npm ci as well as npm install', () => {
     assert.notEqual(statSync(CLI).mode & 0o111, 0, `${CLI} has no execute bit`);
@@ -103,13 +102,27 @@ describe('http-lab CLI', () => {
       const doc = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as ConformanceMatrixReport;
       assert.equal(doc.schema, 'http-lab/conformance-matrix@1');
       assert.deepEqual(doc.targets, ['blocking', 'epoll']);
-      assert.deepEqual(doc.reports.map((x: { schema: string; target: string }) => [x.schema, x.target]), [['http-lab/conformance@1', 'blocking'], ['http-lab/conformance@1', 'epoll']]);
+      assert.deepEqual(
+        doc.reports.map((x: { schema: string; target: string }) => [x.schema, x.target]),
+        [
+          ['http-lab/conformance@1', 'blocking'],
+          ['http-lab/conformance@1', 'epoll'],
+        ],
+      );
       for (const report of doc.reports) {
-        assert.equal(report.summary.fail + report.summary.error, 0, JSON.stringify(report.checks.filter((c: { outcome: string }) => c.outcome !== 'pass' && c.outcome !== 'skip')));
+        assert.equal(
+          report.summary.fail + report.summary.error,
+          0,
+          JSON.stringify(report.checks.filter((c: { outcome: string }) => c.outcome !== 'pass' && c.outcome !== 'skip')),
+        );
         // each design passes its own fingerprint and skips the other's
         const own = report.checks.find((c: { id: string }) => c.id.startsWith(`arch/${report.target}/`));
         assert.equal(own?.outcome, 'pass');
-        assert.ok(report.checks.every((c: { id: string; outcome: string }) => !c.id.startsWith('arch/') || c.id.startsWith(`arch/${report.target}/`) || c.outcome === 'skip'));
+        assert.ok(
+          report.checks.every(
+            (c: { id: string; outcome: string }) => !c.id.startsWith('arch/') || c.id.startsWith(`arch/${report.target}/`) || c.outcome === 'skip',
+          ),
+        );
       }
       const text = await runCli(args);
       assert.equal(text.code, 0, text.stderr);
@@ -174,7 +187,10 @@ describe('http-lab CLI', () => {
     // The time is the point. It is judged beside a run that stops before connecting (its --only
     // matches no check), started at the same moment so that both see the same load: a refused
     // connection adds next to nothing to it, a wait for the probe's 5 s deadline would add seconds.
-    const [r, stopsBefore] = await Promise.all([runCli(['conform', '--url', 'http://127.0.0.1:1/']), runCli(['conform', '--url', 'http://127.0.0.1:1/', '--only', 'rfc9999/1'])]);
+    const [r, stopsBefore] = await Promise.all([
+      runCli(['conform', '--url', 'http://127.0.0.1:1/']),
+      runCli(['conform', '--url', 'http://127.0.0.1:1/', '--only', 'rfc9999/1']),
+    ]);
     assert.equal(stopsBefore.code, 2, stopsBefore.stderr);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unreachable.*ECONNREFUSED/);

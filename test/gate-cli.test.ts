@@ -12,7 +12,6 @@ import type { RunningServer } from '../targets/running.js';
 import type { Baseline, GateReport } from '../ci/model.js';
 import { HTML, runCli } from './helpers.js';
 
-
 // 5 runs: the median of 3 is at the mercy of one run disturbed by a burst of other load
 const SHORT = ['--runs', '5', '--duration', '0.5', '--warmup', '0.25'];
 
@@ -53,12 +52,18 @@ describe('http-lab gate', () => {
 
   it('the same build against its own fresh baseline exits 0, and writes the Markdown to $GITHUB_STEP_SUMMARY', async () => {
     const summary = join(dir, 'summary.md');
-    const r = await runCli(['gate', '--baseline', baselineFile, '--threshold', '25', '--format', 'json'], { ...MEASURING, env: { GITHUB_STEP_SUMMARY: summary } });
+    const r = await runCli(['gate', '--baseline', baselineFile, '--threshold', '25', '--format', 'json'], {
+      ...MEASURING,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
     const report = JSON.parse(r.stdout) as GateReport;
     assert.equal(report.schema, 'http-lab/gate@1');
     assert.equal(report.verdict, 'pass');
-    assert.deepEqual(report.comparisons.map((c: { metric: string }) => c.metric), ['rps', 'cpu', 'p50', 'p99', 'rss']);
+    assert.deepEqual(
+      report.comparisons.map((c: { metric: string }) => c.metric),
+      ['rps', 'cpu', 'p50', 'p99', 'rss'],
+    );
     assert.deepEqual(report.conformance, []);
     assert.match(readFileSync(summary, 'utf8'), /^## http-lab gate: ✅ no regression/m);
   });
@@ -85,9 +90,34 @@ describe('http-lab gate', () => {
     const set = b.samples[0]!;
     const typical = [...set.runs].sort((x, y) => x.target.rps - y.target.rps)[set.runs.length >> 1]!;
     set.runs = set.runs.map((run) => ({ ...structuredClone(typical), session: run.session }));
-    const result = (target: string, runs: object[]): object => ({ target, scenario: 'keepalive', runs, median: runs[0], spread: {}, generatorBound: false, warnings: [] });
+    const result = (target: string, runs: object[]): object => ({
+      target,
+      scenario: 'keepalive',
+      runs,
+      median: runs[0],
+      spread: {},
+      generatorBound: false,
+      warnings: [],
+    });
     const current = join(dir, 'current.json');
-    writeFileSync(current, JSON.stringify({ schema: 'http-lab/bench@1', machine: b.machine, results: [result(set.target, set.runs.map((r) => asRun(r.target))), result('reference', set.runs.map((r) => asRun(r.reference!)))], refused: [] }));
+    writeFileSync(
+      current,
+      JSON.stringify({
+        schema: 'http-lab/bench@1',
+        machine: b.machine,
+        results: [
+          result(
+            set.target,
+            set.runs.map((r) => asRun(r.target)),
+          ),
+          result(
+            'reference',
+            set.runs.map((r) => asRun(r.reference!)),
+          ),
+        ],
+        refused: [],
+      }),
+    );
     for (const run of set.runs) run.target.rps *= 2;
     // Two short sessions on a loaded test machine can measure a floor above 50%, which would rightly
     // hide a halving; the floor is the decision's business (ci/compare.test.ts), not this test's.
@@ -97,8 +127,14 @@ describe('http-lab gate', () => {
     const r = await runCli(['gate', '--baseline', doubled, '--results', current, '--format', 'markdown']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^## http-lab gate: ❌ regression/m);
-    assert.match(r.stdout, /^\| 127\.0\.0\.1:\d+ \| keepalive \| throughput \(higher is better\) \| [\d,]+ \| [\d,]+ \| -50\.0% \| -\d+\.\d% … -\d+\.\d% \| ±\d+\.\d% \| \*\*❌ regression\*\* \|$/m);
-    assert.match(r.stdout, /^\| 127\.0\.0\.1:\d+ \| keepalive \| CPU per request \(lower is better\) \| [^|]+ \| [^|]+ \| \+0\.0% \|.*\| (?:✅ unchanged|➖ within noise) \|$/m);
+    assert.match(
+      r.stdout,
+      /^\| 127\.0\.0\.1:\d+ \| keepalive \| throughput \(higher is better\) \| [\d,]+ \| [\d,]+ \| -50\.0% \| -\d+\.\d% … -\d+\.\d% \| ±\d+\.\d% \| \*\*❌ regression\*\* \|$/m,
+    );
+    assert.match(
+      r.stdout,
+      /^\| 127\.0\.0\.1:\d+ \| keepalive \| CPU per request \(lower is better\) \| [^|]+ \| [^|]+ \| \+0\.0% \|.*\| (?:✅ unchanged|➖ within noise) \|$/m,
+    );
   });
 
   it('a server made slower on purpose (serve --handicap-us) is caught', async () => {

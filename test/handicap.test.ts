@@ -21,7 +21,10 @@ describe('serve --handicap-us', () => {
         const plan = { chunks: ['GET /index.html HTTP/1.1\r\nHost: x\r\n\r\nGET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], responses: 2 };
         // Bounds the wait for the answers only: generous, since it costs nothing when they come.
         const ex = await exchange(host, port, plan, { timeoutMs: 60_000 });
-        assert.deepEqual(ex.responses.map((r) => r.status), [200, 200]);
+        assert.deepEqual(
+          ex.responses.map((r) => r.status),
+          [200, 200],
+        );
         assert.ok(ex.responses[0]!.body.equals(readFileSync(join(HTML, 'index.html'))));
         assert.ok(ex.ms >= (2 * HANDICAP_US) / 1000, `two requests answered in ${ex.ms} ms, under twice the ${HANDICAP_US} µs handicap`);
       } finally {

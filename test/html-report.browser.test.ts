@@ -78,14 +78,27 @@ describe('the HTML report in headless chromium', { skip: skip ?? false, timeout:
         const box = svg.getBoundingClientRect();
         const text = (sel: string): string[] => [...svg.querySelectorAll(sel)].map((t) => t.textContent ?? '');
         const sized = (sel: string): number => [...svg.querySelectorAll(sel)].filter((t) => (t as SVGGraphicsElement).getBBox().width > 0).length;
-        return { id: svg.id, width: box.width, height: box.height, axisLabels: text('.axis-label'), ticks: text('.tick-label'), sizedLabels: sized('.axis-label') };
+        return {
+          id: svg.id,
+          width: box.width,
+          height: box.height,
+          axisLabels: text('.axis-label'),
+          ticks: text('.tick-label'),
+          sizedLabels: sized('.axis-label'),
+        };
       }),
     );
     const scenarios = scenariosOf(results);
-    assert.deepEqual(charts.map((c) => c.id), ['chart-rps', ...scenarios.map((_, i) => `chart-latency-${i}`), 'chart-cpu', 'chart-rss']);
+    assert.deepEqual(
+      charts.map((c) => c.id),
+      ['chart-rps', ...scenarios.map((_, i) => `chart-latency-${i}`), 'chart-cpu', 'chart-rss'],
+    );
     for (const c of charts) {
       assert.ok(c.width > 200 && c.height > 150, `${c.id} is ${c.width}×${c.height}`);
-      assert.ok(c.axisLabels.length > 0 && c.sizedLabels === c.axisLabels.length, `${c.id}: axis labels ${JSON.stringify(c.axisLabels)}, ${c.sizedLabels} rendered`);
+      assert.ok(
+        c.axisLabels.length > 0 && c.sizedLabels === c.axisLabels.length,
+        `${c.id}: axis labels ${JSON.stringify(c.axisLabels)}, ${c.sizedLabels} rendered`,
+      );
       assert.ok(c.ticks.length >= 3, `${c.id}: ticks ${JSON.stringify(c.ticks)}`);
     }
     const rps = charts.find((c) => c.id === 'chart-rps')!;
@@ -102,7 +115,13 @@ describe('the HTML report in headless chromium', { skip: skip ?? false, timeout:
       rects.map((r) => {
         const box = r.getBoundingClientRect();
         const group = r.closest('g');
-        return { target: group?.getAttribute('data-series') ?? '', scenario: group?.getAttribute('data-group') ?? '', value: Number(r.getAttribute('data-value')), width: box.width, height: box.height };
+        return {
+          target: group?.getAttribute('data-series') ?? '',
+          scenario: group?.getAttribute('data-group') ?? '',
+          value: Number(r.getAttribute('data-value')),
+          width: box.width,
+          height: box.height,
+        };
       }),
     );
     const measured = results.bench!.results;

@@ -26,7 +26,8 @@ const TREE: Record<string, string> = {
   'conformance/runner.ts': "import { parser } from '../servers/core/parser.js';\nexport const runner = parser;", // instruments-talk-over-tcp
   'loadtest/types.ts': 'export interface BenchResult { rps: number }',
   'loadtest/load.ts': "import type { BenchResult } from './types.js';\nexport const load = (r: BenchResult): number => r.rps;",
-  'reports/html.ts': "import type { BenchResult } from '../loadtest/types.js';\nimport { load } from '../loadtest/load.js';\nexport const html = (r: BenchResult): number => load(r);", // reports-render-the-model (types allowed)
+  'reports/html.ts':
+    "import type { BenchResult } from '../loadtest/types.js';\nimport { load } from '../loadtest/load.js';\nexport const html = (r: BenchResult): number => load(r);", // reports-render-the-model (types allowed)
   'ci/a.ts': "import { b } from './b.js';\nexport const a = (): number => b();", // no-circular
   'ci/b.ts': "import { a } from './a.js';\nexport const b = (): number => a();",
   'ci/gate.ts': "import { missing } from './missing.js';\nexport const gate = missing;", // not-to-unresolvable
@@ -64,7 +65,20 @@ describe('import directions (dependency-cruiser)', () => {
   const cruise = (outputType: string): SpawnSyncReturns<string> =>
     spawnSync(
       process.execPath,
-      [join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', outputType, 'servers', 'targets', 'cli', 'conformance', 'loadtest', 'reports', 'ci'],
+      [
+        join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
+        '--config',
+        join(ROOT, '.dependency-cruiser.cjs'),
+        '--output-type',
+        outputType,
+        'servers',
+        'targets',
+        'cli',
+        'conformance',
+        'loadtest',
+        'reports',
+        'ci',
+      ],
       { cwd: dir, encoding: 'utf8', timeout: 120_000 },
     );
 

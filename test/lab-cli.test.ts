@@ -9,7 +9,6 @@ import type { LabResults } from '../reports/model.js';
 import { packageRoot } from '../system/package.js';
 import { runCli, type CliRun } from './helpers.js';
 
-
 describe('the lab and http-lab report', () => {
   let dir: string;
   let lab: CliRun;
@@ -36,9 +35,15 @@ describe('the lab and http-lab report', () => {
     assert.equal(results.schema, 'http-lab/results@1');
     assert.equal(typeof results.version, 'string');
     assert.ok(results.machine.cpus >= 1);
-    assert.deepEqual(results.conformance.map((r: { target: string }) => r.target), ['epoll', 'async']);
+    assert.deepEqual(
+      results.conformance.map((r: { target: string }) => r.target),
+      ['epoll', 'async'],
+    );
     for (const r of results.conformance) assert.equal(r.summary.fail, 0);
-    assert.deepEqual(results.bench!.results.map((r: { target: string; scenario: string }) => `${r.target} ${r.scenario}`), ['epoll keepalive', 'async keepalive', 'epoll close', 'async close']);
+    assert.deepEqual(
+      results.bench!.results.map((r: { target: string; scenario: string }) => `${r.target} ${r.scenario}`),
+      ['epoll keepalive', 'async keepalive', 'epoll close', 'async close'],
+    );
     for (const r of results.bench!.results) assert.ok(r.median.rps > 0, `${r.target} ${r.scenario}`);
   });
 
@@ -72,8 +77,18 @@ describe('the lab and http-lab report', () => {
     const old = join(packageRoot(), 'test', 'fixtures', 'results-sample.json');
     const json = await runCli(['report', '--in', old, '--format', 'json'], { cwd: dir });
     assert.equal(json.code, 0, json.stderr);
-    const python = (JSON.parse(json.stdout) as LabResults).bench!.results.find((r: { target: string; scenario: string }) => r.target === 'python' && r.scenario === 'keepalive');
-    assert.deepEqual(python!.warnings.map((w: { code: string; run?: number }) => [w.code, w.run]), [['closes-connections', undefined], ['noisy', undefined], ['littles-law', 1], ['littles-law', 2]]);
+    const python = (JSON.parse(json.stdout) as LabResults).bench!.results.find(
+      (r: { target: string; scenario: string }) => r.target === 'python' && r.scenario === 'keepalive',
+    );
+    assert.deepEqual(
+      python!.warnings.map((w: { code: string; run?: number }) => [w.code, w.run]),
+      [
+        ['closes-connections', undefined],
+        ['noisy', undefined],
+        ['littles-law', 1],
+        ['littles-law', 2],
+      ],
+    );
     assert.match(python!.warnings[1]!.message, /^noisy: rps ranged from 1369 to 1810 over 2 runs/);
   });
 

@@ -61,12 +61,25 @@ describe('the target catalogues keep peers apart from the designs', () => {
   it('a missing program is a ProgramMissingError with a one-line reason', () => {
     const nginx = PEERS.find((p) => p.name === 'nginx')!;
     assert.throws(() => findPeerProgram(nginx, { PATH: '/nonexistent', HTTP_LAB_NGINX: '/nonexistent/nginx' }), ProgramMissingError);
-    assert.throws(() => findPeerProgram(nginx, { HTTP_LAB_NGINX: '/nonexistent/nginx' }), /^ProgramMissingError: nginx is not installed at \/nonexistent\/nginx \(from HTTP_LAB_NGINX\)$/);
+    assert.throws(
+      () => findPeerProgram(nginx, { HTTP_LAB_NGINX: '/nonexistent/nginx' }),
+      /^ProgramMissingError: nginx is not installed at \/nonexistent\/nginx \(from HTTP_LAB_NGINX\)$/,
+    );
   });
 
   it("nginx's configuration is stock-like and keeps every path in its private folder", () => {
     const conf = nginxConfig(4321, '/srv/html', '/tmp/x');
-    for (const line of ['daemon off;', 'worker_processes 1;', 'error_log stderr;', 'pid /tmp/x/nginx.pid;', 'access_log off;', 'sendfile on;', 'listen 127.0.0.1:4321;', 'root /srv/html;', 'index index.html;']) {
+    for (const line of [
+      'daemon off;',
+      'worker_processes 1;',
+      'error_log stderr;',
+      'pid /tmp/x/nginx.pid;',
+      'access_log off;',
+      'sendfile on;',
+      'listen 127.0.0.1:4321;',
+      'root /srv/html;',
+      'index index.html;',
+    ]) {
       assert.ok(conf.includes(line), `${line} in\n${conf}`);
     }
     assert.match(conf, /client_body_temp_path \/tmp\/x\//);
@@ -112,7 +125,9 @@ for (const name of PEER_NAMES) {
 
     it('every failure names the RFC sentence it violates', (t) => {
       const failed = results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn');
-      t.diagnostic(`${name}: ${results.filter((r) => r.outcome === 'pass').length} pass, ${results.filter((r) => r.outcome === 'fail').length} fail, ${results.filter((r) => r.outcome === 'warn').length} warn`);
+      t.diagnostic(
+        `${name}: ${results.filter((r) => r.outcome === 'pass').length} pass, ${results.filter((r) => r.outcome === 'fail').length} fail, ${results.filter((r) => r.outcome === 'warn').length} warn`,
+      );
       for (const r of failed) {
         assert.ok((r.requirement ?? '').trim().length > 20, `${r.id} quotes its requirement`);
         assert.ok(r.expected.length > 0 && r.actual.length > 0, `${r.id} says what was expected and what came back`);
@@ -195,7 +210,9 @@ setInterval(() => {}, 1000);`;
         out += d.toString();
         if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
       });
-      parent.once('exit', (code, signal) => reject(new Error(`the child exited (${signal ?? `code ${code}`}) before printing nginx's pid: ${JSON.stringify(out)}`)));
+      parent.once('exit', (code, signal) =>
+        reject(new Error(`the child exited (${signal ?? `code ${code}`}) before printing nginx's pid: ${JSON.stringify(out)}`)),
+      );
     });
     const [pid, url] = [Number(line.split(' ')[0]), line.split(' ')[1]];
     assert.ok(pid > 0, `the child printed nginx's pid: ${JSON.stringify(line)}`);
@@ -215,7 +232,9 @@ setInterval(() => {}, 1000);`;
 
 describe('http-lab conform --target epoll nginx python --format markdown', { skip: missing('nginx') ?? missing('python') }, () => {
   it('runs the three in turn, exits 1 (python fails MUSTs), and marks where they disagree', async () => {
-    const child = spawn(process.execPath, [CLI, 'conform', '--target', 'epoll', 'nginx', 'python', '--format', 'markdown', '--timeout', String(PATIENCE_MS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'conform', '--target', 'epoll', 'nginx', 'python', '--format', 'markdown', '--timeout', String(PATIENCE_MS)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

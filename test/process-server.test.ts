@@ -21,7 +21,6 @@ const INDEX = readFileSync(join(HTML, 'index.html'), 'latin1');
  * can be as long as the most loaded machine needs. */
 const PATIENCE_MS = 30_000;
 
-
 // ---- reading processes and sockets under /proc ---------------------------------------------------
 
 /** The pids whose parent is pid (every thread's list: a child belongs to the thread that spawned it). */
@@ -116,7 +115,6 @@ describe('process server', () => {
     await server.stop();
   });
 
-
   it('serves each of 5 open connections from a child process of its own', async () => {
     const peers = await openAnswered(addr, 5);
     try {
@@ -150,7 +148,10 @@ describe('process server', () => {
     // a child goes back to the pool when its connection closes, instead of exiting.
     assert.ok(new Set(holders).size < 4, `4 connections one after another, served by children ${holders.join(', ')}: one served several`);
     const children = childrenOf(server.pid);
-    assert.ok(holders.every((h) => children.includes(h)), 'every one of those children is still alive');
+    assert.ok(
+      holders.every((h) => children.includes(h)),
+      'every one of those children is still alive',
+    );
   });
 
   it('keeps serving others when clients reset mid-request and mid-response', async () => {
@@ -174,9 +175,15 @@ describe('process server', () => {
       peer.write(GET_INDEX);
       assert.ok(await peer.until((p) => p.responses() === 1 && p.text().endsWith(INDEX), PATIENCE_MS), 'another client is served');
       // Their children let go of the connections and went back to the pool.
-      await sampled(() => ports.every((port) => connectionHolder(addr.port, port, holders) === undefined), 'the children of the reset connections hold them no more');
+      await sampled(
+        () => ports.every((port) => connectionHolder(addr.port, port, holders) === undefined),
+        'the children of the reset connections hold them no more',
+      );
       const children = childrenOf(server.pid);
-      assert.ok(holders.every((pid) => children.includes(pid)), `the children of the reset connections, ${holders.join(', ')}, are alive`);
+      assert.ok(
+        holders.every((pid) => children.includes(pid)),
+        `the children of the reset connections, ${holders.join(', ')}, are alive`,
+      );
     } finally {
       peer.destroy();
     }

@@ -21,7 +21,10 @@ const CASE_TIMEOUT_MS = 30_000;
 
 describe('adversarial cases, each followed by a valid request', () => {
   it(`selects every adversarial check, all in the catalogue (${CASES.length} cases)`, () => {
-    assert.deepEqual(adversarialChecks.filter((c) => !CASES.includes(c)).map((c) => c.id), []);
+    assert.deepEqual(
+      adversarialChecks.filter((c) => !CASES.includes(c)).map((c) => c.id),
+      [],
+    );
   });
 
   for (const design of SERVERS) {

@@ -80,7 +80,8 @@ function open(port: number, request: string, events: Events): Client {
   client.socket.on('data', (chunk: Buffer) => {
     client.received = Buffer.concat([client.received, chunk]);
     const { responses } = readResponses(client.received);
-    client.answered = responses.length === 1 && responses[0]!.status === 200 && responses[0]!.body.equals(INDEX) && responses[0]!.raw.length === client.received.length;
+    client.answered =
+      responses.length === 1 && responses[0]!.status === 200 && responses[0]!.body.equals(INDEX) && responses[0]!.raw.length === client.received.length;
     events.notify();
   });
   client.socket.on('close', () => {
@@ -121,59 +122,63 @@ const DESIGNS: Array<{ name: string; workers: (pid: number, rest: number) => num
 
 for (const design of DESIGNS) {
   describe(`${design.name} server: live workers capped`, () => {
-    it(`never runs more than --max-workers ${CAP} under ${HELD} held connections and ${ONE_SHOT} more requests; all are answered in the end`, { timeout: 4 * WAIT_MS }, async () => {
-      const server = await spawnServer(design.name, HTML, ['--max-workers', String(CAP), '--idle-timeout', '600']);
-      const clients: Client[] = [];
-      const events = new Events();
-      const answered = (): number => clients.filter((c) => c.answered).length;
-      let sampler: NodeJS.Timeout | undefined;
-      try {
-        const { port } = urlParts(server.url);
-        const rest = await design.atRest(server.pid);
-        const samples: number[] = [];
-        sampler = setInterval(() => {
-          samples.push(design.workers(server.pid, rest));
-          events.notify();
-        }, 5);
-        for (let i = 0; i < HELD; i++) clients.push(open(port, 'GET /index.html HTTP/1.1\r\nHost: bounds\r\n\r\n', events));
-        assert.ok(await events.until(() => answered() >= CAP, WAIT_MS), `${answered()} of ${CAP} connections answered`);
-        const oneShots = Array.from({ length: ONE_SHOT }, () => open(port, 'GET /index.html HTTP/1.1\r\nHost: bounds\r\nConnection: close\r\n\r\n', events));
-        clients.push(...oneShots);
-        assert.ok(await events.until(() => oneShots.every((c) => c.sent), WAIT_MS), 'the one-shot requests are sent');
-        // Every worker now holds an open, answered connection (the idle timeout, 600 s, is far away):
-        // nothing more is served until one closes. A server that takes more ends the hold early.
-        const holdFrom = samples.length;
-        assert.ok(await events.until(() => answered() > CAP || samples.length - holdFrom >= HOLD_ROUNDS, WAIT_MS), 'the flood held');
-        const spread = (): string => [...new Set(samples)].sort((a, b) => a - b).join(', ');
-        assert.ok(Math.max(...samples) <= CAP, `live workers sampled during the flood: ${spread()}`);
-        assert.equal(answered(), CAP, `${CAP} connections answered while they stay open, the rest waiting`);
+    it(
+      `never runs more than --max-workers ${CAP} under ${HELD} held connections and ${ONE_SHOT} more requests; all are answered in the end`,
+      { timeout: 4 * WAIT_MS },
+      async () => {
+        const server = await spawnServer(design.name, HTML, ['--max-workers', String(CAP), '--idle-timeout', '600']);
+        const clients: Client[] = [];
+        const events = new Events();
+        const answered = (): number => clients.filter((c) => c.answered).length;
+        let sampler: NodeJS.Timeout | undefined;
+        try {
+          const { port } = urlParts(server.url);
+          const rest = await design.atRest(server.pid);
+          const samples: number[] = [];
+          sampler = setInterval(() => {
+            samples.push(design.workers(server.pid, rest));
+            events.notify();
+          }, 5);
+          for (let i = 0; i < HELD; i++) clients.push(open(port, 'GET /index.html HTTP/1.1\r\nHost: bounds\r\n\r\n', events));
+          assert.ok(await events.until(() => answered() >= CAP, WAIT_MS), `${answered()} of ${CAP} connections answered`);
+          const oneShots = Array.from({ length: ONE_SHOT }, () => open(port, 'GET /index.html HTTP/1.1\r\nHost: bounds\r\nConnection: close\r\n\r\n', events));
+          clients.push(...oneShots);
+          assert.ok(await events.until(() => oneShots.every((c) => c.sent), WAIT_MS), 'the one-shot requests are sent');
+          // Every worker now holds an open, answered connection (the idle timeout, 600 s, is far away):
+          // nothing more is served until one closes. A server that takes more ends the hold early.
+          const holdFrom = samples.length;
+          assert.ok(await events.until(() => answered() > CAP || samples.length - holdFrom >= HOLD_ROUNDS, WAIT_MS), 'the flood held');
+          const spread = (): string => [...new Set(samples)].sort((a, b) => a - b).join(', ');
+          assert.ok(Math.max(...samples) <= CAP, `live workers sampled during the flood: ${spread()}`);
+          assert.equal(answered(), CAP, `${CAP} connections answered while they stay open, the rest waiting`);
 
-        // Closing answered connections frees their workers, which take the waiting ones in turn:
-        // each is closed as soon as it is answered (the predicate is checked at every event).
-        const done = new Set<Client>();
-        const closeAnswered = (): boolean => {
-          for (const client of clients) {
-            if (done.has(client) || !client.answered) continue;
-            done.add(client);
-            client.socket.destroy();
-          }
-          return done.size === clients.length;
-        };
-        await events.until(closeAnswered, WAIT_MS);
-        clearInterval(sampler);
-        const unanswered = clients.filter((c) => !done.has(c));
-        assert.deepEqual(
-          unanswered.map((c) => `${c.received.length} B${c.closed ? ', closed by the server' : ''}`),
-          [],
-          'every connection answered with the exact bytes of index.html',
-        );
-        assert.equal(Math.max(...samples), CAP, `live workers at most ${CAP}, and the cap was reached: ${spread()}`);
-      } finally {
-        clearInterval(sampler);
-        for (const client of clients) client.socket.destroy();
-        await server.stop();
-      }
-    });
+          // Closing answered connections frees their workers, which take the waiting ones in turn:
+          // each is closed as soon as it is answered (the predicate is checked at every event).
+          const done = new Set<Client>();
+          const closeAnswered = (): boolean => {
+            for (const client of clients) {
+              if (done.has(client) || !client.answered) continue;
+              done.add(client);
+              client.socket.destroy();
+            }
+            return done.size === clients.length;
+          };
+          await events.until(closeAnswered, WAIT_MS);
+          clearInterval(sampler);
+          const unanswered = clients.filter((c) => !done.has(c));
+          assert.deepEqual(
+            unanswered.map((c) => `${c.received.length} B${c.closed ? ', closed by the server' : ''}`),
+            [],
+            'every connection answered with the exact bytes of index.html',
+          );
+          assert.equal(Math.max(...samples), CAP, `live workers at most ${CAP}, and the cap was reached: ${spread()}`);
+        } finally {
+          clearInterval(sampler);
+          for (const client of clients) client.socket.destroy();
+          await server.stop();
+        }
+      },
+    );
   });
 }
 

@@ -66,7 +66,10 @@ class SlowClient {
     const [res] = responses;
     assert.equal(res!.status, 408, this.peer.text().slice(0, 200));
     assert.equal(res!.raw.length, this.peer.received.length, 'nothing after the 408');
-    assert.ok(res!.headers.some(([name, value]) => name.toLowerCase() === 'connection' && value === 'close'), 'Connection: close');
+    assert.ok(
+      res!.headers.some(([name, value]) => name.toLowerCase() === 'connection' && value === 'close'),
+      'Connection: close',
+    );
   }
 
   destroy(): void {
@@ -135,7 +138,10 @@ function timeouts(design: ServerDesign): void {
           assert.equal(waiting, SLOW_CLIENTS, `every normal request was answered (in ${duringMs.toFixed(0)} ms) while every slow client was still waiting`);
           if (EVENT_DRIVEN.has(design.name)) {
             // A server blocked by the slow clients would take until their 408s, over 1.7 s from here.
-            assert.ok(duringMs < 4 * baselineMs + 1000, `${NORMAL_GETS} GETs took ${duringMs.toFixed(0)} ms with ${SLOW_CLIENTS} slow clients, ${baselineMs.toFixed(0)} ms without`);
+            assert.ok(
+              duringMs < 4 * baselineMs + 1000,
+              `${NORMAL_GETS} GETs took ${duringMs.toFixed(0)} ms with ${SLOW_CLIENTS} slow clients, ${baselineMs.toFixed(0)} ms without`,
+            );
           }
         }
         const waitMs = (design.serial ? SLOW_CLIENTS : 1) * HEADER_TIMEOUT_S * 1000 + EVENT_WAIT_MS;

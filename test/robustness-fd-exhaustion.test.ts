@@ -29,7 +29,9 @@ const run = promisify(execFile);
 
 /** The soft limit on open files of process `pid`, from /proc/PID/limits. */
 function softNofile(pid: number): string {
-  const line = readFileSync(`/proc/${pid}/limits`, 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const line = readFileSync(`/proc/${pid}/limits`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Max open files'));
   const soft = line?.split(/\s{2,}/)[1];
   if (soft === undefined) throw new Error(`no "Max open files" in /proc/${pid}/limits`);
   return soft;

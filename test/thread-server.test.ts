@@ -29,7 +29,6 @@ function threadCount(pid: number): number {
   return readdirSync(`/proc/${pid}/task`).length;
 }
 
-
 /**
  * The thread count at rest, read while the main thread is blocked in accept: it gets there only
  * after starting the spares and once one of them is ready, so a thread more is a Worker started since.
@@ -94,7 +93,6 @@ describe('thread server', () => {
     await server.stop();
   });
 
-
   it('answers a second connection while the first stays open', async () => {
     const first = await RawPeer.open(addr.host, addr.port);
     const second = await RawPeer.open(addr.host, addr.port);
@@ -116,7 +114,10 @@ describe('thread server', () => {
     const peers = await openServed(addr, 8);
     try {
       const holders = await Promise.all(peers.map((p) => holderThread(server.pid, addr.port, p)));
-      assert.ok(holders.every((t) => t !== server.pid), `every connection held by a Worker thread: ${holders.join(', ')}`);
+      assert.ok(
+        holders.every((t) => t !== server.pid),
+        `every connection held by a Worker thread: ${holders.join(', ')}`,
+      );
       assert.equal(new Set(holders).size, 8, `8 distinct threads: ${holders.join(', ')}`);
     } finally {
       for (const peer of peers) peer.destroy();
@@ -139,7 +140,10 @@ describe('thread server', () => {
         peer.destroy();
       }
       // The Worker has seen the close: its end is closed, and it waits for the next connection.
-      await sampled(() => serverSideInode(server.pid, addr.port, clientPort) === undefined && waitsOrEnded(server.pid, holder), `thread ${holder} done with its connection`);
+      await sampled(
+        () => serverSideInode(server.pid, addr.port, clientPort) === undefined && waitsOrEnded(server.pid, holder),
+        `thread ${holder} done with its connection`,
+      );
     }
     // The Worker that became idle last is the next one used (or a spare that became ready later):
     // a Worker goes back to the pool when its connection closes, instead of ending.
@@ -178,7 +182,10 @@ describe('thread server', () => {
       open.destroy();
     }
     const [newConnection, openRequest] = [median(newMs), median(openMs)];
-    assert.ok(newConnection < 100 + 10 * openRequest, `a new connection took ${newConnection.toFixed(1)} ms (median of 12), a request on an open one ${openRequest.toFixed(1)} ms`);
+    assert.ok(
+      newConnection < 100 + 10 * openRequest,
+      `a new connection took ${newConnection.toFixed(1)} ms (median of 12), a request on an open one ${openRequest.toFixed(1)} ms`,
+    );
   });
 });
 
@@ -221,11 +228,15 @@ describe('thread server at --max-workers', () => {
       // Only waiting shows that no fourth is answered.
       await sleep(500);
       assert.equal(answered().length, 3, 'three answered, three waiting');
-      assert.ok(peers.every((p) => !p.closed), 'no connection refused or closed');
+      assert.ok(
+        peers.every((p) => !p.closed),
+        'no connection refused or closed',
+      );
       assert.ok(threadCount(server.pid) <= rest, 'no thread beyond the cap');
       const first = answered();
       const waiting = peers.filter((p) => !first.includes(p));
-      for (const peer of waiting) assert.equal(serverSideInode(server.pid, addr.port, peer.socket.localPort!), undefined, 'not accepted: in the listen backlog');
+      for (const peer of waiting)
+        assert.equal(serverSideInode(server.pid, addr.port, peer.socket.localPort!), undefined, 'not accepted: in the listen backlog');
       for (const peer of first) peer.destroy();
       const later = await Promise.all(waiting.map((p) => p.until((q) => q.responses() === 1 && q.text().endsWith(INDEX), PATIENCE_MS)));
       assert.ok(later.every(Boolean), 'the waiting connections answered once the first ones closed');
@@ -251,7 +262,10 @@ describe('thread server at --max-workers', () => {
       } finally {
         clearInterval(sampler);
       }
-      assert.ok(peers.every((p) => p.responses() === 1 && p.text().endsWith(INDEX)), 'every connection answered, none refused');
+      assert.ok(
+        peers.every((p) => p.responses() === 1 && p.text().endsWith(INDEX)),
+        'every connection answered, none refused',
+      );
       // The 3 Workers of the cap were started at once, as spares, and served all 30 connections.
       assert.ok(peak <= rest, `peak ${peak} threads, at rest ${rest}`);
     } finally {

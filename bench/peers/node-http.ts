@@ -6,7 +6,13 @@ import { createServer } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 
 const [port, docroot] = [Number(process.argv[2]), process.argv[3] ?? ''];
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.png': 'image/png', '.txt': 'text/plain; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+};
 
 const files = new Map<string, { body: Buffer; type: string }>();
 function load(dir: string): void {

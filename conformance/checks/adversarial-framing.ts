@@ -51,8 +51,7 @@ function clAndTe(slug: string, title: string, fields: string[], body: string): C
     title,
     requirement: CL_TE_CLOSE,
     request: thenCanary(get(INDEX, ...fields) + body, CANARY),
-    expect: (ex, ctx) =>
-      all(oneOf({ 'rejected (400)': status(ex, 400), 'read by Transfer-Encoding': served(ex, ctx) }), closedAfter(ex, 1)),
+    expect: (ex, ctx) => all(oneOf({ 'rejected (400)': status(ex, 400), 'read by Transfer-Encoding': served(ex, ctx) }), closedAfter(ex, 1)),
   });
 }
 
@@ -201,10 +200,7 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: 'HTTP/1.0 keep-alive request with TE: chunked: answered, then closed despite keep-alive',
     requirement: HTTP10_TE,
-    request: thenCanary(
-      `GET ${INDEX} HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n${LAST_CHUNK}`,
-      CANARY,
-    ),
+    request: thenCanary(`GET ${INDEX} HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n${LAST_CHUNK}`, CANARY),
     expect: (ex) => closedAfter(ex, 1),
   }),
   adversarial({
@@ -213,10 +209,7 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: 'HTTP/1.0 keep-alive request with CL and TE: answered, then closed despite keep-alive',
     requirement: HTTP10_TE,
-    request: thenCanary(
-      `GET ${INDEX} HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n${LAST_CHUNK}`,
-      CANARY,
-    ),
+    request: thenCanary(`GET ${INDEX} HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n${LAST_CHUNK}`, CANARY),
     expect: (ex) => closedAfter(ex, 1),
   }),
 
@@ -232,12 +225,8 @@ export const adversarialFramingChecks: Check[] = [
   ]),
 
   // --- Transfer-Encoding that still frames the content as chunked (RFC 9112 §9.3) ---
-  chunkedFraming('te-gzip-chunked', 'TE: gzip, chunked: the chunked content read whole, or rejected and closed', [
-    'Transfer-Encoding: gzip, chunked',
-  ]),
-  chunkedFraming('te-chunked-twice', 'TE: chunked, chunked: the chunked content read whole, or rejected and closed', [
-    'Transfer-Encoding: chunked, chunked',
-  ]),
+  chunkedFraming('te-gzip-chunked', 'TE: gzip, chunked: the chunked content read whole, or rejected and closed', ['Transfer-Encoding: gzip, chunked']),
+  chunkedFraming('te-chunked-twice', 'TE: chunked, chunked: the chunked content read whole, or rejected and closed', ['Transfer-Encoding: chunked, chunked']),
   chunkedFraming('te-chunked-two-lines', 'Two TE: chunked lines: the chunked content read whole, or rejected and closed', [
     'Transfer-Encoding: chunked',
     'Transfer-Encoding: chunked',
@@ -247,9 +236,7 @@ export const adversarialFramingChecks: Check[] = [
     'Transfer-Encoding: ,chunked',
   ]),
   // Transfer-coding names are case-insensitive (RFC 9112 §7).
-  chunkedFraming('te-chunked-uppercase', 'TE: CHUNKED: read as chunked (codings are case-insensitive), or rejected and closed', [
-    'Transfer-Encoding: CHUNKED',
-  ]),
+  chunkedFraming('te-chunked-uppercase', 'TE: CHUNKED: read as chunked (codings are case-insensitive), or rejected and closed', ['Transfer-Encoding: CHUNKED']),
   adversarial({
     slug: 'te-unknown-coding-501',
     section: 'RFC 9112 §6.1',
@@ -296,14 +283,9 @@ export const adversarialFramingChecks: Check[] = [
   badLength('cl-trailing-letter', 'Content-Length: 1Z: 400, then close', ['Content-Length: 1Z'], 'Z'),
   badLength('cl-empty', 'An empty Content-Length: 400, then close', ['Content-Length: '], ''),
   badLength('cl-inner-space', 'Content-Length: 1 0: 400, then close', ['Content-Length: 1 0'], 'x'.repeat(10)),
-  badLength('cl-negative-huge', 'Content-Length: -123456789123456789123456789: 400, then close', [
-    'Content-Length: -123456789123456789123456789',
-  ], ''),
+  badLength('cl-negative-huge', 'Content-Length: -123456789123456789123456789: 400, then close', ['Content-Length: -123456789123456789123456789'], ''),
   badLength('cl-list-different', 'Content-Length: 0, 5 (different values): 400, then close', ['Content-Length: 0, 5'], 'hello'),
-  badLength('cl-conflict-last', 'Content-Length: 0, then Content-Length: 5: 400, then close', [
-    'Content-Length: 0',
-    'Content-Length: 5',
-  ], 'hello'),
+  badLength('cl-conflict-last', 'Content-Length: 0, then Content-Length: 5: 400, then close', ['Content-Length: 0', 'Content-Length: 5'], 'hello'),
   adversarial({
     slug: 'cl-duplicate-lines',
     section: 'RFC 9112 §6.3',
@@ -311,8 +293,7 @@ export const adversarialFramingChecks: Check[] = [
     title: 'Two Content-Length: 5 lines: read as 5, or rejected with 400 and close',
     requirement: CL_INVALID,
     request: thenCanary(get(INDEX, 'Content-Length: 5', 'Content-Length: 5') + 'hello', NEXT),
-    expect: (ex, ctx) =>
-      oneOf({ 'read as 5': servedThenNext(ex, ctx), 'rejected (400, then close)': rejectedAndClosed(ex, 400) }),
+    expect: (ex, ctx) => oneOf({ 'read as 5': servedThenNext(ex, ctx), 'rejected (400, then close)': rejectedAndClosed(ex, 400) }),
   }),
   adversarial({
     slug: 'cl-ws-before-colon',

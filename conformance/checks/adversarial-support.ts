@@ -28,9 +28,7 @@ export function rawHead(...fields: string[]): string {
 // The sentences quoted, each from the section its checks cite.
 
 /** RFC 9112 §6.1 */
-export const CL_TE_CLOSE =
-  'Regardless, the server MUST close the connection after responding to such a request to avoid the potential ' +
-  'attacks.';
+export const CL_TE_CLOSE = 'Regardless, the server MUST close the connection after responding to such a request to avoid the potential ' + 'attacks.';
 /** RFC 9112 §6.1 */
 export const HTTP10_TE =
   'A server or client that receives an HTTP/1.0 message containing a Transfer-Encoding header field MUST treat the ' +
@@ -38,8 +36,7 @@ export const HTTP10_TE =
   'processing the message.';
 /** RFC 9112 §6.1 */
 export const UNKNOWN_CODING =
-  'A server that receives a request message with a transfer coding it does not understand SHOULD respond with 501 ' +
-  '(Not Implemented).';
+  'A server that receives a request message with a transfer coding it does not understand SHOULD respond with 501 ' + '(Not Implemented).';
 /** RFC 9112 §6.3 */
 export const TE_NOT_FINAL =
   'If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final ' +
@@ -54,8 +51,7 @@ export const CL_INVALID =
   'Content-Length field value).';
 /** RFC 9112 §6.3 */
 export const UNRECOVERABLE =
-  'If the unrecoverable error is in a request message, the server MUST respond with a 400 (Bad Request) status code ' +
-  'and then close the connection.';
+  'If the unrecoverable error is in a request message, the server MUST respond with a 400 (Bad Request) status code ' + 'and then close the connection.';
 /** RFC 9110 §8.6 */
 export const LARGE_DECIMAL =
   'Since there is no predefined limit to the length of content, a recipient MUST anticipate potentially large ' +
@@ -116,12 +112,10 @@ export const HOST_RULE =
   'field with an invalid field value.';
 /** RFC 9112 §3 */
 export const TARGET_TOO_LONG =
-  'A server that receives a request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too ' +
-  'Long) status code (see [HTTP]).';
+  'A server that receives a request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too ' + 'Long) status code (see [HTTP]).';
 /** RFC 9112 §3 */
 export const METHOD_TOO_LONG =
-  'A server that receives a method longer than any that it implements SHOULD respond with a 501 (Not Implemented) ' +
-  'status code.';
+  'A server that receives a method longer than any that it implements SHOULD respond with a 501 (Not Implemented) ' + 'status code.';
 /** RFC 9110 §5.4 */
 export const FIELDS_TOO_LARGE =
   'A server that receives a request header field line, field value, or set of fields larger than it wishes to ' +

@@ -102,11 +102,7 @@ export const adversarialSyntaxChecks: Check[] = [
     get(INDEX, `X-Lab-Visible: a\r${HIDDEN_CL}`),
   ),
   bareCr('bare-cr-visible-smuggled', '"Visible: :/\\rSmuggled: :)": 400, or the CR read as SP', get(INDEX, 'Visible: :/\rSmuggled: :)')),
-  bareCr(
-    'bare-cr-field-line-start',
-    'A field line starting with a bare CR: 400, or read as SP (then obs-fold)',
-    get(INDEX, '\rX-Lab-Probe: 1'),
-  ),
+  bareCr('bare-cr-field-line-start', 'A field line starting with a bare CR: 400, or read as SP (then obs-fold)', get(INDEX, '\rX-Lab-Probe: 1')),
   adversarial({
     // Read as SP, the request-line has four words: invalid either way, never a line break.
     slug: 'bare-cr-request-line',
@@ -119,21 +115,13 @@ export const adversarialSyntaxChecks: Check[] = [
   }),
 
   // --- Bare LF (RFC 9112 §2.2, MAY) ---
-  bareLf(
-    'bare-lf-request-line',
-    'A request-line ended by a bare LF: accepted, or 400 and nothing more',
-    `GET ${INDEX} HTTP/1.1\nHost: ${HOST}\r\n\r\n`,
-  ),
+  bareLf('bare-lf-request-line', 'A request-line ended by a bare LF: accepted, or 400 and nothing more', `GET ${INDEX} HTTP/1.1\nHost: ${HOST}\r\n\r\n`),
   bareLf(
     'bare-lf-field-line',
     'A field line ended by a bare LF: accepted, or 400 and nothing more',
     `GET ${INDEX} HTTP/1.1\r\nHost: ${HOST}\nX-Lab-Probe: 1\r\n\r\n`,
   ),
-  bareLf(
-    'bare-lf-empty-line',
-    'A header section ended by a bare LF: accepted, or 400 and nothing more',
-    `GET ${INDEX} HTTP/1.1\r\nHost: ${HOST}\r\n\n`,
-  ),
+  bareLf('bare-lf-empty-line', 'A header section ended by a bare LF: accepted, or 400 and nothing more', `GET ${INDEX} HTTP/1.1\r\nHost: ${HOST}\r\n\n`),
 
   // --- NUL (RFC 9110 §5.5; RFC 9112 §3.2) ---
   adversarial({
@@ -251,11 +239,7 @@ export const adversarialSyntaxChecks: Check[] = [
     request: thenCanary(`${'X'.repeat(10 * 1024)} ${INDEX} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
     expect: (ex) => status(ex, 501),
   }),
-  tooLarge(
-    'field-value-64k',
-    'A 64 KiB field value: a 4xx (431 preferred), and nothing after it answered',
-    get(INDEX, `X-Lab-Big: ${'a'.repeat(64 * 1024)}`),
-  ),
+  tooLarge('field-value-64k', 'A 64 KiB field value: a 4xx (431 preferred), and nothing after it answered', get(INDEX, `X-Lab-Big: ${'a'.repeat(64 * 1024)}`)),
   tooLarge('field-count-flood', '1,200 field lines: a 4xx (431 preferred), and nothing after it answered', get(INDEX, ...flood)),
 
   // --- Garbage after a valid request (adversarial.md row 41) ---

@@ -51,7 +51,10 @@ describe('the adversarial family', () => {
     const results = await runChecks(adversarialChecks, { host: '127.0.0.1', port: naive.port }, { ...ANSWERED, closeWaitMs: 300 });
     const passed = results.filter((r) => r.outcome === 'pass').map((r) => r.id);
     assert.deepEqual(passed, []);
-    assert.deepEqual(results.filter((r) => r.outcome === 'error').map((r) => `${r.id}: ${r.reason}`), []);
+    assert.deepEqual(
+      results.filter((r) => r.outcome === 'error').map((r) => `${r.id}: ${r.reason}`),
+      [],
+    );
   });
 
   it('passes every check that allows a rejection on a server that answers 400 and closes', async () => {

@@ -375,7 +375,10 @@ describe('architecture checks against Python stand-ins', { skip: noPython }, () 
       const waits = await judge('arch/epoll/waits-in-epoll-wait', s);
       expectOutcome(waits, 'pass');
       const names = Object.values(EPOLL_WAIT_SYSCALLS[process.arch] ?? {});
-      assert.ok(names.some((n) => waits.actual.includes(n)), waits.actual);
+      assert.ok(
+        names.some((n) => waits.actual.includes(n)),
+        waits.actual,
+      );
       expectOutcome(await judge('arch/poll/busy-while-idle', s), 'fail');
       expectOutcome(await judge('arch/poll/no-epoll', s), 'fail');
     } finally {
@@ -414,7 +417,8 @@ describe('proc readers', () => {
   });
 
   it('parseEpollFdinfo reads tfd, events and the hex inode', () => {
-    const info = 'pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1038\ntfd:       15 events:       19 data:                f  pos:0 ino:39a1f3 sdev:f\ntfd:        7 events: 80000019 data: 7 pos:0\n';
+    const info =
+      'pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1038\ntfd:       15 events:       19 data:                f  pos:0 ino:39a1f3 sdev:f\ntfd:        7 events: 80000019 data: 7 pos:0\n';
     assert.deepEqual(parseEpollFdinfo(info), [
       { tfd: 15, events: 0x19, inode: 0x39a1f3 },
       { tfd: 7, events: 0x80000019 },

@@ -15,17 +15,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, HeldConnection } from '../held-connection.js';
-import {
-  childPids,
-  cpuShare,
-  EPOLL_WAIT_SYSCALLS,
-  epollSets,
-  holdersOf,
-  mainThreadSyscall,
-  socketFds,
-  taskCount,
-  tcpSockets,
-} from '../../system/proc.js';
+import { childPids, cpuShare, EPOLL_WAIT_SYSCALLS, epollSets, holdersOf, mainThreadSyscall, socketFds, taskCount, tcpSockets } from '../../system/proc.js';
 import type { CheckTarget, ProcedureCheck, RunContext, Verdict } from '../types.js';
 import { verdict } from '../verifiers.js';
 import { get } from './requests.js';
@@ -438,7 +428,11 @@ const epollRegistered: ProcedureCheck = {
       }
       const watchers = epollWatchers(pid, inodes, fds);
       const each = watchers.map((w, i) => `fd ${fds[i]!.join('+')} → ${w.length ? `eventpoll fd ${w.join('+')}` : 'no epoll set'}`);
-      return verdict(watchers.every((w) => w.length > 0), expected, each.join('; '));
+      return verdict(
+        watchers.every((w) => w.length > 0),
+        expected,
+        each.join('; '),
+      );
     } finally {
       closeAll(conns);
     }

@@ -28,9 +28,7 @@ const normalize = (text: string): string => text.replace(/\s+/g, ' ').trim();
 /** rfc-requirements.tsv lives in shared/reference, beside the repository (CI) or inside it. */
 function findTsv(): string | undefined {
   const root = packageRoot();
-  return [join(root, '..', 'shared', 'reference', 'rfc-requirements.tsv'), join(root, 'shared', 'reference', 'rfc-requirements.tsv')].find(
-    existsSync,
-  );
+  return [join(root, '..', 'shared', 'reference', 'rfc-requirements.tsv'), join(root, 'shared', 'reference', 'rfc-requirements.tsv')].find(existsSync);
 }
 
 /** section ("RFC 9110 §8.6") → the normalised sentences the RFC states there */

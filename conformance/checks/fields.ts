@@ -19,7 +19,10 @@ export function single(res: WireResponse | undefined, name: string): string | un
 
 /** The members of a #list field (RFC 9110 §5.6.1), lower-cased, empty members dropped. */
 export function listMembers(values: string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((m) => m.trim().toLowerCase()).filter((m) => m.length > 0);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((m) => m.trim().toLowerCase())
+    .filter((m) => m.length > 0);
 }
 
 /** The media type of a Content-Type value ("text/html; charset=utf-8" → "text/html"). */

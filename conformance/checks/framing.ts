@@ -6,8 +6,7 @@ import { all, bodyEquals, closedAfter, oneOf, status, statusAt } from '../verifi
 import { CANARY, CANARY_HTTP10, get } from './requests.js';
 
 const UNRECOVERABLE =
-  'If the unrecoverable error is in a request message, the server MUST respond with a 400 (Bad Request) status code ' +
-  'and then close the connection.';
+  'If the unrecoverable error is in a request message, the server MUST respond with a 400 (Bad Request) status code ' + 'and then close the connection.';
 
 function badLength(slug: string, title: string, fields: string[], body = ''): Check {
   return {
@@ -72,9 +71,7 @@ export const framingChecks: Check[] = [
     level: 'MUST',
     required: true,
     title: 'Content-Length with Transfer-Encoding: rejected (400) or read as chunked, then close either way',
-    requirement:
-      'Regardless, the server MUST close the connection after responding to such a request to avoid the potential ' +
-      'attacks.',
+    requirement: 'Regardless, the server MUST close the connection after responding to such a request to avoid the potential ' + 'attacks.',
     request: {
       chunks: [get('/index.html', 'Content-Length: 5', 'Transfer-Encoding: chunked') + '0\r\n\r\n' + CANARY],
       awaitClose: true,

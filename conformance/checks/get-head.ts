@@ -35,7 +35,17 @@ function nothingAfterHead(ex: Exchange, styleCss: Buffer): Verdict {
 }
 
 /** Fields that describe the representation, and that a HEAD response should repeat from GET. */
-const SAME_FIELDS = ['Content-Type', 'Content-Length', 'ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Encoding', 'Content-Language', 'Cache-Control', 'Vary'];
+const SAME_FIELDS = [
+  'Content-Type',
+  'Content-Length',
+  'ETag',
+  'Last-Modified',
+  'Accept-Ranges',
+  'Content-Encoding',
+  'Content-Language',
+  'Cache-Control',
+  'Vary',
+];
 
 /** Response 1 (HEAD) carries each of SAME_FIELDS exactly as response 0 (GET) did, or neither has it. */
 function sameFields(ex: Exchange): Verdict {

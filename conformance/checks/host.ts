@@ -22,15 +22,7 @@ function rejected(slug: string, title: string, bytes: string): Check {
 
 export const hostChecks: Check[] = [
   rejected('host-missing', 'An HTTP/1.1 request without Host is rejected with 400', 'GET /index.html HTTP/1.1\r\n\r\n'),
-  rejected(
-    'host-duplicate',
-    'A request with two Host field lines is rejected with 400',
-    'GET /index.html HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n',
-  ),
+  rejected('host-duplicate', 'A request with two Host field lines is rejected with 400', 'GET /index.html HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n'),
   // uri-host does not allow SP (RFC 3986 reg-name), so "bad host" is an invalid field value.
-  rejected(
-    'host-invalid',
-    'A Host value that is not uri-host [":" port] is rejected with 400',
-    'GET /index.html HTTP/1.1\r\nHost: bad host\r\n\r\n',
-  ),
+  rejected('host-invalid', 'A Host value that is not uri-host [":" port] is rejected with 400', 'GET /index.html HTTP/1.1\r\nHost: bad host\r\n\r\n'),
 ];

@@ -107,7 +107,7 @@ export const messageSyntaxChecks: Check[] = [
     request: `GET /index.html HTTP/1.1\nHost: ${HOST}\n\n`,
     expect: (ex, ctx) =>
       oneOf({
-        'accepted': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+        accepted: all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
         'rejected (400)': status(ex, 400),
       }),
   },
@@ -166,8 +166,7 @@ export const messageSyntaxChecks: Check[] = [
     required: true,
     title: 'A 64 KiB request-target is answered 414 (or 404 by a server that parses it)',
     requirement:
-      'A server that receives a request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too ' +
-      'Long) status code (see [HTTP]).',
+      'A server that receives a request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too ' + 'Long) status code (see [HTTP]).',
     request: get(longTarget(KIB_64)),
     expect: (ex) =>
       oneOf({
@@ -204,9 +203,7 @@ export const messageSyntaxChecks: Check[] = [
     level: 'SHOULD',
     required: false,
     title: 'An 8000-octet request-target is parsed: 404 for the missing file, not 414 or 400',
-    requirement:
-      'It is RECOMMENDED that all senders and recipients support, at a minimum, URIs with lengths of 8000 octets in ' +
-      'protocol elements.',
+    requirement: 'It is RECOMMENDED that all senders and recipients support, at a minimum, URIs with lengths of 8000 octets in ' + 'protocol elements.',
     request: get(longTarget(8000)),
     expect: (ex) => status(ex, 404),
   },

@@ -4,9 +4,7 @@ import type { Check, Exchange, Verdict } from '../types.js';
 import { all, describeExchange, finalResponses, header, oneOf, status, verdict } from '../verifiers.js';
 import { HOST, request } from './requests.js';
 
-const ALLOW_ON_405 =
-  'An origin server MUST generate an Allow header field in a 405 (Method Not Allowed) response and MAY do so in any ' +
-  'other response.';
+const ALLOW_ON_405 = 'An origin server MUST generate an Allow header field in a 405 (Method Not Allowed) response and MAY do so in any ' + 'other response.';
 
 /** Allow lists GET and HEAD and not `method`: the methods the file does support. */
 function allowsGetHead(ex: Exchange, method: string): Verdict {
@@ -44,8 +42,7 @@ export const methodChecks: Check[] = [
     required: false,
     title: 'An unknown method is answered 501',
     requirement:
-      'An origin server that receives a request method that is unrecognized or not implemented SHOULD respond with the ' +
-      '501 (Not Implemented) status code.',
+      'An origin server that receives a request method that is unrecognized or not implemented SHOULD respond with the ' + '501 (Not Implemented) status code.',
     request: request('FOO', '/index.html'),
     expect: (ex) => status(ex, 501),
   },
@@ -56,8 +53,7 @@ export const methodChecks: Check[] = [
     required: true,
     title: 'POST to a file is refused: 405 with Allow (listing GET and HEAD), or 501',
     requirement:
-      "The origin server MUST generate an Allow header field in a 405 response containing a list of the target " +
-      "resource's currently supported methods.",
+      'The origin server MUST generate an Allow header field in a 405 response containing a list of the target ' + "resource's currently supported methods.",
     request: request('POST', '/index.html', ['Content-Length: 0']),
     expect: (ex) =>
       oneOf({
@@ -121,7 +117,10 @@ export const methodChecks: Check[] = [
     request: request('OPTIONS', '*'),
     expect: (ex) =>
       oneOf({
-        'answered (2xx) with Allow': all(status(ex, 200, 204), header(ex, 'Allow', 'an Allow field', (v) => v.length > 0)),
+        'answered (2xx) with Allow': all(
+          status(ex, 200, 204),
+          header(ex, 'Allow', 'an Allow field', (v) => v.length > 0),
+        ),
         '405 with Allow': all(status(ex, 405), allowsGetHead(ex, 'OPTIONS')),
         'not implemented (501)': status(ex, 501),
       }),

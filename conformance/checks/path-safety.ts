@@ -133,9 +133,7 @@ export const pathSafetyChecks: Check[] = [
     level: 'MUST',
     required: true,
     title: `GET http://${HOST}/index.html (absolute-form) serves index.html`,
-    requirement:
-      'A server MUST accept the absolute-form in requests even though most HTTP/1.1 clients will only send the ' +
-      'absolute-form to a proxy.',
+    requirement: 'A server MUST accept the absolute-form in requests even though most HTTP/1.1 clients will only send the ' + 'absolute-form to a proxy.',
     request: `GET http://${HOST}/index.html HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`,
     expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
   },

@@ -12,8 +12,7 @@ const CLOSE_REQUESTED =
   'A server that receives a "close" connection option MUST initiate closure of the connection (see below) after it ' +
   'sends the final response to the request that contained the "close" connection option.';
 
-const noCloseOption = (values: string[]): boolean =>
-  !values.flatMap((v) => v.split(',')).some((t) => t.trim().toLowerCase() === 'close');
+const noCloseOption = (values: string[]): boolean => !values.flatMap((v) => v.split(',')).some((t) => t.trim().toLowerCase() === 'close');
 
 /** The HTTP/1.0 keep-alive exchange: a request with the option, then one without it. Either the
  * connection persisted, and the first response did not say "close"; or it closed after the first
@@ -26,12 +25,12 @@ function keepAliveHonestly(ex: Exchange, style: Buffer, index: Buffer): Verdict 
     status(ex, 200),
     bodyEquals(ex, 0, index, 'index.html'),
     oneOf({
-      'persists': all(
+      persists: all(
         verdict(!options.includes('close'), 'the first response does not say "close"', `Connection: ${options.join(', ') || '(none)'}`),
         statusAt(ex, 1, 200),
         bodyEquals(ex, 1, style, 'style.css'),
       ),
-      'closes': all(
+      closes: all(
         verdict(!options.includes('keep-alive'), 'the first response does not say "keep-alive"', `Connection: ${options.join(', ') || '(none)'}`),
         verdict(finalResponses(ex).length === 1 && ex.closed, 'one response, then close', describeExchange(ex)),
       ),
@@ -92,7 +91,10 @@ export const persistenceChecks: Check[] = [
     requirement: 'The server SHOULD send a "close" connection option in its final response on that connection.',
     request: get('/index.html', 'Connection: close'),
     expect: (ex) =>
-      all(status(ex, 200), header(ex, 'Connection', 'Connection: close', (v) => !noCloseOption(v))),
+      all(
+        status(ex, 200),
+        header(ex, 'Connection', 'Connection: close', (v) => !noCloseOption(v)),
+      ),
   },
   {
     id: 'rfc9112/9.3/http10-close',
@@ -111,8 +113,7 @@ export const persistenceChecks: Check[] = [
     required: true,
     title: 'A response to HTTP/1.0 carries no Transfer-Encoding',
     requirement:
-      'A server MUST NOT send a response containing Transfer-Encoding unless the corresponding request indicates ' +
-      'HTTP/1.1 (or later minor revisions).',
+      'A server MUST NOT send a response containing Transfer-Encoding unless the corresponding request indicates ' + 'HTTP/1.1 (or later minor revisions).',
     request: request('GET', '/large.bin', [], 'HTTP/1.0'),
     expect: (ex, ctx) =>
       all(

@@ -140,8 +140,14 @@ function multipart(ex: Exchange, file: Buffer, wanted: Array<[number, number]>):
 
 export const rangeChecks: Check[] = [
   // /large.bin is too large to be cached in memory by most servers: its ranges are read from disk.
-  singleRange('range-suffix', 'Range: bytes=-500 of /large.bin gives exactly its last 500 bytes (206), or the whole file', 'large.bin', 'bytes=-500', (n) => [n - 500, n - 1]),
-  singleRange('range-open-ended', 'Range: bytes=500- gives exactly the bytes from 500 to the end (206), or the whole file', 'index.html', 'bytes=500-', (n) => [500, n - 1]),
+  singleRange('range-suffix', 'Range: bytes=-500 of /large.bin gives exactly its last 500 bytes (206), or the whole file', 'large.bin', 'bytes=-500', (n) => [
+    n - 500,
+    n - 1,
+  ]),
+  singleRange('range-open-ended', 'Range: bytes=500- gives exactly the bytes from 500 to the end (206), or the whole file', 'index.html', 'bytes=500-', (n) => [
+    500,
+    n - 1,
+  ]),
   singleRange(
     'range-last-past-end',
     `Range: bytes=560-${BEYOND} (last-pos past the end) is clipped to the end (206), or the whole file is sent`,
@@ -184,7 +190,10 @@ export const rangeChecks: Check[] = [
     expect: (ex, ctx) => {
       const file = ctx.fixture('index.html');
       return oneOf({
-        'multipart (206)': multipart(ex, file, [[0, 4], [file.length - 5, file.length - 1]]),
+        'multipart (206)': multipart(ex, file, [
+          [0, 4],
+          [file.length - 5, file.length - 1],
+        ]),
         'coalesced into one range (206)': partial(ex, 0, file, 0, file.length - 1, 'index.html'),
         'ignored (200)': whole(ex, 0, file, 'index.html'),
       });
@@ -273,7 +282,7 @@ export const rangeChecks: Check[] = [
         status(ex, 200),
         oneOf({
           [`advertised: ${units.join(', ')}`]: verdict(wellFormed, 'Accept-Ranges: a list of range units, or none', values.join(' | ')),
-          'absent': verdict(values.length === 0, 'no Accept-Ranges', 'no Accept-Ranges field'),
+          absent: verdict(values.length === 0, 'no Accept-Ranges', 'no Accept-Ranges field'),
         }),
       );
     },

@@ -3,19 +3,7 @@
 // representations. Error responses are judged as closely as successes: a 400 or 405 must be as
 // well delimited and dated as a 200.
 import type { Check, Exchange, Verdict } from '../types.js';
-import {
-  all,
-  bodyEquals,
-  describeEnd,
-  describeExchange,
-  describeResponse,
-  finalResponses,
-  header,
-  oneOf,
-  status,
-  statusAt,
-  verdict,
-} from '../verifiers.js';
+import { all, bodyEquals, describeEnd, describeExchange, describeResponse, finalResponses, header, oneOf, status, statusAt, verdict } from '../verifiers.js';
 import { fieldValues, imfFixdateMs, isImfFixdate, mediaType } from './fields.js';
 import { HOST, MISSING, get, request } from './requests.js';
 
@@ -57,7 +45,11 @@ function dateOn(slug: string, target: string, code: number): Check {
     title: `A ${code} response carries a Date header field`,
     requirement: DATE_REQUIRED,
     request: get(target),
-    expect: (ex) => all(status(ex, code), header(ex, 'Date', 'one Date field', (v) => v.length === 1)),
+    expect: (ex) =>
+      all(
+        status(ex, code),
+        header(ex, 'Date', 'one Date field', (v) => v.length === 1),
+      ),
   };
 }
 
@@ -138,9 +130,7 @@ export const responseChecks: Check[] = [
     expect: (ex) =>
       all(
         status(ex, 200),
-        header(ex, 'Date', 'Date like "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate, a real date)', (v) =>
-          v.length === 1 && isImfFixdate(v[0]!),
-        ),
+        header(ex, 'Date', 'Date like "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate, a real date)', (v) => v.length === 1 && isImfFixdate(v[0]!)),
       ),
   },
   {
@@ -156,7 +146,12 @@ export const responseChecks: Check[] = [
     expect: (ex, ctx) =>
       all(
         status(ex, 200),
-        header(ex, 'Content-Length', `Content-Length: ${ctx.fixture('style.css').length}`, (v) => v.length === 1 && v[0] === `${ctx.fixture('style.css').length}`),
+        header(
+          ex,
+          'Content-Length',
+          `Content-Length: ${ctx.fixture('style.css').length}`,
+          (v) => v.length === 1 && v[0] === `${ctx.fixture('style.css').length}`,
+        ),
         header(ex, 'Transfer-Encoding', 'no Transfer-Encoding', (v) => v.length === 0),
       ),
   },
@@ -170,13 +165,7 @@ export const responseChecks: Check[] = [
       'Except when responding to a HEAD request, the server SHOULD send a representation containing an explanation of ' +
       'the error situation, and whether it is a temporary or permanent condition.',
     request: { chunks: [get(MISSING), get('/index.html')], responses: 2, awaitEachResponse: true },
-    expect: (ex, ctx) =>
-      all(
-        status(ex, 404),
-        selfDelimitedExplanation(ex),
-        statusAt(ex, 1, 200),
-        bodyEquals(ex, 1, ctx.fixture('index.html'), 'index.html'),
-      ),
+    expect: (ex, ctx) => all(status(ex, 404), selfDelimitedExplanation(ex), statusAt(ex, 1, 200), bodyEquals(ex, 1, ctx.fixture('index.html'), 'index.html')),
   },
   {
     id: 'rfc9112/4/status-line-sp',
@@ -253,7 +242,10 @@ export const responseChecks: Check[] = [
       if (res && res.status < 500) return { ...hasDate(ex), expected: `a ${res.status} (2xx-4xx) carries Date` };
       return oneOf({
         'Date sent': all(status(ex, 501), hasDate(ex)),
-        'no Date': all(status(ex, 501), header(ex, 'Date', 'no Date field', (v) => v.length === 0)),
+        'no Date': all(
+          status(ex, 501),
+          header(ex, 'Date', 'no Date field', (v) => v.length === 0),
+        ),
       });
     },
   },
@@ -313,8 +305,11 @@ export const responseChecks: Check[] = [
         status(ex, 200),
         bodyEquals(ex, 0, ctx.fixture(UNKNOWN_TYPE_FIXTURE), UNKNOWN_TYPE_FIXTURE),
         oneOf({
-          'application/octet-stream': header(ex, 'Content-Type', 'Content-Type: application/octet-stream', (v) =>
-            v.length === 1 && mediaType(v[0]!) === 'application/octet-stream',
+          'application/octet-stream': header(
+            ex,
+            'Content-Type',
+            'Content-Type: application/octet-stream',
+            (v) => v.length === 1 && mediaType(v[0]!) === 'application/octet-stream',
           ),
           'no Content-Type': header(ex, 'Content-Type', 'no Content-Type', (v) => v.length === 0),
         }),

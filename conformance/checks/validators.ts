@@ -7,19 +7,7 @@
 // server sent no ETag there is nothing to match: such a check passes with the branch "not
 // applicable", and rfc9110/8.8.3.1/etag-stable is the one that warns about the missing ETag.
 import type { Check, Exchange, RequestPlan, Verdict, WireResponse } from '../types.js';
-import {
-  all,
-  bodyEquals,
-  describeExchange,
-  describeResponse,
-  finalResponses,
-  header,
-  noBody,
-  oneOf,
-  status,
-  statusAt,
-  verdict,
-} from '../verifiers.js';
+import { all, bodyEquals, describeExchange, describeResponse, finalResponses, header, noBody, oneOf, status, statusAt, verdict } from '../verifiers.js';
 import { NO_ETAG, etagOf, fieldValues, followUp, imfFixdateMs, isEntityTag, revalidationFields, single } from './fields.js';
 import { get, head } from './requests.js';
 
@@ -33,7 +21,7 @@ const INM_FALSE =
   'the request method is GET or HEAD or b) the 412 (Precondition Failed) status code for all other request methods.';
 const SEND_ETAG =
   'An origin server SHOULD send an ETag for any selected representation for which detection of changes can be ' +
-  'reasonably and consistently determined, since the entity tag\'s use in conditional requests and evaluating cache ' +
+  "reasonably and consistently determined, since the entity tag's use in conditional requests and evaluating cache " +
   'freshness ([CACHING]) can substantially reduce unnecessary transfers and significantly improve service ' +
   'availability, scalability, and reliability.';
 
@@ -106,7 +94,10 @@ export const validatorChecks: Check[] = [
       const etags = fieldValues(res, 'ETag');
       if (res && etags.length === 0) return { ...status(ex, 200), branch: 'no ETag' };
       return {
-        ...all(status(ex, 200), header(ex, 'ETag', 'one ETag like "abc" or W/"abc"', (v) => v.length === 1 && isEntityTag(v[0]!))),
+        ...all(
+          status(ex, 200),
+          header(ex, 'ETag', 'one ETag like "abc" or W/"abc"', (v) => v.length === 1 && isEntityTag(v[0]!)),
+        ),
         branch: etags[0]?.startsWith('W/') ? 'weak' : 'strong',
       };
     },
@@ -126,7 +117,11 @@ export const validatorChecks: Check[] = [
         status(ex, 200),
         header(ex, 'ETag', 'one valid ETag', (v) => v.length === 1 && isEntityTag(v[0]!)),
         statusAt(ex, 1, 200),
-        verdict(etag !== undefined && etagOf(b) === etag, 'the second ETag equals the first', `${single(a, 'ETag') ?? 'none'}, then ${single(b, 'ETag') ?? 'none'}`),
+        verdict(
+          etag !== undefined && etagOf(b) === etag,
+          'the second ETag equals the first',
+          `${single(a, 'ETag') ?? 'none'}, then ${single(b, 'ETag') ?? 'none'}`,
+        ),
       );
     },
   },
@@ -210,7 +205,7 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §8.6',
     level: 'MUST',
     required: true,
-    title: 'A 304 carries no Content-Length or the 200\'s, and no content (the next response parses)',
+    title: "A 304 carries no Content-Length or the 200's, and no content (the next response parses)",
     requirement:
       'A server MAY send a Content-Length header field in a 304 (Not Modified) response to a conditional GET request ' +
       '([status.304]); a server MUST NOT send Content-Length in such a response unless its field value equals the ' +

@@ -26,14 +26,10 @@ export const FIELD_VALUE_CHAR = table((c) => c === 0x09 || (c >= 0x20 && c <= 0x
 // server MUST accept the absolute-form", whose host may be an IP-literal ("http://[::1]/"). RFC 3986
 // §3.2.2 allows brackets only there; a byte table cannot tell where the authority ends, so they
 // pass anywhere, and in a path they can only name a file that is there or not.
-export const TARGET_CHAR = table(
-  (c) => isAlpha(c) || isDigit(c) || "-._~!$&'()*+,;=:@/?%[]".includes(String.fromCharCode(c)),
-);
+export const TARGET_CHAR = table((c) => isAlpha(c) || isDigit(c) || "-._~!$&'()*+,;=:@/?%[]".includes(String.fromCharCode(c)));
 
 // reg-name = *( unreserved / pct-encoded / sub-delims ), plus what IP-literal and port need.
-export const HOST_CHAR = table(
-  (c) => isAlpha(c) || isDigit(c) || "-._~!$&'()*+,;=%:[]".includes(String.fromCharCode(c)),
-);
+export const HOST_CHAR = table((c) => isAlpha(c) || isDigit(c) || "-._~!$&'()*+,;=%:[]".includes(String.fromCharCode(c)));
 
 export const HEX_VALUE = (() => {
   const t = new Int8Array(256).fill(-1);

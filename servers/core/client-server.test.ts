@@ -31,7 +31,10 @@ class Client {
       received.push(out.bytes);
       if (out.close) this.closed = true;
     }
-    return parseResponses(Buffer.concat(received), requests.map(([m]) => m));
+    return parseResponses(
+      Buffer.concat(received),
+      requests.map(([m]) => m),
+    );
   }
 }
 
@@ -101,7 +104,11 @@ describe('client ↔ server over the real html/ docroot', () => {
 
   it('a pipelined batch of 3 in one write', () => {
     const client = new Client(createSite(HTML_DIR).connection());
-    const responses = client.send([['GET', '/index.html'], ['HEAD', '/style.css'], ['GET', '/app.js']]);
+    const responses = client.send([
+      ['GET', '/index.html'],
+      ['HEAD', '/style.css'],
+      ['GET', '/app.js'],
+    ]);
     assert.equal(responses.length, 3);
     assertFile(responses[0]!, 'index.html', 'text/html; charset=utf-8');
     assert.equal(responses[1]!.status, 200);
@@ -112,11 +119,21 @@ describe('client ↔ server over the real html/ docroot', () => {
   });
 
   it('the same pipelined batch sent in 7-byte pieces gives the same responses', () => {
-    const batch: Array<[string, string]> = [['GET', '/index.html'], ['GET', '/missing'], ['GET', '/docs/']];
+    const batch: Array<[string, string]> = [
+      ['GET', '/index.html'],
+      ['GET', '/missing'],
+      ['GET', '/docs/'],
+    ];
     const whole = new Client(createSite(HTML_DIR).connection()).send(batch);
     const pieces = new Client(createSite(HTML_DIR).connection()).send(batch, 7);
-    assert.deepEqual(pieces.map((r) => [r.status, r.body]), whole.map((r) => [r.status, r.body]));
-    assert.deepEqual(pieces.map((r) => r.status), [200, 404, 200]);
+    assert.deepEqual(
+      pieces.map((r) => [r.status, r.body]),
+      whole.map((r) => [r.status, r.body]),
+    );
+    assert.deepEqual(
+      pieces.map((r) => r.status),
+      [200, 404, 200],
+    );
   });
 
   it('five pipelined requests for the 1 MiB large.bin come out over several calls, in order, intact', () => {
@@ -134,7 +151,10 @@ describe('client ↔ server over the real html/ docroot', () => {
 
   it('HEAD of large.bin announces 1 MiB and sends no body', () => {
     const client = new Client(createSite(HTML_DIR).connection());
-    const [head, after] = client.send([['HEAD', '/large.bin'], ['GET', '/style.css']]);
+    const [head, after] = client.send([
+      ['HEAD', '/large.bin'],
+      ['GET', '/style.css'],
+    ]);
     assert.equal(header(head!, 'content-length'), String(1024 * 1024));
     assert.equal(head!.raw.length, head!.raw.indexOf('\r\n\r\n') + 4);
     assertFile(after!, 'style.css', 'text/css; charset=utf-8');
@@ -142,8 +162,15 @@ describe('client ↔ server over the real html/ docroot', () => {
 
   it('traversal out of html/ finds nothing', () => {
     const client = new Client(createSite(HTML_DIR).connection());
-    const responses = client.send([['GET', '/../package.json'], ['GET', '/%2e%2e/package.json'], ['GET', '/..%2fpackage.json']]);
-    assert.deepEqual(responses.map((r) => r.status), [404, 404, 404]);
+    const responses = client.send([
+      ['GET', '/../package.json'],
+      ['GET', '/%2e%2e/package.json'],
+      ['GET', '/..%2fpackage.json'],
+    ]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [404, 404, 404],
+    );
     for (const r of responses) assert.ok(!r.body.toString().includes('"name"'));
   });
 });

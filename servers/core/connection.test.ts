@@ -50,7 +50,10 @@ describe('connection: exact bytes', () => {
     assert.ok(Buffer.from(out.chunks[0]!).toString('latin1').endsWith('\r\n\r\nsmall'));
     assert.ok(Buffer.from(out.chunks[1]!).toString('latin1').endsWith('\r\n\r\n'));
     assert.equal(out.chunks[2]!.length, large.length);
-    assert.equal(out.bytes, out.chunks.reduce((n, c) => n + c.length, 0));
+    assert.equal(
+      out.bytes,
+      out.chunks.reduce((n, c) => n + c.length, 0),
+    );
   });
 
   it('returns nothing (and not close) while a request is incomplete', () => {
@@ -106,7 +109,10 @@ describe('connection: prebuilt responses (Response.cacheKey)', () => {
     const second = answer(conn, get('/b'));
     assert.equal(first.length, 1, 'one buffer: head and body, for one send');
     assert.equal(second[0], first[0], 'the very same buffer: nothing formatted or copied again');
-    const reference = answer(makeConnection(() => fresh, { clock }), get('/a'));
+    const reference = answer(
+      makeConnection(() => fresh, { clock }),
+      get('/a'),
+    );
     assert.deepEqual(Buffer.from(first[0]!), Buffer.from(reference[0]!));
   });
 
@@ -121,7 +127,12 @@ describe('connection: prebuilt responses (Response.cacheKey)', () => {
     const headOnly = Buffer.from(answer(conn, `HEAD / HTTP/1.1\r\n${HOST}\r\n`)[0]!).toString('latin1');
     assert.ok(headOnly.endsWith('Content-Length: 6\r\n\r\n'), 'HEAD: the GET length and no body');
     assert.ok(next.endsWith('\r\n\r\ncached'), 'GET after HEAD still carries the body');
-    const http10 = Buffer.from(answer(makeConnection(() => reusable, { clock }), get('/', 'Connection: keep-alive\r\n', '1.0'))[0]!);
+    const http10 = Buffer.from(
+      answer(
+        makeConnection(() => reusable, { clock }),
+        get('/', 'Connection: keep-alive\r\n', '1.0'),
+      )[0]!,
+    );
     assert.match(http10.toString('latin1'), /\r\nConnection: keep-alive\r\n/);
     const closing = Buffer.from(answer(conn, get('/', 'Connection: close\r\n'))[0]!);
     assert.match(closing.toString('latin1'), /\r\nConnection: close\r\n/);
@@ -203,7 +214,9 @@ describe('connection: persistence (RFC 9112 §9.3)', () => {
   });
 
   it('HTTP/1.0 with Connection: keep-alive stays open and says Connection: keep-alive', () => {
-    const { responses, close } = exchange(get('/a', 'Connection: Keep-Alive\r\n', '1.0') + get('/b', 'Connection: keep-alive\r\n', '1.0') + get('/c', '', '1.0'));
+    const { responses, close } = exchange(
+      get('/a', 'Connection: Keep-Alive\r\n', '1.0') + get('/b', 'Connection: keep-alive\r\n', '1.0') + get('/c', '', '1.0'),
+    );
     assert.deepEqual(bodies(responses), ['GET /a', 'GET /b', 'GET /c']);
     assert.equal(header(responses[0]!, 'connection'), 'keep-alive');
     assert.equal(header(responses[1]!, 'connection'), 'keep-alive');
@@ -313,7 +326,10 @@ describe('connection: Expect: 100-continue', () => {
 
   it('content sent at once with the head: 100 Continue still precedes the final response', () => {
     const { responses } = exchange(`POST /up HTTP/1.1\r\n${HOST}Expect: 100-continue\r\nContent-Length: 5\r\n\r\nhello` + get('/next'));
-    assert.deepEqual(responses.map((r) => r.status), [100, 200, 200]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [100, 200, 200],
+    );
     assert.equal(responses[0]!.raw.toString('latin1'), 'HTTP/1.1 100 Continue\r\n\r\n');
     assert.deepEqual(bodies(responses.slice(1)), ['POST /up', 'GET /next']);
   });
@@ -324,17 +340,26 @@ describe('connection: Expect: 100-continue', () => {
     assert.equal(conn.takeOutput().bytes, 0);
     conn.receive(Buffer.from('hello'));
     const responses = parseResponses(collect(conn).bytes);
-    assert.deepEqual(responses.map((r) => r.status), [200]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200],
+    );
   });
 
   it('without content: no interim response', () => {
     const { responses } = exchange(get('/', 'Expect: 100-continue\r\n'));
-    assert.deepEqual(responses.map((r) => r.status), [200]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200],
+    );
   });
 
   it('another expectation → 417 and close', () => {
     const { responses, close } = exchange(`POST /up HTTP/1.1\r\n${HOST}Expect: 200-ok\r\nContent-Length: 5\r\n\r\nhello`);
-    assert.deepEqual(responses.map((r) => r.status), [417]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [417],
+    );
     assert.equal(close, true);
   });
 });
@@ -398,7 +423,10 @@ describe('connection: output is bounded per takeOutput() call', () => {
     const one = out.bytes.length / targets.length;
     for (const bytes of out.perCall) assert.ok(bytes < 1000 + one, `a call returned ${bytes} bytes`);
     const responses = parseResponses(out.bytes);
-    assert.deepEqual(responses.map((r) => String.fromCharCode(r.body[0]!)), targets.map((t) => t[1]!));
+    assert.deepEqual(
+      responses.map((r) => String.fromCharCode(r.body[0]!)),
+      targets.map((t) => t[1]!),
+    );
   });
 
   it('the caller may reuse its input buffer after takeOutput(), even with requests left unparsed', () => {
@@ -447,9 +475,12 @@ describe('connection: one byte at a time == whole buffer', () => {
     });
   }
   it('an exception from the handler is answered 500 with Connection: close, and nothing after it', () => {
-    const conn = new ServerConnection(() => {
-      throw new Error('/secret/path exploded');
-    }, { dates: new DateCache(() => 0) });
+    const conn = new ServerConnection(
+      () => {
+        throw new Error('/secret/path exploded');
+      },
+      { dates: new DateCache(() => 0) },
+    );
     conn.receive(Buffer.from('GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n'));
     const out = conn.takeOutput();
     const text = Buffer.concat(out.chunks).toString('latin1');

@@ -50,7 +50,10 @@ export class ServerConnection {
   /** requests answered on this connection */
   requests = 0;
 
-  constructor(private readonly handler: RequestHandler, options: ConnectionOptions) {
+  constructor(
+    private readonly handler: RequestHandler,
+    options: ConnectionOptions,
+  ) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.parser = new RequestParser(this.limits);
     this.dates = options.dates;

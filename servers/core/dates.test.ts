@@ -30,7 +30,7 @@ describe('parseHttpDate', () => {
   it('accepts the three formats RFC 9110 §5.6.7 requires', () => {
     assert.equal(parseHttpDate('Sun, 06 Nov 1994 08:49:37 GMT', Date.now()), EXAMPLE_MS, 'IMF-fixdate');
     assert.equal(parseHttpDate('Sunday, 06-Nov-94 08:49:37 GMT', Date.now()), EXAMPLE_MS, 'RFC 850');
-    assert.equal(parseHttpDate('Sun Nov  6 08:49:37 1994', Date.now()), EXAMPLE_MS, "asctime (SP DIGIT day)");
+    assert.equal(parseHttpDate('Sun Nov  6 08:49:37 1994', Date.now()), EXAMPLE_MS, 'asctime (SP DIGIT day)');
     assert.equal(parseHttpDate('Sun Nov 06 08:49:37 1994', Date.now()), EXAMPLE_MS, 'asctime (2DIGIT day)');
   });
 

@@ -10,7 +10,8 @@ import { errorStatus, parseByteByByte, parseInPieces, parseOne, parseWhole, type
 
 const HOST = 'Host: example.test\r\n';
 const get = (target = '/', extra = ''): string => `GET ${target} HTTP/1.1\r\n${HOST}${extra}\r\n`;
-const post = (body: string, extra = ''): string => `POST /upload HTTP/1.1\r\n${HOST}Content-Length: ${Buffer.byteLength(body, 'latin1')}\r\n${extra}\r\n${body}`;
+const post = (body: string, extra = ''): string =>
+  `POST /upload HTTP/1.1\r\n${HOST}Content-Length: ${Buffer.byteLength(body, 'latin1')}\r\n${extra}\r\n${body}`;
 const chunked = (body: string, extra = ''): string => `POST /upload HTTP/1.1\r\n${HOST}Transfer-Encoding: chunked\r\n${extra}\r\n${body}`;
 
 function requests(events: EventSummary[]): Array<Extract<EventSummary, { kind: 'request' }>> {
@@ -20,8 +21,15 @@ function requests(events: EventSummary[]): Array<Extract<EventSummary, { kind: '
 /** Asserts that `input` parses (as a whole) into no error and exactly the given targets. */
 function assertTargets(input: string, targets: string[]): EventSummary[] {
   const events = parseWhole(input);
-  assert.deepEqual(events.filter((e) => e.kind === 'error'), [], 'no error expected');
-  assert.deepEqual(requests(events).map((r) => r.target), targets);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'error'),
+    [],
+    'no error expected',
+  );
+  assert.deepEqual(
+    requests(events).map((r) => r.target),
+    targets,
+  );
   return events;
 }
 
@@ -380,7 +388,11 @@ describe('request parser: Transfer-Encoding and chunked (RFC 9112 §6.1, §7.1)'
     const events = assertTargets(chunked(body) + get('/next'), ['/upload', '/next']);
     const first = requests(events)[0]!;
     assert.equal(first.contentLength, 21);
-    assert.equal(first.headers.find(([n]) => n === 'x-trailer'), undefined, 'trailers are discarded, not merged into the head');
+    assert.equal(
+      first.headers.find(([n]) => n === 'x-trailer'),
+      undefined,
+      'trailers are discarded, not merged into the head',
+    );
   });
 
   it('accepts upper-case hex, leading zeros and a case-insensitive coding name', () => {
@@ -416,7 +428,11 @@ describe('request parser: Transfer-Encoding and chunked (RFC 9112 §6.1, §7.1)'
     ['chunk data longer than its size', chunked('3\r\nhello\r\n0\r\n\r\n'), 400],
     ['control character in a chunk extension', chunked('5;a=\x01\r\nhello\r\n0\r\n\r\n'), 400],
     ['a huge chunk size (no overflow)', chunked('ffffffffffffffffffffffff\r\n'), 413],
-    ['chunks summing above maxBodyBytes', chunked(`${(DEFAULT_LIMITS.maxBodyBytes).toString(16)}\r\n${'x'.repeat(DEFAULT_LIMITS.maxBodyBytes)}\r\n1\r\nx\r\n0\r\n\r\n`), 413],
+    [
+      'chunks summing above maxBodyBytes',
+      chunked(`${DEFAULT_LIMITS.maxBodyBytes.toString(16)}\r\n${'x'.repeat(DEFAULT_LIMITS.maxBodyBytes)}\r\n1\r\nx\r\n0\r\n\r\n`),
+      413,
+    ],
     ['an invalid trailer field', chunked('0\r\nbad trailer\r\n\r\n'), 400],
     ['a trailer with a bare CR', chunked('0\r\nX-T: a\rb\r\n\r\n'), 400],
     ['a chunk-size line above maxChunkLineBytes', chunked(`5;${'e'.repeat(DEFAULT_LIMITS.maxChunkLineBytes)}\r\nhello\r\n0\r\n\r\n`), 400],
@@ -432,7 +448,10 @@ describe('request parser: content is never run as a request (RFC 9112 §6.3)', (
   it('a GET with Content-Length whose body is a request yields one request, then the next real one', () => {
     const input = `GET / HTTP/1.1\r\n${HOST}Content-Length: ${canary.length}\r\n\r\n${canary}` + get('/real');
     assertTargets(input, ['/', '/real']);
-    assert.deepEqual(requests(parseByteByByte(input)).map((r) => r.target), ['/', '/real']);
+    assert.deepEqual(
+      requests(parseByteByByte(input)).map((r) => r.target),
+      ['/', '/real'],
+    );
   });
 
   it('a chunked body holding a request yields one request, then the next real one', () => {
@@ -467,18 +486,27 @@ describe('request parser: Expect (RFC 9110 §10.1.1)', () => {
 
   it('100-continue with a chunked body asks for an interim response', () => {
     const events = parseWhole(chunked('5\r\nhello\r\n0\r\n\r\n', 'Expect: 100-Continue\r\n'));
-    assert.deepEqual(events.map((e) => e.kind), ['continue', 'request']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['continue', 'request'],
+    );
   });
 
   it('100-continue without content asks for nothing', () => {
     const events = parseWhole(get('/', 'Expect: 100-continue\r\n'));
-    assert.deepEqual(events.map((e) => e.kind), ['request']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['request'],
+    );
     assert.equal(requests(events)[0]!.expectContinue, false);
   });
 
   it('100-continue on HTTP/1.0 is ignored', () => {
     const events = parseWhole('POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello');
-    assert.deepEqual(events.map((e) => e.kind), ['request']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['request'],
+    );
     assert.equal(requests(events)[0]!.expectContinue, false);
   });
 
@@ -570,7 +598,10 @@ describe('request parser: one byte at a time == whole buffer', () => {
     assert.equal(statusOf('header section too large'), 431);
     assert.equal(statusOf('too many fields'), 431);
     assert.equal(statusOf('Expect: other'), 417);
-    assert.deepEqual(requests(parseWhole(byName.get('valid request then an error')!)).map((r) => r.target), ['/ok']);
+    assert.deepEqual(
+      requests(parseWhole(byName.get('valid request then an error')!)).map((r) => r.target),
+      ['/ok'],
+    );
   });
 });
 
@@ -628,8 +659,14 @@ describe('request parser: the fast path agrees with the general path', () => {
       if (event.kind !== 'request') return;
       const r = event.request;
       const summary: EventSummary = {
-        kind: 'request', method: r.method, target: r.target, version: r.version, http11: r.http11,
-        headers: r.headers.names.map((n, i) => [n, r.headers.values[i]!]), contentLength: r.contentLength, expectContinue: r.expectContinue,
+        kind: 'request',
+        method: r.method,
+        target: r.target,
+        version: r.version,
+        http11: r.http11,
+        headers: r.headers.names.map((n, i) => [n, r.headers.values[i]!]),
+        contentLength: r.contentLength,
+        expectContinue: r.expectContinue,
       };
       assert.deepEqual(summary, expected[0], `offset ${offset}`);
       assert.equal(parser.next().kind, 'need-data');
@@ -666,7 +703,8 @@ describe('request parser: the fast path agrees with the general path', () => {
   });
 
   it('a browser GET with names in other cases, byte at a time == whole', () => {
-    const input = 'GET /index.html HTTP/1.1\r\nhost: localhost:8080\r\nCONNECTION: keep-alive\r\n' +
+    const input =
+      'GET /index.html HTTP/1.1\r\nhost: localhost:8080\r\nCONNECTION: keep-alive\r\n' +
       'User-agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36\r\n' +
       'ACCEPT: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\nsec-fetch-SITE: none\r\n' +
       'X-Custom-Thing: \t v a l u e \t\r\nAccept-Language: en-US,en;q=0.9\r\n\r\n';
@@ -698,8 +736,24 @@ describe('request parser: isValidHost', () => {
   });
 
   it('agrees on the usual forms', () => {
-    for (const host of ['localhost', 'localhost:8080', 'example.test:', '127.0.0.1:80', '[::1]', '[::1]:8080', '[fe80::1%25en0]',
-      '[v1.x]', '[::1]x', '[]', '[::1]:8o', 'a:b:c', 'host:80x', 'user@host', "a!$&'()*+,;=-._~b", 'xn--bcher-kva.example']) {
+    for (const host of [
+      'localhost',
+      'localhost:8080',
+      'example.test:',
+      '127.0.0.1:80',
+      '[::1]',
+      '[::1]:8080',
+      '[fe80::1%25en0]',
+      '[v1.x]',
+      '[::1]x',
+      '[]',
+      '[::1]:8o',
+      'a:b:c',
+      'host:80x',
+      'user@host',
+      "a!$&'()*+,;=-._~b",
+      'xn--bcher-kva.example',
+    ]) {
       check(host);
     }
   });

@@ -38,10 +38,7 @@ export interface ParsedRequest {
   expectContinue: boolean;
 }
 
-export type ParseEvent =
-  | { kind: 'need-data' }
-  | { kind: 'request'; request: ParsedRequest }
-  | { kind: 'error'; error: ProtocolError };
+export type ParseEvent = { kind: 'need-data' } | { kind: 'request'; request: ParsedRequest } | { kind: 'error'; error: ProtocolError };
 
 const NEED_DATA: ParseEvent = Object.freeze({ kind: 'need-data' });
 const EMPTY = Buffer.alloc(0);
@@ -356,10 +353,7 @@ export class RequestParser {
     if (i === targetStart || i >= len || b[i] !== SP) return false;
     const targetEnd = i;
     const v = i + 1;
-    if (
-      v + 10 > len || !isHttpVersion(b, v) || b[v + 5] !== 0x31 || b[v + 8] !== CR || b[v + 9] !== LF ||
-      v + 8 - start > this.limits.maxRequestLineBytes
-    ) {
+    if (v + 10 > len || !isHttpVersion(b, v) || b[v + 5] !== 0x31 || b[v + 8] !== CR || b[v + 9] !== LF || v + 8 - start > this.limits.maxRequestLineBytes) {
       return false;
     }
     this.request = this.newRequest(methodEnd, targetStart, targetEnd, b[v + 7]! - 0x30);
@@ -737,8 +731,14 @@ function isDigit(c: number): boolean {
 /** b[at, at + 8) is HTTP/DIGIT.DIGIT (RFC 9112 §2.3; HTTP-name is case-sensitive). */
 function isHttpVersion(b: Buffer, at: number): boolean {
   return (
-    b[at] === 0x48 && b[at + 1] === 0x54 && b[at + 2] === 0x54 && b[at + 3] === 0x50 && b[at + 4] === 0x2f &&
-    isDigit(b[at + 5]!) && b[at + 6] === 0x2e && isDigit(b[at + 7]!)
+    b[at] === 0x48 &&
+    b[at + 1] === 0x54 &&
+    b[at + 2] === 0x54 &&
+    b[at + 3] === 0x50 &&
+    b[at + 4] === 0x2f &&
+    isDigit(b[at + 5]!) &&
+    b[at + 6] === 0x2e &&
+    isDigit(b[at + 7]!)
   );
 }
 

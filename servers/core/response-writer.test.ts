@@ -8,7 +8,12 @@ import { ResponseWriter } from './response-writer.js';
 const DATE = 'Mon, 15 Jan 2024 12:00:00 GMT';
 const NEXT_DATE = 'Mon, 15 Jan 2024 12:00:01 GMT';
 const text = (chunks: Uint8Array[]): string => Buffer.concat(chunks).toString('latin1');
-const ok = (body: string, cacheKey?: object): Response => ({ status: 200, headers: [['Content-Type', 'text/plain']], body: Buffer.from(body), ...(cacheKey ? { cacheKey } : {}) });
+const ok = (body: string, cacheKey?: object): Response => ({
+  status: 200,
+  headers: [['Content-Type', 'text/plain']],
+  body: Buffer.from(body),
+  ...(cacheKey ? { cacheKey } : {}),
+});
 
 describe('ResponseWriter: chunking', () => {
   it('copies content shorter than its threshold behind the head, and sends the rest as it is', () => {

@@ -9,7 +9,15 @@ import { nodeFileAccess } from '../io/node-file-access.js';
 import { formatHttpDate } from './dates.js';
 import { ProtocolError } from './errors.js';
 import {
-  FileChangedError, FileUnreadableError, StaticFiles, decodePath, removeDotSegments, targetPath, type FileAccess, type FileEntry, type Resolution,
+  FileChangedError,
+  FileUnreadableError,
+  StaticFiles,
+  decodePath,
+  removeDotSegments,
+  targetPath,
+  type FileAccess,
+  type FileEntry,
+  type Resolution,
 } from './static-files.js';
 import { FakeClock, FakeFiles } from './testing.js';
 
@@ -177,7 +185,14 @@ describe('StaticFiles.resolve over an in-memory file system', () => {
     ]) {
       const r = sf.resolve(target);
       if (r.kind === 'file') assert.ok(r.fsPath.startsWith(ROOT + '/'), `${target} → ${r.fsPath}`);
-      assert.notEqual(r.kind === 'file' && Buffer.from(r.content ?? []).toString().includes('SECRET'), true, target);
+      assert.notEqual(
+        r.kind === 'file' &&
+          Buffer.from(r.content ?? [])
+            .toString()
+            .includes('SECRET'),
+        true,
+        target,
+      );
     }
     for (const p of files.touched) assert.ok(p.startsWith(ROOT + '/'), `touched ${p} outside the docroot`);
   });
@@ -219,7 +234,10 @@ describe('StaticFiles.resolve over an in-memory file system', () => {
   });
 
   it('different mtime or size gives a different ETag', () => {
-    const a = new FakeFiles().file(`${ROOT}/f`, 'aaaa', MTIME).file(`${ROOT}/g`, 'aaaa', MTIME + 1000).file(`${ROOT}/h`, 'aaaaa', MTIME);
+    const a = new FakeFiles()
+      .file(`${ROOT}/f`, 'aaaa', MTIME)
+      .file(`${ROOT}/g`, 'aaaa', MTIME + 1000)
+      .file(`${ROOT}/h`, 'aaaaa', MTIME);
     const sf = new StaticFiles({ docroot: ROOT, files: a, clock: new FakeClock().clock });
     const tags = ['/f', '/g', '/h'].map((p) => fileOf(sf.resolve(p)).etag);
     assert.equal(new Set(tags).size, 3, tags.join(' '));
@@ -322,9 +340,17 @@ describe('StaticFiles cache', () => {
 });
 
 describe('StaticFiles: a file the system will not stat or read', () => {
-  const unreadable = (overloaded: boolean) => (err: unknown): boolean => err instanceof FileUnreadableError && err.overloaded === overloaded;
+  const unreadable =
+    (overloaded: boolean) =>
+    (err: unknown): boolean =>
+      err instanceof FileUnreadableError && err.overloaded === overloaded;
 
-  for (const [code, overloaded] of [['EMFILE', true], ['ENFILE', true], ['EACCES', false], ['EIO', false]] as const) {
+  for (const [code, overloaded] of [
+    ['EMFILE', true],
+    ['ENFILE', true],
+    ['EACCES', false],
+    ['EIO', false],
+  ] as const) {
     it(`a read failing with ${code} is FileUnreadableError (overloaded: ${overloaded}), and nothing is cached`, () => {
       const { sf, files } = site();
       files.readFault = code;
@@ -352,7 +378,11 @@ describe('StaticFiles: a file the system will not stat or read', () => {
 
   it('a file shorter than its stat when read is FileChangedError', () => {
     const files = new FakeFiles().file(`${ROOT}/a.txt`, 'abc', MTIME);
-    const shrinking: FileAccess = { stat: (p) => files.stat(p), realpath: (p) => files.realpath(p), read: (p, start, length) => files.read(p, start, length).subarray(0, length - 1) };
+    const shrinking: FileAccess = {
+      stat: (p) => files.stat(p),
+      realpath: (p) => files.realpath(p),
+      read: (p, start, length) => files.read(p, start, length).subarray(0, length - 1),
+    };
     const sf = new StaticFiles({ docroot: ROOT, files: shrinking, clock: new FakeClock().clock });
     assert.throws(() => sf.resolve('/a.txt'), FileChangedError);
   });
@@ -373,9 +403,18 @@ describe('StaticFiles: a file the system will not stat or read', () => {
   it('an error that is not a failed system call is a bug, and goes on as it is', () => {
     const files = new FakeFiles().file(`${ROOT}/a.txt`, 'abc', MTIME);
     const bug = new TypeError('a bug');
-    const broken: FileAccess = { stat: (p) => files.stat(p), realpath: (p) => files.realpath(p), read: () => { throw bug; } };
+    const broken: FileAccess = {
+      stat: (p) => files.stat(p),
+      realpath: (p) => files.realpath(p),
+      read: () => {
+        throw bug;
+      },
+    };
     const sf = new StaticFiles({ docroot: ROOT, files: broken, clock: new FakeClock().clock });
-    assert.throws(() => sf.resolve('/a.txt'), (err: unknown) => err === bug);
+    assert.throws(
+      () => sf.resolve('/a.txt'),
+      (err: unknown) => err === bug,
+    );
   });
 });
 

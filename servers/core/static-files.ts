@@ -163,10 +163,7 @@ export class StaticFiles {
       return wantsIndex ? NOT_FOUND : { kind: 'redirect', location: encodePath(urlPath) + '/' };
     }
     if (!stat.isFile) return NOT_FOUND;
-    if (
-      previous?.kind === 'file' &&
-      previous.size === stat.size && previous.mtimeMs === stat.mtimeMs && previous.ino === stat.ino
-    ) {
+    if (previous?.kind === 'file' && previous.size === stat.size && previous.mtimeMs === stat.mtimeMs && previous.ino === stat.ino) {
       return previous;
     }
     let content: Uint8Array | null = null;
@@ -280,5 +277,8 @@ export function removeDotSegments(path: string): string {
 
 /** Percent-encodes what a Location path must not carry raw. */
 function encodePath(path: string): string {
-  return path.split('/').map((s) => encodeURIComponent(s)).join('/');
+  return path
+    .split('/')
+    .map((s) => encodeURIComponent(s))
+    .join('/');
 }

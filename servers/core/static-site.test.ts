@@ -40,7 +40,9 @@ function makeSite(cacheFileBytes?: number): Site {
     .file(`${ROOT}/README`, 'readme', MTIME)
     .file(`${ROOT}/big.bin`, BIG, MTIME);
   const clock = new FakeClock();
-  const sf = new StaticFiles(cacheFileBytes === undefined ? { docroot: ROOT, files, clock: clock.clock } : { docroot: ROOT, files, clock: clock.clock, cacheFileBytes });
+  const sf = new StaticFiles(
+    cacheFileBytes === undefined ? { docroot: ROOT, files, clock: clock.clock } : { docroot: ROOT, files, clock: clock.clock, cacheFileBytes },
+  );
   const site = createStaticSite(sf);
   const handled: Response[] = [];
   const handler: RequestHandler = (request) => {
@@ -202,7 +204,10 @@ describe('static site: methods and bad targets', () => {
   it('a POST body is discarded and the next pipelined request is answered', () => {
     const body = req('GET', '/canary');
     const { responses } = makeSite().send(`POST / HTTP/1.1\r\nHost: h\r\nContent-Length: ${body.length}\r\n\r\n${body}` + req('GET', '/alpha.txt'));
-    assert.deepEqual(responses.map((r) => r.status), [405, 200]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [405, 200],
+    );
     assert.equal(responses[1]!.body.toString(), ALPHA);
   });
 
@@ -318,7 +323,10 @@ describe('static site: conditional requests (RFC 9110 §13)', () => {
     const site = makeSite();
     const etag = ETAG_OF(site);
     const { responses } = site.send(req('GET', '/alpha.txt', `If-None-Match: ${etag}\r\n`) + req('GET', '/style.css'));
-    assert.deepEqual(responses.map((r) => r.status), [304, 200]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [304, 200],
+    );
     assert.equal(responses[1]!.body.toString(), 'body { color: red }\n');
   });
 });
@@ -460,7 +468,14 @@ describe('static site: the cache key of a whole cached file', () => {
     one(req('GET', '/alpha.txt', 'Range: bytes=0-3\r\n'), 'GET', site);
     one(req('GET', '/big.bin'), 'GET', site);
     one(req('GET', '/future.txt'), 'GET', site);
-    assert.deepEqual(site.handled.map((r) => [r.status, r.cacheKey]), [[206, undefined], [200, undefined], [200, undefined]]);
+    assert.deepEqual(
+      site.handled.map((r) => [r.status, r.cacheKey]),
+      [
+        [206, undefined],
+        [200, undefined],
+        [200, undefined],
+      ],
+    );
   });
 });
 
@@ -481,9 +496,17 @@ describe('response field hygiene', () => {
   it('every response has exactly one Date, Server, Content-Length and Content-Type', () => {
     const site = makeSite();
     const { responses } = site.send(
-      req('GET', '/') + req('GET', '/missing') + req('GET', '/docs') + req('POST', '/') + req('GET', '/alpha.txt', 'Range: bytes=0-1\r\n') + req('GET', '/alpha.txt', 'Range: bytes=99-120\r\n'),
+      req('GET', '/') +
+        req('GET', '/missing') +
+        req('GET', '/docs') +
+        req('POST', '/') +
+        req('GET', '/alpha.txt', 'Range: bytes=0-1\r\n') +
+        req('GET', '/alpha.txt', 'Range: bytes=99-120\r\n'),
     );
-    assert.deepEqual(responses.map((r) => r.status), [200, 404, 301, 405, 206, 416]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200, 404, 301, 405, 206, 416],
+    );
     for (const r of responses) {
       assert.equal(headerCount(r, 'date'), 1);
       assert.equal(headerCount(r, 'server'), 1);
@@ -513,7 +536,12 @@ describe('static site: a large file changed underneath', () => {
 });
 
 describe('static site: a file the system will not read', () => {
-  for (const [code, status] of [['EMFILE', 503], ['ENFILE', 503], ['EACCES', 500], ['EIO', 500]] as const) {
+  for (const [code, status] of [
+    ['EMFILE', 503],
+    ['ENFILE', 503],
+    ['EACCES', 500],
+    ['EIO', 500],
+  ] as const) {
     it(`${code} on read answers ${status}, not cached: once it clears, the same path is served 200`, () => {
       const site = makeSite();
       site.files.readFault = code;

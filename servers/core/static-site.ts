@@ -50,7 +50,13 @@ function respond(files: StaticFiles, request: ParsedRequest, wholeFiles: WeakMap
   const found = files.resolve(request.target);
   if (found.kind === 'not-found') return textResponse(404, 'no such file');
   if (found.kind === 'redirect') {
-    return { ...textResponse(301, `see ${found.location}`), headers: [['Location', found.location], ['Content-Type', 'text/plain; charset=utf-8']] };
+    return {
+      ...textResponse(301, `see ${found.location}`),
+      headers: [
+        ['Location', found.location],
+        ['Content-Type', 'text/plain; charset=utf-8'],
+      ],
+    };
   }
   const now = files.now();
   const precondition = evaluatePreconditions(request, found, now);

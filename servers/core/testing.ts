@@ -117,7 +117,16 @@ export class FakeFiles implements FileAccess {
 
 /** A parse event reduced to what two runs must agree on. */
 export type EventSummary =
-  | { kind: 'request'; method: string; target: string; version: string; http11: boolean; headers: Array<[string, string]>; contentLength: number; expectContinue: boolean }
+  | {
+      kind: 'request';
+      method: string;
+      target: string;
+      version: string;
+      http11: boolean;
+      headers: Array<[string, string]>;
+      contentLength: number;
+      expectContinue: boolean;
+    }
   | { kind: 'error'; status: number }
   | { kind: 'continue' };
 

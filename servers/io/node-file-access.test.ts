@@ -27,7 +27,10 @@ describe('nodeFileAccess', () => {
   it('read gives fewer bytes when the file ends sooner, and throws the system error otherwise', () => {
     writeFileSync(join(dir, 'short.txt'), 'abc');
     assert.equal(Buffer.from(nodeFileAccess.read(join(dir, 'short.txt'), 1, 10)).toString(), 'bc');
-    assert.throws(() => nodeFileAccess.read(dir, 0, 1), (err: unknown) => isSyscallError(err, 'EISDIR'));
+    assert.throws(
+      () => nodeFileAccess.read(dir, 0, 1),
+      (err: unknown) => isSyscallError(err, 'EISDIR'),
+    );
   });
 
   it('a site answers 404, not an exception, for the paths where there is no file', () => {

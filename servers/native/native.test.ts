@@ -262,12 +262,15 @@ test('send after the peer reset throws EPIPE or ECONNRESET (no SIGPIPE)', async 
   assert.ok((await waitReady(fd, C.POLLIN)) & (C.POLLERR | C.POLLHUP | C.POLLIN));
   // The reset has arrived (nothing else makes the fd readable), so the very next send fails.
   const chunk = Buffer.alloc(1024, 1);
-  assert.throws(() => native.send(fd, chunk, 0, chunk.length), (err: unknown) => {
-    assert.ok(isSyscallError(err), `not a SyscallError: ${String(err)}`);
-    assert.ok(['EPIPE', 'ECONNRESET'].includes(err.code), err.code);
-    assert.equal(err.syscall, 'send');
-    return true;
-  });
+  assert.throws(
+    () => native.send(fd, chunk, 0, chunk.length),
+    (err: unknown) => {
+      assert.ok(isSyscallError(err), `not a SyscallError: ${String(err)}`);
+      assert.ok(['EPIPE', 'ECONNRESET'].includes(err.code), err.code);
+      assert.equal(err.syscall, 'send');
+      return true;
+    },
+  );
   // Once the reset has been reported, further writes fail with EPIPE, from writev too.
   assert.throws(() => native.writev(fd, [chunk]), syscallError('EPIPE', 'writev'));
 });
@@ -325,13 +328,16 @@ test('epoll: idle wait returns 0, then [fd, EPOLLIN]; EPOLLET via MOD; DEL', asy
 
 test('errors carry code, errno and syscall', (t) => {
   const fds = fdScope(t);
-  assert.throws(() => native.close(-1), (err: SyscallError) => {
-    assert.equal(err.message, 'close: Bad file descriptor');
-    assert.equal(err.code, 'EBADF');
-    assert.equal(err.errno, 9);
-    assert.equal(err.syscall, 'close');
-    return true;
-  });
+  assert.throws(
+    () => native.close(-1),
+    (err: SyscallError) => {
+      assert.equal(err.message, 'close: Bad file descriptor');
+      assert.equal(err.code, 'EBADF');
+      assert.equal(err.errno, 9);
+      assert.equal(err.syscall, 'close');
+      return true;
+    },
+  );
   const fd = native.socket(C.AF_INET, NB);
   native.close(fd); // no await in between: the number cannot be reused yet
   assert.throws(() => native.recv(fd, Buffer.alloc(4), 0, 4), syscallError('EBADF', 'recv'));
