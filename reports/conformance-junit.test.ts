@@ -2,8 +2,8 @@
 // 1.0 reader written here (no package): well-formedness is the contract a CI tool relies on.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
 import { escapeXmlAttr, escapeXmlText, renderConformanceJunit } from './conformance-junit.js';
+import { checkResult, conformanceReportFrom } from './test-fixtures.js';
 
 // ---- a strict, minimal XML reader: elements, attributes, text, the five entities and character
 // references; anything else (comments, CDATA, DOCTYPE, unknown entities, raw '<' or '&', forbidden
@@ -127,39 +127,24 @@ const kids = (el: XmlElement, name: string): XmlElement[] => el.children.filter(
 
 // ---- synthetic reports
 
-function result(id: string, outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult {
-  return {
-    id,
-    section: 'RFC 9112 §3.2',
-    level: 'MUST',
-    required: outcome !== 'warn',
-    title: `title of ${id}`,
-    requirement: 'A server MUST respond with a 400 (Bad Request) status code ...',
-    outcome,
-    expected: outcome === 'pass' || outcome === 'skip' ? '' : '400',
-    actual: outcome === 'fail' || outcome === 'warn' ? 'HTTP/1.0 200 OK' : '',
-    ms: 12.5,
-    ...extra,
-  };
-}
-
-function report(target: string, checks: CheckResult[]): ConformanceReport {
-  const summary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
-  for (const c of checks) summary[c.outcome]++;
-  return { schema: 'http-lab/conformance@1', target, url: 'http://127.0.0.1:1234', startedAt: '2026-11-24T22:16:57.022Z', durationMs: 1534, summary, checks };
-}
-
-const MIXED = report('epoll', [
-  result('a/pass', 'pass'),
-  result('a/fail', 'fail'),
-  result('a/error', 'error', { reason: 'timed out after 5000 ms with 0 of 1 response(s)' }),
-  result('a/skip', 'skip', { reason: 'applies to the blocking design only (the target is epoll)' }),
-  result('a/warn', 'warn', { level: 'SHOULD' }),
-]);
+// The times, url and start that the first test reads back: 12.5 ms a check is time="0.013" (seconds,
+// rounded), 1534 ms the suite's time="1.534".
+const TIMED = { ms: 12.5 };
+const MIXED = conformanceReportFrom(
+  'epoll',
+  [
+    checkResult('a/pass', 'pass', TIMED),
+    checkResult('a/fail', 'fail', TIMED),
+    checkResult('a/error', 'error', { ...TIMED, reason: 'timed out after 5000 ms with 0 of 1 response(s)' }),
+    checkResult('a/skip', 'skip', { ...TIMED, reason: 'applies to the blocking design only (the target is epoll)' }),
+    checkResult('a/warn', 'warn', { ...TIMED, level: 'SHOULD' }),
+  ],
+  { url: 'http://127.0.0.1:1234', startedAt: '2026-11-24T22:16:57.022Z', durationMs: 1534 },
+);
 
 describe('conformance JUnit renderer', () => {
   it('writes one testsuite per target and one testcase per check, with counts and times', () => {
-    const xml = renderConformanceJunit([MIXED, report('nginx', [result('a/pass', 'pass')])]);
+    const xml = renderConformanceJunit([MIXED, conformanceReportFrom('nginx', [checkResult('a/pass', 'pass')])]);
     const root = parseXml(xml);
     assert.equal(root.name, 'testsuites');
     assert.deepEqual([root.attrs.tests, root.attrs.failures, root.attrs.errors, root.attrs.skipped], ['6', '1', '1', '1']);
@@ -211,9 +196,9 @@ describe('conformance JUnit renderer', () => {
   it('escapes markup, quotes, line breaks and characters XML 1.0 cannot hold', () => {
     const nasty = 'a <b> & "c" \'d\' ]]> \u0000\u0001\u001b\u007f \uFFFE\uFFFF \uD800 lone, \uD83D\uDE00 pair\r\n\ttab';
     const xml = renderConformanceJunit([
-      report('<nasty & "target">', [
-        result(`x/${nasty}`, 'fail', { section: nasty, title: nasty, expected: nasty, actual: nasty, requirement: nasty }),
-        result('x/skip', 'skip', { reason: nasty }),
+      conformanceReportFrom('<nasty & "target">', [
+        checkResult(`x/${nasty}`, 'fail', { section: nasty, title: nasty, expected: nasty, actual: nasty, requirement: nasty }),
+        checkResult('x/skip', 'skip', { reason: nasty }),
       ]),
     ]);
     const root = parseXml(xml); // throws on anything ill-formed
@@ -241,7 +226,7 @@ describe('conformance JUnit renderer', () => {
   });
 
   it('an empty run is still a valid document', () => {
-    const root = parseXml(renderConformanceJunit([report('empty', [])]));
+    const root = parseXml(renderConformanceJunit([conformanceReportFrom('empty', [])]));
     assert.equal(kids(root, 'testsuite')[0]!.attrs.tests, '0');
   });
 });

@@ -1,39 +1,10 @@
 // The Markdown renderer and the checks × targets matrix (text, Markdown, JSON) on synthetic reports.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CheckResult, ConformanceMatrixReport, ConformanceReport, Outcome } from '../conformance/types.js';
+import type { ConformanceMatrixReport } from '../conformance/types.js';
 import { mdCell, renderConformanceMarkdown, renderMatrixMarkdown } from './conformance-markdown.js';
 import { buildMatrix, matrixDocument, renderMatrixJson, renderMatrixText } from './conformance-matrix.js';
-
-function result(id: string, outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult {
-  return {
-    id,
-    section: 'RFC 9112 §3.2',
-    level: 'MUST',
-    required: true,
-    title: `title of ${id}`,
-    requirement: 'A server MUST respond with a 400 (Bad Request) status code ...',
-    outcome,
-    expected: '400',
-    actual: outcome === 'pass' ? '400' : 'HTTP/1.0 200 OK',
-    ms: 3,
-    ...extra,
-  };
-}
-
-function report(target: string, checks: CheckResult[]): ConformanceReport {
-  const summary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
-  for (const c of checks) summary[c.outcome]++;
-  return {
-    schema: 'http-lab/conformance@1',
-    target,
-    url: `http://127.0.0.1:1/${target}`,
-    startedAt: '2026-11-24T22:16:57.022Z',
-    durationMs: 900,
-    summary,
-    checks,
-  };
-}
+import { checkResult, conformanceReportFrom } from './test-fixtures.js';
 
 /** The cells of a GFM table row: split on pipes that are not escaped. */
 function cells(row: string): string[] {
@@ -72,12 +43,12 @@ describe('conformance Markdown renderer', () => {
 
   it('one target: a summary table and a table of the checks that did not pass', () => {
     const md = renderConformanceMarkdown(
-      report('python', [
-        result('a/pass', 'pass'),
-        result('a/warn', 'warn', { level: 'SHOULD', required: false }),
-        result('a/fail', 'fail', { actual: 'HTTP/1.0 200 OK | with a pipe <b>' }),
-        result('a/error', 'error', { reason: 'timed out', actual: '' }),
-        result('a/skip', 'skip', { reason: 'needs a pid | of a built-in' }),
+      conformanceReportFrom('python', [
+        checkResult('a/pass', 'pass'),
+        checkResult('a/warn', 'warn', { level: 'SHOULD', required: false }),
+        checkResult('a/fail', 'fail', { actual: 'HTTP/1.0 200 OK | with a pipe <b>' }),
+        checkResult('a/error', 'error', { reason: 'timed out', actual: '' }),
+        checkResult('a/skip', 'skip', { reason: 'needs a pid | of a built-in' }),
       ]),
     );
     assert.match(md, /^## http-lab conformance: python\n/);
@@ -95,7 +66,7 @@ describe('conformance Markdown renderer', () => {
   });
 
   it('one target that passes says so, with no failure table', () => {
-    const md = renderConformanceMarkdown(report('epoll', [result('a/pass', 'pass')]));
+    const md = renderConformanceMarkdown(conformanceReportFrom('epoll', [checkResult('a/pass', 'pass')]));
     assert.match(md, /✅ every required check passed/);
     assert.match(md, /Every check that ran passed\./);
     assert.equal(tables(md).length, 1);
@@ -103,18 +74,23 @@ describe('conformance Markdown renderer', () => {
 });
 
 describe('conformance matrix', () => {
-  const epoll = report('epoll', [
-    result('a/agree', 'pass'),
-    result('b/disagree', 'pass'),
-    result('c/warn-only', 'pass'),
-    result('arch/x', 'pass', { level: 'architecture' }),
+  const epoll = conformanceReportFrom('epoll', [
+    checkResult('a/agree', 'pass'),
+    checkResult('b/disagree', 'pass'),
+    checkResult('c/warn-only', 'pass'),
+    checkResult('arch/x', 'pass', { level: 'architecture' }),
   ]);
-  const python = report('python', [
-    result('a/agree', 'pass'),
-    result('b/disagree', 'fail'),
-    result('c/warn-only', 'warn', { required: false }),
-    result('arch/x', 'skip', { level: 'architecture', reason: 'needs a design' }),
-  ]);
+  // the text test finds python's url on its summary line
+  const python = conformanceReportFrom(
+    'python',
+    [
+      checkResult('a/agree', 'pass'),
+      checkResult('b/disagree', 'fail'),
+      checkResult('c/warn-only', 'warn', { required: false }),
+      checkResult('arch/x', 'skip', { level: 'architecture', reason: 'needs a design' }),
+    ],
+    { url: 'http://127.0.0.1:1/python' },
+  );
 
   it('marks the rows where some targets pass and others fail or warn; skips and errors are not disagreements', () => {
     const { targets, rows } = buildMatrix([epoll, python]);

@@ -7,10 +7,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
-import type { BenchResult, BenchRun, Refusal } from '../loadtest/types.js';
+import type { BenchResult, Refusal } from '../loadtest/types.js';
 import { renderHtml } from './html.js';
 import { scenariosOf, targetsOf, toResults, type LabResults } from './model.js';
+import { benchResult, checkResult, conformanceReportFrom } from './test-fixtures.js';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/results-sample.json', import.meta.url));
 
@@ -19,66 +19,6 @@ function sample(): LabResults {
 }
 
 const HOSTILE = `evil<script>alert("x")</script>&'"><img src=x onerror=alert(1)>`;
-
-function run(rps: number, extra: Partial<BenchRun> = {}): BenchRun {
-  return {
-    rps,
-    latencyUs: { mean: 700, p50: 600, p90: 900, p99: 1_900, p999: 3_300, max: 9_000 },
-    errors: 0,
-    timeouts: 0,
-    non2xx: 0,
-    serverCpuPct: 80,
-    serverRssBytes: 90 * 2 ** 20,
-    generatorCpuPct: 95,
-    serverBusiestThreadPct: 79,
-    responses: rps * 3,
-    elapsedS: 3,
-    ...extra,
-  };
-}
-
-function benchResult(target: string, scenario: string, rps: number, extra: Partial<BenchResult> = {}): BenchResult {
-  const runs = [run(rps * 0.95), run(rps), run(rps * 1.05)];
-  return {
-    target,
-    url: 'http://127.0.0.1:1/',
-    scenario,
-    path: '/index.html',
-    connections: 50,
-    pipelining: 1,
-    newConnectionPerRequest: scenario === 'close',
-    durationS: 3,
-    warmupS: 2,
-    runs,
-    median: runs[1]!,
-    spread: { rpsMin: rps * 0.95, rpsMax: rps * 1.05, rpsCv: 0.04, rpsIqr: rps * 0.05 },
-    generatorBound: false,
-    warnings: [],
-    ...extra,
-  };
-}
-
-function check(id: string, outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult {
-  return {
-    id,
-    section: 'RFC 9112 §3.2',
-    level: 'MUST',
-    required: true,
-    title: `title of ${id}`,
-    requirement: 'A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field',
-    outcome,
-    expected: '400',
-    actual: outcome === 'pass' ? 'HTTP/1.1 400 Bad Request' : 'HTTP/1.0 200 OK',
-    ms: 2,
-    ...extra,
-  };
-}
-
-function conformanceReport(target: string, checks: CheckResult[]): ConformanceReport {
-  const summary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
-  for (const c of checks) summary[c.outcome]++;
-  return { schema: 'http-lab/conformance@1', target, url: 'http://127.0.0.1:1', startedAt: '2026-11-24T22:16:57.022Z', durationMs: 900, summary, checks };
-}
 
 function model(parts: Partial<LabResults> = {}): LabResults {
   return {
@@ -253,7 +193,7 @@ describe('renderHtml on the sample lab run', () => {
 
 describe('renderHtml: sections omitted with a note', () => {
   it('no bench section: no charts, a note instead', () => {
-    const html = renderHtml(model({ conformance: [conformanceReport('epoll', [check('a/1', 'pass'), check('a/2', 'fail')])] }));
+    const html = renderHtml(model({ conformance: [conformanceReportFrom('epoll', [checkResult('a/1', 'pass'), checkResult('a/2', 'fail')])] }));
     assert.match(
       html,
       /<section id="throughput" class="omitted"><h2>Load: throughput, latency, CPU and memory<\/h2><p class="note">No bench results in this report/,
@@ -286,7 +226,7 @@ describe('renderHtml: sections omitted with a note', () => {
 });
 
 describe('renderHtml: escaping', () => {
-  const hostileCheck = check('rfc9112/3.2/host-missing', 'fail', {
+  const hostileCheck = checkResult('rfc9112/3.2/host-missing', 'fail', {
     title: HOSTILE,
     actual: `HTTP/1.0 200 OK body "<html lang="en">…" ${HOSTILE}`,
     expected: `<400> & "close"`,
@@ -302,8 +242,8 @@ describe('renderHtml: escaping', () => {
       [{ target: HOSTILE, scenario: 'large', reason: HOSTILE }],
     ),
     conformance: [
-      conformanceReport(HOSTILE, [hostileCheck, check('b/1', 'warn', { required: false })]),
-      conformanceReport('epoll', [check('rfc9112/3.2/host-missing', 'pass'), check('b/1', 'pass')]),
+      conformanceReportFrom(HOSTILE, [hostileCheck, checkResult('b/1', 'warn', { required: false })]),
+      conformanceReportFrom('epoll', [checkResult('rfc9112/3.2/host-missing', 'pass'), checkResult('b/1', 'pass')]),
     ],
     notes: [HOSTILE],
     version: `0.1.0<b>`,
