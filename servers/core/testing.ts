@@ -130,7 +130,8 @@ export type EventSummary =
   | { kind: 'error'; status: number }
   | { kind: 'continue' };
 
-function summarise(event: ParseEvent): EventSummary | null {
+/** A parse event as plain data for deepEqual; null for need-data. */
+export function summarise(event: ParseEvent): EventSummary | null {
   if (event.kind === 'need-data') return null;
   if (event.kind === 'error') return { kind: 'error', status: event.error.status };
   const r = event.request;
