@@ -46,8 +46,8 @@ export interface GateArgs {
 export async function gate(args: GateArgs): Promise<number> {
   if (args.mode === 'update') return updateBaseline(args);
   if (args.mode === 'calibrate') return calibrate(args);
-  const baseline = restrict(readBaseline(args.baseline!), args.onlyTargets, args.onlyScenarios);
   const say = (line: string): void => void process.stderr.write(`gate: ${line}\n`);
+  const baseline = restrict(atUrl(readBaseline(args.baseline!), args.settings.url, say), args.onlyTargets, args.onlyScenarios);
   let current: CurrentMeasurement;
   if (args.results !== undefined) {
     current = fromResultsFile(args.results, baseline.settings);
@@ -234,6 +234,24 @@ function fromResultsFile(path: string, settings: GateSettings): CurrentMeasureme
   const samples = toSamples(report, settings, 0);
   if (samples.length === 0) throw new UsageError(`--results ${path}: no result for ${describeTargets(settings)} on ${settings.scenarios.join(', ')}`);
   return { machine: doc.machine, samples, conformance: [] };
+}
+
+/** The baseline with its URL target moved to `url`, the server given on the command line: CI serves
+ * the build under test wherever it can, so the URL is the user's to give, never silently the
+ * baseline's. A baseline of built-in targets alone has no URL target to move. */
+function atUrl(baseline: Baseline, url: string | undefined, say: (line: string) => void): Baseline {
+  if (url === undefined) return baseline;
+  const s = baseline.settings;
+  if (s.url === undefined) {
+    throw new UsageError(
+      `--url ${url}: the baseline measured built-in targets only (${describeTargets(s)}); write a baseline of your server with --update-baseline FILE --url ${url}`,
+    );
+  }
+  const from = new URL(s.url).host;
+  const to = parseHttpUrl(url).host;
+  if (url !== s.url) say(`gating ${url} against the baseline's ${s.url}`);
+  const moved = <T extends { target: string }>(set: T): T => (set.target === from ? { ...set, target: to } : set);
+  return { ...baseline, settings: { ...s, url }, samples: baseline.samples.map(moved), conformance: baseline.conformance.map(moved) };
 }
 
 /** The baseline narrowed to the targets and scenarios asked for; each must be in it. */

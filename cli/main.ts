@@ -80,10 +80,10 @@ Runs the conformance suite against each target in turn, then the load scenarios 
 
 const GATE_HELP = `Examples:
   $ http-lab gate --update-baseline baseline.json --url http://127.0.0.1:8080/     # once; commit baseline.json
-  $ http-lab gate --baseline baseline.json --format markdown                        # in CI: exit 1 on a regression
+  $ http-lab gate --baseline baseline.json --url http://127.0.0.1:9090/ --format markdown   # in CI: exit 1 on a regression
   $ http-lab gate calibrate --target epoll --sessions 4
 
-A baseline holds several sessions (servers restarted for each) of every target beside a reference server (the built-in epoll, run by run in the same session), so that a slower CI machine is not a regression; the differences between its sessions are the noise floor. The gate measures one session with the baseline's settings and judges throughput (higher is better), p50 and p99 latency and peak RSS (lower is better) as each target's figure over the reference's: a regression only when the whole bootstrap 95% interval of the change lies beyond the threshold (the larger of --threshold and the metric's noise floor). A required conformance check that passed in the baseline and fails now is a regression too. A missing or incompatible baseline exits 2.`;
+A baseline holds several sessions (servers restarted for each) of every target beside a reference server (the built-in epoll, run by run in the same session), so that a slower CI machine is not a regression; the differences between its sessions are the noise floor. The gate measures one session with the baseline's settings (at --url when given, else at the baseline's URL) and judges throughput (higher is better), p50 and p99 latency and peak RSS (lower is better) as each target's figure over the reference's: a regression only when the whole bootstrap 95% interval of the change lies beyond the threshold (the larger of --threshold and the metric's noise floor). A required conformance check that passed in the baseline and fails now is a regression too. A missing or incompatible baseline exits 2.`;
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('http-lab')
@@ -329,7 +329,7 @@ const cli = yargs(hideBin(process.argv))
           choices: TARGET_NAMES,
           describe: 'built-in targets (update, calibrate); with --baseline: only these of its targets',
         })
-        .option('url', { alias: 'u', type: 'string', describe: 'a running server to gate (update, calibrate)' })
+        .option('url', { alias: 'u', type: 'string', describe: "a running server to gate; with --baseline: in place of the baseline's URL" })
         .option('scenario', {
           alias: 's',
           type: 'string',
@@ -342,17 +342,29 @@ const cli = yargs(hideBin(process.argv))
           default: GATE_DEFAULTS.threshold * 100,
           describe: 'smallest change, in %, that counts (the noise floor raises it per metric)',
         })
-        .option('runs', { alias: 'r', type: 'number', default: GATE_DEFAULTS.runs, describe: 'runs per session (update, calibrate)' })
-        .option('duration', { alias: 'd', type: 'number', default: GATE_DEFAULTS.durationS, describe: 'seconds per run (update, calibrate)' })
-        .option('warmup', { alias: 'w', type: 'number', default: GATE_DEFAULTS.warmupS, describe: 'seconds of warm-up per session (update, calibrate)' })
+        // No yargs defaults for the settings a comparison takes from its baseline: given with
+        // --baseline they are refused (exit 2), which needs to know whether the user gave them.
+        .option('runs', { alias: 'r', type: 'number', defaultDescription: String(GATE_DEFAULTS.runs), describe: 'runs per session (update, calibrate)' })
+        .option('duration', {
+          alias: 'd',
+          type: 'number',
+          defaultDescription: String(GATE_DEFAULTS.durationS),
+          describe: 'seconds per run (update, calibrate)',
+        })
+        .option('warmup', {
+          alias: 'w',
+          type: 'number',
+          defaultDescription: String(GATE_DEFAULTS.warmupS),
+          describe: 'seconds of warm-up per session (update, calibrate)',
+        })
         .option('sessions', {
           type: 'number',
-          default: GATE_DEFAULTS.sessions,
+          defaultDescription: String(GATE_DEFAULTS.sessions),
           describe: 'independent sessions (update, calibrate), the servers restarted for each: their differences are the noise floor',
         })
         .option('reference', {
           choices: ['epoll', 'none'] as const,
-          default: GATE_DEFAULTS.reference,
+          defaultDescription: GATE_DEFAULTS.reference,
           describe: 'the built-in server run beside every run, so that machine speed cancels out (update, calibrate)',
         })
         .option('format', {
@@ -370,13 +382,22 @@ const cli = yargs(hideBin(process.argv))
           if (measuring && a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url> to measure');
           if (a.results !== undefined && a.baseline === undefined) throw new Error('--results is judged against a --baseline');
           if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
+          if (!measuring) {
+            const given = (['runs', 'duration', 'warmup', 'sessions', 'reference'] as const).filter((k) => a[k] !== undefined);
+            if (given.length > 0)
+              throw new Error(
+                `--${given.join(', --')}: a comparison repeats the baseline's own settings (runs, duration, warm-up, sessions, reference); these apply to --update-baseline and calibrate`,
+              );
+          }
           return (
             checkPositive('threshold', a.threshold) &&
-            checkPositiveInteger('runs', a.runs) &&
-            checkPositive('duration', a.duration) &&
-            checkNonNegative('warmup', a.warmup) &&
-            checkPositiveInteger('sessions', a.sessions) &&
-            (a.action !== 'calibrate' || a.sessions >= 2 || fail('--sessions must be at least 2 to calibrate: the floor is the difference between sessions')) &&
+            (a.runs === undefined || checkPositiveInteger('runs', a.runs)) &&
+            (a.duration === undefined || checkPositive('duration', a.duration)) &&
+            (a.warmup === undefined || checkNonNegative('warmup', a.warmup)) &&
+            (a.sessions === undefined || checkPositiveInteger('sessions', a.sessions)) &&
+            (a.action !== 'calibrate' ||
+              (a.sessions ?? GATE_DEFAULTS.sessions) >= 2 ||
+              fail('--sessions must be at least 2 to calibrate: the floor is the difference between sessions')) &&
             (a['update-baseline'] === undefined || checkWritable(a['update-baseline'])) &&
             (a.out === undefined || checkWritable(a.out))
           );
@@ -392,14 +413,14 @@ const cli = yargs(hideBin(process.argv))
           targets: (a.target ?? []).map(String),
           ...(a.url !== undefined ? { url: a.url } : {}),
           scenarios: (a.scenario ?? GATE_DEFAULTS.scenarios).map(String),
-          durationS: a.duration,
-          runs: a.runs,
-          warmupS: a.warmup,
-          reference: a.reference,
+          durationS: a.duration ?? GATE_DEFAULTS.durationS,
+          runs: a.runs ?? GATE_DEFAULTS.runs,
+          warmupS: a.warmup ?? GATE_DEFAULTS.warmupS,
+          reference: a.reference ?? GATE_DEFAULTS.reference,
         },
         ...(mode === 'compare' && a.target !== undefined ? { onlyTargets: a.target.map(String) } : {}),
         ...(mode === 'compare' && a.scenario !== undefined ? { onlyScenarios: a.scenario.map(String) } : {}),
-        sessions: a.sessions,
+        sessions: a.sessions ?? GATE_DEFAULTS.sessions,
         threshold: a.threshold / 100,
         format: a.format,
         ...(a.out !== undefined ? { out: a.out } : {}),

@@ -148,17 +148,15 @@ describe('http-lab gate', () => {
     const handicapUs = Math.round(Math.min(4 * responseUs, (b.settings.durationS * 1e6) / 200));
     const slow = await spawnServer('epoll', HTML, ['--handicap-us', String(handicapUs)]);
     try {
-      // CI serves at one URL; here the slow server has its own port, so the baseline is pointed at it
-      const host = new URL(slow.url).host;
-      b.settings.url = slow.url;
-      for (const set of [...b.samples, ...b.conformance]) set.target = host;
       // Two short sessions on a loaded machine can measure a floor above any change (over 100% when
       // this was written), which would rightly hide this one: the floor is not this test's business.
       b.noiseFloor.rps = 0;
-      const moved = join(dir, 'moved.json');
-      writeFileSync(moved, JSON.stringify(b));
-      const r = await runCli(['gate', '--baseline', moved], MEASURING);
+      const floorless = join(dir, 'floorless.json');
+      writeFileSync(floorless, JSON.stringify(b));
+      // The slow server has its own port: --url points the baseline at it, as CI points it at a build.
+      const r = await runCli(['gate', '--baseline', floorless, '--url', slow.url], MEASURING);
       assert.equal(r.code, 1, `${r.stderr}\n${r.stdout}`);
+      assert.match(r.stderr, new RegExp(`gating ${slow.url} against the baseline's ${b.settings.url}`));
       assert.match(r.stdout, /^http-lab gate: REGRESSION$/m);
       // Caught by what a slower server moves: its throughput, its CPU per request or its latency.
       // Which of them clears the noise in five short runs depends on the load on this machine.
@@ -171,6 +169,10 @@ describe('http-lab gate', () => {
   it('a missing, foreign or incomplete baseline exits 2 with a clear message, never a pass', async () => {
     const foreign = join(dir, 'foreign.json');
     writeFileSync(foreign, JSON.stringify({ schema: 'http-lab/bench@1' }));
+    const builtIn = join(dir, 'built-in.json');
+    const b = JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline;
+    delete b.settings.url;
+    writeFileSync(builtIn, JSON.stringify({ ...b, settings: { ...b.settings, targets: ['epoll'] } }));
     const incomplete = join(dir, 'incomplete.json');
     writeFileSync(incomplete, JSON.stringify({ schema: 'http-lab/baseline@1', settings: {} }));
     for (const [args, why] of [
@@ -180,6 +182,11 @@ describe('http-lab gate', () => {
       [['gate'], /give --baseline FILE/],
       [['gate', '--update-baseline', join(dir, 'x.json')], /give --target <name\.\.\.> or --url/],
       [['gate', 'calibrate', '--target', 'epoll', '--sessions', '1'], /--sessions must be at least 2/],
+      [
+        ['gate', '--baseline', builtIn, '--url', 'http://127.0.0.1:9/'],
+        /--url http:\/\/127\.0\.0\.1:9\/: the baseline measured built-in targets only \(epoll\)/,
+      ],
+      [['gate', '--baseline', baselineFile, '--runs', '3', '--reference', 'none'], /--runs, --reference: a comparison repeats the baseline's own settings/],
     ] as const) {
       const r = await runCli([...args]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
