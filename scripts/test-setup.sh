@@ -2,6 +2,8 @@
 # `npm test`'s pretest: make the programs that some tests drive available.
 # - nginx (`--target nginx`) comes from Debian's `nginx` package (on bookworm, nginx-light is only a
 #   metapackage that depends on it plus an extra module).
+# - lighttpd (the lighttpd peer, and conform on a stock web server's default site that has no copy of
+#   html/) comes from Debian's `lighttpd`.
 # - chromium (test/html-report.browser.test.ts renders the HTML report in it, headless, through
 #   playwright-core) comes from Debian's `chromium`, with `fonts-liberation` so that text has a font
 #   (chromium only recommends it). HTTP_LAB_CHROMIUM names another binary; none is installed then.
@@ -20,6 +22,10 @@ have_wrk() {
   command -v wrk >/dev/null 2>&1
 }
 
+have_lighttpd() {
+  command -v lighttpd >/dev/null 2>&1 || [ -x /usr/sbin/lighttpd ]
+}
+
 have_chromium() {
   [ -x "${HTTP_LAB_CHROMIUM:-/usr/bin/chromium}" ]
 }
@@ -29,6 +35,7 @@ skips() {
   case "$1" in
     nginx) echo "the nginx peer tests will skip" ;;
     wrk) echo "the bench --engine wrk test will skip" ;;
+    lighttpd) echo "the lighttpd tests will skip" ;;
     chromium) echo "the HTML report's browser test will skip" ;;
   esac
 }
@@ -36,6 +43,7 @@ skips() {
 packages=()
 have_nginx || packages+=(nginx)
 have_wrk || packages+=(wrk)
+have_lighttpd || packages+=(lighttpd)
 if ! have_chromium; then
   if [ -n "${HTTP_LAB_CHROMIUM:-}" ]; then
     echo "test-setup: HTTP_LAB_CHROMIUM=$HTTP_LAB_CHROMIUM is not an executable: $(skips chromium) (not installing another one)"
@@ -60,7 +68,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 echo "test-setup: installing Debian's ${packages[*]} for the tests (apt-get install ${packages[*]})"
-# Installing nginx must not start a system nginx on port 80: where no policy-rc.d says otherwise
+# Installing nginx or lighttpd must not start a system server on port 80: where no policy-rc.d says otherwise
 # already (Docker images ship one), forbid service starts for the duration of the install.
 policy=/usr/sbin/policy-rc.d
 added_policy=0
@@ -91,6 +99,8 @@ for name in "${packages[@]}"; do
   if apt-get install -y -qq --no-install-recommends "${debs[@]}" >"$log" 2>&1 && "have_$name"; then
     if [ "$name" = nginx ]; then
       echo "test-setup: installed $(nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1)"
+    elif [ "$name" = lighttpd ]; then
+      echo "test-setup: installed $(lighttpd -v 2>&1 | head -n 1)"
     elif [ "$name" = wrk ]; then
       echo "test-setup: installed $(wrk --version 2>&1 | head -n 1)"
     else

@@ -1,4 +1,4 @@
-// The peers: the system's nginx and Python's http.server, started on the same docroot so that the
+// The peers: the system's nginx, lighttpd and Python's http.server, started on the same docroot so that the
 // lab's servers can be judged and measured beside them. They are kept out of servers/catalogue.ts
 // on purpose: SERVERS is what `serve` runs in-process and what the shared server contract suite
 // loops over.
@@ -27,6 +27,18 @@ export const PEERS: readonly Peer[] = [
       // -e (the error log before the configuration is read) exists since nginx 1.19.5.
       if (nginxSupportsE(program)) args.push('-e', 'stderr');
       return { args, ready: { pidFile } };
+    },
+  },
+  {
+    name: 'lighttpd',
+    summary: "the system's lighttpd with Debian's stock configuration: its modules, parse options and index files",
+    program: 'lighttpd',
+    envVar: 'HTTP_LAB_LIGHTTPD',
+    installHint: 'apt-get install lighttpd',
+    command(_program, port, docroot, dir) {
+      const pidFile = join(dir, 'lighttpd.pid');
+      writeFileSync(join(dir, 'lighttpd.conf'), lighttpdConfig(port, docroot, dir));
+      return { args: ['-D', '-f', join(dir, 'lighttpd.conf')], ready: { pidFile } };
     },
   },
   {
@@ -102,5 +114,35 @@ http {
         index index.html;
     }
 }
+`;
+}
+
+/** Debian's stock lighttpd.conf (lighttpd 1.4.69), but on 127.0.0.1:`port` and `docroot`, with its
+ * pid and logs in `dir` and no user switch, so that it runs as any user: the same modules, strict
+ * parse options, index files, denied extensions and MIME types. */
+export function lighttpdConfig(port: number, docroot: string, dir: string): string {
+  const mime = existsSync('/usr/share/lighttpd/create-mime.conf.pl') ? 'include_shell "/usr/share/lighttpd/create-mime.conf.pl"' : '';
+  return `# written by http-lab for one run of conform or bench, after Debian's /etc/lighttpd/lighttpd.conf
+server.modules = ( "mod_indexfile", "mod_access", "mod_alias", "mod_redirect" )
+server.document-root = "${docroot}"
+server.bind = "127.0.0.1"
+server.port = ${port}
+server.pid-file = "${join(dir, 'lighttpd.pid')}"
+server.errorlog = "${join(dir, 'error.log')}"
+server.upload-dirs = ( "${dir}" )
+server.http-parseopts = (
+  "header-strict" => "enable",
+  "host-strict" => "enable",
+  "host-normalize" => "enable",
+  "url-normalize-unreserved" => "enable",
+  "url-normalize-required" => "enable",
+  "url-ctrls-reject" => "enable",
+  "url-path-2f-decode" => "enable",
+  "url-path-dotseg-remove" => "enable",
+)
+index-file.names = ( "index.php", "index.html" )
+url.access-deny = ( "~", ".inc" )
+static-file.exclude-extensions = ( ".php", ".pl", ".fcgi" )
+${mime}
 `;
 }

@@ -11,6 +11,8 @@ import { get } from '../conformance/checks/requests.js';
 import { exchange } from '../conformance/client.js';
 import { describeExchange, finalResponses } from '../conformance/verifiers.js';
 import { spawnServer } from '../targets/design-child.js';
+import { findPeer } from '../targets/peers.js';
+import { findProgram, ProgramMissingError } from '../targets/programs.js';
 import type { RunningServer } from '../targets/running.js';
 
 export const HTML = bundledDocroot();
@@ -145,6 +147,19 @@ export class RawPeer {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
+  }
+}
+
+/** Why a peer's tests skip: its program is missing (the message says how to install it); or undefined. */
+export function peerMissing(name: string): string | undefined {
+  const peer = findPeer(name);
+  if (peer === undefined) throw new Error(`no peer ${name}`);
+  try {
+    findProgram(peer);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof ProgramMissingError)) throw err;
+    return `${err.message}: skipped`;
   }
 }
 

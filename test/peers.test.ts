@@ -17,26 +17,17 @@ import { isAlive } from '../system/proc.js';
 import { runChecks } from '../conformance/runner.js';
 import type { CheckResult } from '../conformance/types.js';
 import { SERVER_NAMES, SERVERS } from '../servers/catalogue.js';
-import { findPeer, nginxConfig, PEER_NAMES, PEERS, spawnPeer } from '../targets/peers.js';
+import { nginxConfig, PEER_NAMES, PEERS, spawnPeer } from '../targets/peers.js';
 import { freePort } from '../targets/ports.js';
 import { findProgram as findPeerProgram, ProgramMissingError } from '../targets/programs.js';
 import type { RunningServer } from '../targets/running.js';
 import { spawnTarget, TARGET_NAMES } from '../targets/spawn-target.js';
 import { packageRoot } from '../system/package.js';
-import { CLI, HTML, urlParts } from './helpers.js';
+import { CLI, HTML, peerMissing, urlParts } from './helpers.js';
 
 /** Bounds every wait for something a correct program does (start, answer, exit): reached only when
  * the test fails, so it can be as long as the most loaded machine needs. */
 const PATIENCE_MS = 30_000;
-
-function missing(name: string): string | undefined {
-  try {
-    findPeerProgram(findPeer(name)!);
-    return undefined;
-  } catch (err) {
-    return `${(err as Error).message}: skipped`;
-  }
-}
 
 function children(pid: number): number[] {
   const file = `/proc/${pid}/task/${pid}/children`;
@@ -53,7 +44,7 @@ const describeFailures = (results: CheckResult[]): string =>
 
 describe('the target catalogues keep peers apart from the designs', () => {
   it('PEERS are not in SERVERS (the contract suite loops over SERVERS), and --target accepts both', () => {
-    assert.deepEqual(PEER_NAMES, ['nginx', 'python']);
+    assert.deepEqual(PEER_NAMES, ['nginx', 'lighttpd', 'python']);
     for (const name of PEER_NAMES) assert.ok(!SERVERS.some((s) => s.name === name), `${name} is not a design`);
     assert.deepEqual(TARGET_NAMES, [...SERVER_NAMES, ...PEER_NAMES]);
   });
@@ -87,7 +78,7 @@ describe('the target catalogues keep peers apart from the designs', () => {
 });
 
 for (const name of PEER_NAMES) {
-  const skip = missing(name);
+  const skip = peerMissing(name);
   describe(`peer ${name}`, { skip }, () => {
     let server: RunningServer | undefined;
     let results: CheckResult[] = [];
@@ -167,7 +158,7 @@ for (const name of PEER_NAMES) {
 }
 
 for (const name of PEER_NAMES) {
-  describe(`peer ${name}: the port race`, { skip: missing(name) }, () => {
+  describe(`peer ${name}: the port race`, { skip: peerMissing(name) }, () => {
     it('a port taken before the peer binds it is retried on another', async () => {
       // Something else holds the port that the first attempt is given.
       const squatter = createServer();
@@ -197,7 +188,7 @@ for (const name of PEER_NAMES) {
   });
 }
 
-describe('a peer started by http-lab does not outlive it', { skip: missing('nginx') }, () => {
+describe('a peer started by http-lab does not outlive it', { skip: peerMissing('nginx') }, () => {
   it('nginx gets SIGTERM when the process that started it is SIGKILLed', async () => {
     const script = `import { spawnPeer } from ${JSON.stringify(`${packageRoot()}/dist/targets/peers.js`)};
 const s = await spawnPeer('nginx', ${JSON.stringify(HTML)}, { startTimeoutMs: ${PATIENCE_MS} });
@@ -230,7 +221,7 @@ setInterval(() => {}, 1000);`;
   });
 });
 
-describe('http-lab conform --target epoll nginx python --format markdown', { skip: missing('nginx') ?? missing('python') }, () => {
+describe('http-lab conform --target epoll nginx python --format markdown', { skip: peerMissing('nginx') ?? peerMissing('python') }, () => {
   it('runs the three in turn, exits 1 (python fails MUSTs), and marks where they disagree', async () => {
     const child = spawn(process.execPath, [CLI, 'conform', '--target', 'epoll', 'nginx', 'python', '--format', 'markdown', '--timeout', String(PATIENCE_MS)], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -258,7 +249,7 @@ describe('http-lab conform --target epoll nginx python --format markdown', { ski
   });
 });
 
-describe('peer nginx: Ctrl-C while it is still starting', { skip: missing('nginx') }, () => {
+describe('peer nginx: Ctrl-C while it is still starting', { skip: peerMissing('nginx') }, () => {
   it('leaves neither the peer nor its temporary folder behind', async () => {
     // A temporary folder of its own: the peer folders in it are this conform's, whatever runs beside.
     const tmp = mkdtempSync(join(tmpdir(), 'http-lab-ctrl-c-'));
