@@ -44,6 +44,13 @@ module.exports = {
       to: { pathNot: ['^reports/', '^(loadtest/(types|machine|old-warnings)|conformance/types|ci/(model|metrics))\\.ts$', '^node_modules/'] },
     },
     {
+      name: 'examples-stand-alone',
+      comment: "examples/ are users' own services: they import nothing of http-lab.",
+      severity: 'error',
+      from: { path: '^examples/' },
+      to: { path: '^(cli|servers|targets|conformance|loadtest|system|reports|ci|bench|test)/' },
+    },
+    {
       name: 'nothing-imports-cli',
       comment: 'cli/ is the composition root: nothing imports it.',
       severity: 'error',
