@@ -4,7 +4,7 @@
 // One target gives the single-target report; several give a checks × targets matrix.
 import { writeFileSync } from 'node:fs';
 import { catalogue } from '../conformance/checks/index.js';
-import { buildReport, DEFAULT_CONCURRENCY, probe, runChecks } from '../conformance/runner.js';
+import { buildReport, DEFAULT_CONCURRENCY, probe, runConformance } from '../conformance/runner.js';
 import { selectChecks, SelectionError, type LevelFilter } from '../conformance/selection.js';
 import type { CatalogueListing, Check, ConformanceReport } from '../conformance/types.js';
 import { renderListJson, renderListMarkdown, renderListText } from '../reports/conformance-list.js';
@@ -24,6 +24,10 @@ export interface ConformArgs {
   /** built-in targets, run in turn */
   targets?: string[];
   url?: string;
+  /** the existing resource for the checks that need one (default: /index.html where the fixtures are served, else /) */
+  path?: string;
+  /** the fixtures the fixture checks compare with, and the docroot built-in targets are started on */
+  docroot?: string;
   format: ConformFormat;
   out?: string;
   timeout: number;
@@ -78,7 +82,7 @@ export async function conform(args: ConformArgs): Promise<number> {
   return reports.some((r) => r.summary.fail > 0) ? EXIT_FAILED : EXIT_OK;
 }
 
-export type ConformRunOptions = Pick<ConformArgs, 'timeout' | 'concurrency' | 'strict'>;
+export type ConformRunOptions = Pick<ConformArgs, 'timeout' | 'concurrency' | 'strict' | 'path' | 'docroot'>;
 
 /** Starts each built-in target in turn on the bundled docroot, runs the checks against it and
  * stops it (also when a check run throws), before the next one starts. */
@@ -91,7 +95,7 @@ export async function conformTargets(
   const reports: ConformanceReport[] = [];
   for (const name of names) {
     progress.onStart?.(name);
-    const server = await startTarget(name, bundledDocroot());
+    const server = await startTarget(name, options.docroot ?? bundledDocroot());
     try {
       const report = await runAgainst(checks, new URL(server.url), name, options, server);
       reports.push(report);
@@ -118,11 +122,13 @@ export async function runAgainst(
     throw new UsageError(`${label} is unreachable: ${(err as Error).message}`);
   }
   const startedAt = new Date();
-  const results = await runChecks(
+  const { results, profiled } = await runConformance(
     checks,
     { host, port },
     {
       timeoutMs: args.timeout,
+      ...(args.path !== undefined ? { path: args.path } : {}),
+      ...(args.docroot !== undefined ? { docroot: args.docroot } : {}),
       concurrency: args.concurrency ?? (server?.serial ? 1 : (server?.concurrency ?? DEFAULT_CONCURRENCY)),
       strict: args.strict,
       // The pid lets architecture checks read /proc; the design (built-in servers only, never a
@@ -131,7 +137,7 @@ export async function runAgainst(
       ...(server?.design !== undefined ? { design: server.design } : {}),
     },
   );
-  return buildReport(label, url.origin, results, startedAt.toISOString(), Date.now() - startedAt.getTime());
+  return buildReport(label, url.origin, results, startedAt.toISOString(), Date.now() - startedAt.getTime(), profiled?.profile);
 }
 
 function render(reports: ConformanceReport[], args: ConformArgs): string {
@@ -172,6 +178,8 @@ function list(checks: Check[], args: ConformArgs, level: LevelFilter): number {
       title: c.title,
       requirement: c.requirement,
       ...(c.design !== undefined ? { design: c.design } : {}),
+      needs: c.needs,
+      ...(c.offers !== undefined ? { offers: c.offers } : {}),
     })),
   };
   const rendered = args.format === 'json' ? renderListJson(listing) : args.format === 'markdown' ? renderListMarkdown(listing) : renderListText(listing);

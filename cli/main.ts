@@ -2,7 +2,7 @@
 // The http-lab command line: the composition root, and the only module that imports from every
 // part of the lab.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LEVEL_FILTERS } from '../conformance/selection.js';
@@ -53,8 +53,11 @@ const CONFORM_HELP = `Examples:
   $ http-lab conform --target epoll --only 'rfc9112/6.*' --skip rfc9112/6.1/cl-and-te
   $ http-lab conform --list --level must
   $ http-lab conform --url http://127.0.0.1:8080/ --format junit --out conformance.xml
+  $ http-lab conform --url http://127.0.0.1:3000/ --path /health        # your own server
 
 Targets: ${SERVER_NAMES.join(', ')} (the designs, with their architecture fingerprints); nginx and python (peers: the system's nginx with one worker, or python3 -m http.server, on the bundled html/; a missing program exits 2). Several targets run one after another and print a checks × targets matrix; the targets' disagreements are marked and listed first.
+
+Any server: each check needs either nothing but HTTP/1.1, one existing resource (--path: any path that answers 200 to GET, the same bytes twice), or the bundled fixtures (GET /index.html must answer the --docroot's index.html byte for byte). Both are found out before the checks run; a check whose need the target cannot give skips, with the reason, and so does one that exercises ETags or ranges on a resource that offers none.
 
 Patterns for --only and --skip: an id (rfc9112/3.2/host-missing) or a leading part of one (rfc9112/3.2, path, arch); a glob on ids, where * stays within a part and ** crosses parts ('rfc9112/6.*', 'adversarial/*': quote globs); or a section with its subsections ('RFC 9112 §6.1', '9112 §6.1', 9112/6.1; 9112 alone is the whole RFC). --only keeps what matches any of its patterns, then --skip drops what matches any of its. A pattern that matches no check exits 2.
 
@@ -181,8 +184,18 @@ const cli = yargs(hideBin(process.argv))
           choices: TARGET_NAMES,
           describe: 'built-in targets to start and check in turn (several: a matrix)',
         })
-        .option('url', { alias: 'u', type: 'string', describe: 'a running server whose root is a copy of html/' })
+        .option('url', { alias: 'u', type: 'string', describe: 'any running HTTP/1.1 server' })
         .conflicts('target', 'url')
+        .option('path', {
+          type: 'string',
+          defaultDescription: '/index.html where the target serves the fixtures, else /',
+          describe: 'the existing resource (any path that answers 200 to GET) for the checks that need one',
+        })
+        .option('docroot', {
+          type: 'string',
+          defaultDescription: 'the bundled html/',
+          describe: 'the fixtures the fixture checks compare bytes with (where the target serves them); built-in targets are started on it',
+        })
         .option('format', {
           alias: 'f',
           choices: ['text', 'json', 'junit', 'markdown'] as const,
@@ -209,6 +222,9 @@ const cli = yargs(hideBin(process.argv))
         .check((a) => {
           if (a.target === undefined && a.url === undefined && !a.list) throw new Error('give --target <name...> or --url <url>');
           if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
+          if (a.path !== undefined && !/^\/[\x21-\x7e]*$/.test(a.path))
+            throw new Error(`--path must be an origin-form path: "/" then visible ASCII, no spaces (got ${JSON.stringify(a.path)})`);
+          if (a.docroot !== undefined && !existsSync(join(a.docroot, 'index.html'))) throw new Error(`--docroot ${a.docroot}: no index.html there`);
           return (
             checkPositive('timeout', a.timeout) &&
             (a.concurrency === undefined || checkPositiveInteger('concurrency', a.concurrency)) &&
@@ -224,6 +240,8 @@ const cli = yargs(hideBin(process.argv))
         level: a.level,
         list: a.list,
         ...(a.url !== undefined ? { url: a.url } : {}),
+        ...(a.path !== undefined ? { path: a.path } : {}),
+        ...(a.docroot !== undefined ? { docroot: a.docroot } : {}),
         ...(a.out !== undefined ? { out: a.out } : {}),
         ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
         format: a.format,

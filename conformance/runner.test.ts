@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { answerEach, refusedPort, startFake, withConnectedDeadline, type FakeServer } from './fake-server.js';
-import { buildReport, probe, runChecks, summarize } from './runner.js';
+import { get } from './checks/requests.js';
+import { resourceBody, resourcePath } from './checks/resource.js';
+import { buildReport, probe, runChecks, runConformance, summarize } from './runner.js';
 import type { CheckResult, ProcedureCheck, RequestCheck } from './types.js';
-import { all, closedAfter, status, verdict } from './verifiers.js';
+import { all, bodyEquals, closedAfter, status, verdict } from './verifiers.js';
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
 const REQ = 'GET / HTTP/1.1\r\nHost: t\r\n\r\n';
@@ -24,6 +26,7 @@ function check(overrides: Partial<RequestCheck>): RequestCheck {
     required: true,
     title: 'a check',
     requirement: 'a sentence',
+    needs: 'origin',
     request: REQ,
     expect: (ex) => status(ex, 200),
     ...overrides,
@@ -297,7 +300,7 @@ test('a check for one design is skipped, with the reason, for any other target',
 });
 
 function procedure(overrides: Partial<ProcedureCheck> & Pick<ProcedureCheck, 'run'>): ProcedureCheck {
-  return { id: 'arch/p', section: 'http-lab architecture', level: 'architecture', required: true, title: 'p', requirement: 's', ...overrides };
+  return { id: 'arch/p', section: 'http-lab architecture', level: 'architecture', required: true, title: 'p', requirement: 's', needs: 'origin', ...overrides };
 }
 
 test('a procedure gets the target and context, and its verdict becomes the outcome', async () => {
@@ -428,4 +431,103 @@ test('summarize counts outcomes; buildReport carries the schema', () => {
   assert.equal(report.startedAt, '1970-01-01T00:00:00.000Z');
   assert.equal(report.durationMs, 12);
   assert.equal(report.summary.fail, 1);
+});
+
+// What a check needs of its target (issue 17): found out before the checks run, never assumed.
+
+/** A user's own service: `/` and `/health` answer 200 with their own bytes (ETag on /health only),
+ * everything else 404; every request line it receives is recorded. */
+async function ownService(t: TestContext, body: (path: string, n: number) => string = (p) => (p === '/' ? 'hello\n' : '{"ok":true}\n')) {
+  const seen: string[] = [];
+  const fake = await serve(
+    t,
+    answerEach((head) => {
+      const line = head.split('\r\n')[0]!;
+      seen.push(line);
+      const path = line.split(' ')[1]!;
+      if (path !== '/' && path !== '/health') return 'HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found';
+      const b = body(path, seen.length);
+      const etag = path === '/health' ? 'ETag: "h1"\r\n' : '';
+      return `HTTP/1.1 200 OK\r\n${etag}Content-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
+    }),
+  );
+  return { fake, seen };
+}
+
+const resourceCheck = (id: string, extra: Partial<RequestCheck> = {}): RequestCheck =>
+  check({
+    id,
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx)),
+    expect: (ex, ctx) => bodyEquals(ex, 0, resourceBody(ctx), resourcePath(ctx)),
+    ...extra,
+  });
+
+test('on a server without the fixtures: fixture checks skip with what GET /index.html answered, resource checks request / and compare its bytes', async (t) => {
+  const { fake, seen } = await ownService(t);
+  const { results, profiled } = await runConformance(
+    [
+      check({ id: 'n/origin', request: get('/nowhere'), expect: (ex) => status(ex, 404) }),
+      check({ id: 'n/fixtures', needs: 'fixtures' }),
+      resourceCheck('n/resource'),
+    ],
+    target(fake),
+    ANSWERED,
+  );
+  assert.deepEqual(
+    results.map((r) => [r.id, r.outcome]),
+    [
+      ['n/origin', 'pass'],
+      ['n/fixtures', 'skip'],
+      ['n/resource', 'pass'],
+    ],
+  );
+  assert.match(
+    results[1]!.reason!,
+    /^needs the bundled fixtures: GET \/index\.html answered HTTP\/1\.1 404 Not Found \[Content-Length: 9\], body 9 B "not found", not the docroot's index\.html/,
+  );
+  assert.equal(results[2]!.expected, 'body == / (6 B)');
+  assert.deepEqual(profiled?.profile, {
+    fixtures: { served: false, reason: results[1]!.reason!.replace('needs the bundled fixtures: ', '') },
+    resource: { path: '/', available: true, offers: [], bytes: 6 },
+  });
+  // the profile: GET /index.html, then / twice; then the checks
+  assert.deepEqual(seen.slice(0, 3), ['GET /index.html HTTP/1.1', 'GET / HTTP/1.1', 'GET / HTTP/1.1']);
+});
+
+test('--path names the resource; a check that needs what it does not offer skips, saying what', async (t) => {
+  const { fake } = await ownService(t);
+  const results = await runChecks(
+    [resourceCheck('p/body'), resourceCheck('p/etag', { offers: ['etag'] }), resourceCheck('p/ranges', { offers: ['etag', 'ranges'] })],
+    target(fake),
+    { ...ANSWERED, path: '/health' },
+  );
+  assert.deepEqual(
+    results.map((r) => [r.id, r.outcome, r.reason]),
+    [
+      ['p/body', 'pass', undefined],
+      ['p/etag', 'pass', undefined],
+      ['p/ranges', 'skip', 'the resource /health offers no byte ranges (Accept-Ranges: bytes)'],
+    ],
+  );
+  assert.match(results[0]!.trace!.sent, /^GET \/health HTTP\/1\.1/);
+});
+
+test('no resource: a path that is not 200, or whose bytes change between two GETs, skips the resource checks with that reason', async (t) => {
+  const { fake } = await ownService(t, (path, n) => `${path} request ${n}\n`);
+  const changing = await runChecks([resourceCheck('r/changing')], target(fake), ANSWERED);
+  assert.equal(changing[0]!.outcome, 'skip');
+  assert.match(changing[0]!.reason!, /^needs a resource that answers 200 to GET: two GETs of \/ answered different bytes/);
+  const missing = await runChecks([resourceCheck('r/missing')], target(fake), { ...ANSWERED, path: '/nope' });
+  assert.match(
+    missing[0]!.reason!,
+    /^needs a resource that answers 200 to GET: GET \/nope answered HTTP\/1\.1 404 Not Found.*, not 200; --path names one that does$/,
+  );
+});
+
+test('only origin checks selected: nothing is requested before them', async (t) => {
+  const { fake, seen } = await ownService(t);
+  const { profiled } = await runConformance([check({ id: 'o/only', request: get('/'), expect: (ex) => status(ex, 200) })], target(fake), ANSWERED);
+  assert.equal(profiled, undefined);
+  assert.deepEqual(seen, ['GET / HTTP/1.1']);
 });

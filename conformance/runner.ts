@@ -14,6 +14,7 @@
 import { exchange } from './client.js';
 import { escapeBytes } from './escape.js';
 import { fixtureContext } from './fixtures.js';
+import { profileTarget, type Profiled } from './profile.js';
 import type {
   Check,
   CheckContext,
@@ -22,10 +23,12 @@ import type {
   ConformanceReport,
   ConformanceSummary,
   Exchange,
+  Offer,
   Outcome,
   ProcedureCheck,
   RequestCheck,
   RequestPlan,
+  TargetProfile,
   Verdict,
 } from './types.js';
 import { finalResponses } from './verifiers.js';
@@ -47,6 +50,11 @@ export interface RunOptions {
   design?: string;
   /** the docroot whose files the expectations compare against (default: the bundled html/) */
   docroot?: string;
+  /** the resource's path (default /index.html where the fixtures are served, else /) */
+  path?: string;
+  /** what the target gives, when already known; else found out before the checks run, if any
+   * selected check needs the resource or the fixtures */
+  profiled?: Profiled;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -61,9 +69,12 @@ const IDLE_FACTOR = 4;
 /** How long a procedural check that passed its deadline may take to close its sockets. */
 const ABORT_GRACE_MS = 1000;
 
-function toPlan(request: RequestCheck['request']): RequestPlan {
-  return typeof request === 'string' || Buffer.isBuffer(request) ? { chunks: [request] } : request;
+function toPlan(request: RequestCheck['request'], ctx: CheckContext): RequestPlan {
+  const bytes = typeof request === 'function' ? request(ctx) : request;
+  return typeof bytes === 'string' || Buffer.isBuffer(bytes) ? { chunks: [bytes] } : bytes;
 }
+
+const OFFER_WORDS: Record<Offer, string> = { etag: 'ETag', 'last-modified': 'Last-Modified date', ranges: 'byte ranges (Accept-Ranges: bytes)' };
 
 /** Whether a failed check fails the run. */
 function isRequired(check: Pick<Check, 'required' | 'level'>, strict = false): boolean {
@@ -94,7 +105,16 @@ function message(err: unknown): string {
 }
 
 /** Why `check` does not apply to this target, or undefined when it does. */
-function skipReason(check: Check, ctx: CheckContext): string | undefined {
+function skipReason(check: Check, ctx: CheckContext, profiled: Profiled | undefined): string | undefined {
+  if (check.needs === 'fixtures' && profiled?.profile.fixtures.served === false) {
+    return `needs the bundled fixtures: ${profiled.profile.fixtures.reason}`;
+  }
+  if (check.needs === 'resource') {
+    const resource = profiled?.profile.resource;
+    if (resource?.available === false) return `needs a resource that answers 200 to GET: ${resource.reason}`;
+    const missing = (check.offers ?? []).filter((o) => !ctx.resource?.offers.includes(o));
+    if (missing.length > 0) return `the resource ${ctx.resource?.path ?? ''} offers no ${missing.map((o) => OFFER_WORDS[o]).join(' and no ')}`;
+  }
   if (check.level === 'architecture' && ctx.pid === undefined) {
     return "needs a built-in target: it inspects the server's process (pid) under /proc, and --url gives none";
   }
@@ -178,10 +198,10 @@ async function runOne(check: Check, target: Target, opts: RunOptions, ctx: Check
     ...(ex ? { trace: trace(ex) } : {}),
   });
 
-  const skip = skipReason(check, ctx);
+  const skip = skipReason(check, ctx, opts.profiled);
   if (skip !== undefined) return { ...base, outcome: 'skip', expected: '', actual: '', reason: skip, ms: 0 };
   if (check.run !== undefined) return runProcedure(check, target, opts, ctx, base, errorResult);
-  const plan = toPlan(check.request);
+  const plan = toPlan(check.request, ctx);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let ex: Exchange;
   try {
@@ -212,16 +232,40 @@ async function runOne(check: Check, target: Target, opts: RunOptions, ctx: Check
   };
 }
 
-function waitsForClose(check: Check): boolean {
-  return check.request !== undefined && typeof check.request === 'object' && !Buffer.isBuffer(check.request) && check.request.awaitClose === true;
+function waitsForClose(check: Check, ctx: CheckContext): boolean {
+  // A resource check's request is built from the resource; without one, the check will skip.
+  if (check.request === undefined || (check.needs === 'resource' && ctx.resource === undefined)) return false;
+  return toPlan(check.request, ctx).awaitClose === true;
 }
 
 /** Run `checks` against `target`, at most `concurrency` at a time; results keep the checks' order.
  * Architecture checks run after all the others, one at a time. */
 export async function runChecks(checks: readonly Check[], target: Target, opts: RunOptions = {}): Promise<CheckResult[]> {
+  return (await runConformance(checks, target, opts)).results;
+}
+
+/** runChecks, and what the target was found to give (the fixtures, the resource), when a selected
+ * check needed to know. */
+export async function runConformance(
+  checks: readonly Check[],
+  target: Target,
+  options: RunOptions = {},
+): Promise<{ results: CheckResult[]; profiled?: Profiled }> {
+  const base = fixtureContext(options.docroot, options.pid);
+  const profiled =
+    options.profiled ??
+    (checks.some((c) => c.needs !== 'origin' && c.level !== 'architecture')
+      ? await profileTarget(target, {
+          ...(options.path !== undefined ? { path: options.path } : {}),
+          index: base.fixture('index.html'),
+          timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        })
+      : undefined);
+  const opts: RunOptions = { ...options, ...(profiled !== undefined ? { profiled } : {}) };
   const ctx: CheckContext = {
-    ...fixtureContext(opts.docroot, opts.pid),
-    ...(opts.design !== undefined ? { design: opts.design } : {}),
+    ...base,
+    ...(options.design !== undefined ? { design: options.design } : {}),
+    ...(profiled?.resource !== undefined ? { resource: profiled.resource } : {}),
   };
   const results: CheckResult[] = new Array<CheckResult>(checks.length);
   const indexes = checks.map((_, i) => i);
@@ -237,7 +281,7 @@ export async function runChecks(checks: readonly Check[], target: Target, opts: 
   const maxOpen = width === 1 ? 1 : width * IDLE_FACTOR;
   // For the same reason, the checks that will wait for a close start first, so that their waits
   // run alongside the other checks rather than after them (results keep the catalogue's order).
-  if (width > 1) shared.sort((a, b) => Number(!waitsForClose(checks[a]!)) - Number(!waitsForClose(checks[b]!)) || a - b);
+  if (width > 1) shared.sort((a, b) => Number(!waitsForClose(checks[a]!, ctx)) - Number(!waitsForClose(checks[b]!, ctx)) || a - b);
   let active = 0;
   let open = 0;
   let next = 0;
@@ -280,7 +324,7 @@ export async function runChecks(checks: readonly Check[], target: Target, opts: 
     else pump();
   });
   for (const i of alone) results[i] = await runOne(checks[i]!, target, opts, ctx);
-  return results;
+  return { results, ...(profiled !== undefined ? { profiled } : {}) };
 }
 
 export function summarize(results: readonly CheckResult[]): ConformanceSummary {
@@ -289,7 +333,14 @@ export function summarize(results: readonly CheckResult[]): ConformanceSummary {
   return summary;
 }
 
-export function buildReport(target: string, url: string, results: CheckResult[], startedAt: Date | string, durationMs: number): ConformanceReport {
+export function buildReport(
+  target: string,
+  url: string,
+  results: CheckResult[],
+  startedAt: Date | string,
+  durationMs: number,
+  profile?: TargetProfile,
+): ConformanceReport {
   return {
     schema: 'http-lab/conformance@1',
     target,
@@ -297,6 +348,7 @@ export function buildReport(target: string, url: string, results: CheckResult[],
     startedAt: typeof startedAt === 'string' ? startedAt : startedAt.toISOString(),
     durationMs: Math.round(durationMs),
     summary: summarize(results),
+    ...(profile !== undefined ? { profile } : {}),
     checks: results,
   };
 }

@@ -13,6 +13,7 @@ function check(id: string, section: string, level: Level, required: boolean): Ch
     required,
     title: id,
     requirement: 'a sentence',
+    needs: 'origin',
     request: 'GET / HTTP/1.1\r\n\r\n',
     expect: () => ({ pass: true, expected: '', actual: '' }),
   };

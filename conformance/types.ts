@@ -61,9 +61,41 @@ export interface Verdict {
   branch?: string;
 }
 
-/** Fixture access for expectations: bytes of files in the bundled html/ docroot. */
+/** What a check needs of its target (DESIGN.md), so that a target that cannot give it skips the
+ * check with the reason instead of failing it:
+ * - origin: nothing but an HTTP/1.1 origin server; the verdict holds whatever the path answers;
+ * - resource: one existing resource, any path that answers 200 to GET (`--path`);
+ * - fixtures: the bundled docroot's files, byte for byte, and its layout. */
+export type Need = 'origin' | 'resource' | 'fixtures';
+
+/** What a resource may offer that some checks exercise; a resource that offers none of it skips
+ * them ("when the response offers them"). */
+export type Offer = 'etag' | 'last-modified' | 'ranges';
+
+/** The one resource that resource checks request, as found before the checks run. */
+export interface Resource {
+  /** the origin-form request-target every resource check uses, e.g. '/' or '/health' */
+  path: string;
+  /** the body two GETs answered with, byte for byte the same */
+  body: Buffer;
+  /** the fields of the GET's response, names as sent */
+  headers: Array<[string, string]>;
+  offers: Offer[];
+}
+
+/** What the target was found to give, before any check ran, as a report records it: each part is
+ * there or says why not. */
+export interface TargetProfile {
+  fixtures: { served: boolean; reason?: string };
+  resource: { path: string; available: boolean; reason?: string; offers?: Offer[]; bytes?: number };
+}
+
+/** What expectations may consult: the fixtures (for checks that need them), the resource (for checks
+ * that need it), and what is known of a built-in target. */
 export interface CheckContext {
   fixture(path: string): Buffer;
+  /** the resource, when the target has one (always, for a check that needs it: otherwise it skips) */
+  resource?: Resource;
   /** the server's process id, known only for a built-in target; architecture checks need it */
   pid?: number;
   /** the built-in design under test ('blocking', 'thread', ...), known only for a built-in target;
@@ -128,11 +160,16 @@ export interface CheckBase {
   requirement: string;
   /** the check applies to this built-in design only; any other target skips it, with the reason */
   design?: string;
+  /** what the check needs of its target; see Need */
+  needs: Need;
+  /** with needs 'resource': what the resource must offer, or the check skips */
+  offers?: Offer[];
 }
 
 /** The declarative kind: request bytes, then an expectation on what came back. */
 export interface RequestCheck extends CheckBase {
-  request: string | Buffer | RequestPlan;
+  /** the bytes, or (for a check that needs the resource) a function of the context that builds them */
+  request: string | Buffer | RequestPlan | ((ctx: CheckContext) => string | Buffer | RequestPlan);
   expect: (exchange: Exchange, ctx: CheckContext) => Verdict;
   run?: never;
 }
@@ -184,6 +221,9 @@ export interface ConformanceReport {
   startedAt: string;
   durationMs: number;
   summary: ConformanceSummary;
+  /** what the target was found to give: the fixtures, the resource; absent when no selected check
+   * needed either */
+  profile?: TargetProfile;
   checks: CheckResult[];
 }
 

@@ -53,7 +53,7 @@ describe('conformance Markdown renderer', () => {
     );
     assert.match(md, /^## http-lab conformance: python\n/);
     assert.match(md, /❌ 1 required check failed/);
-    const [summary, failures, skipped] = tables(md);
+    const [summary, failures, reasons, skipped] = tables(md);
     assert.deepEqual(summary![2]!.slice(0, 7), ['python', '5', '1', '1', '1', '1', '1']);
     // fail first, then error, then warn; never the pass or the skip
     assert.deepEqual(
@@ -62,6 +62,8 @@ describe('conformance Markdown renderer', () => {
     );
     assert.equal(failures![2]![6], 'HTTP/1.0 200 OK \\| with a pipe &lt;b&gt;');
     assert.equal(failures![3]![6], 'timed out');
+    assert.match(md, /^4 of 5 checks ran; 1 skipped\. Skipped, by reason:$/m);
+    assert.deepEqual(reasons!.slice(2), [['1', 'needs a pid \\| of a built-in']]);
     assert.deepEqual(skipped!.slice(2), [['a/skip', 'needs a pid \\| of a built-in']]);
   });
 

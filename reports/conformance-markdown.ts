@@ -7,6 +7,7 @@
 // such as "<!DOCTYPE html>" would otherwise be read as a tag); line breaks become spaces.
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
 import { buildMatrix, disagreementsFirst } from './conformance-matrix.js';
+import { coverageLine, profileLine, skipGroups } from './conformance-coverage.js';
 
 /** characters of expected/actual kept in a cell */
 const CELL_LIMIT = 240;
@@ -66,12 +67,19 @@ export function renderConformanceMarkdown(report: ConformanceReport): string {
     '',
     `${mdCell(report.url)}, started ${mdCell(report.startedAt)}: ${verdict(report)}.`,
     '',
+    ...(report.profile !== undefined ? [`The target: ${mdCell(profileLine(report.profile))}.`, ''] : []),
     ...summaryTable([report]),
     '',
   ];
   const bad = notPassing(report);
   if (bad.length === 0) lines.push('Every check that ran passed.', '');
   else lines.push(`### Checks that did not pass (${bad.length})`, '', ...failureTable(bad), '');
+  const groups = skipGroups(report.checks);
+  if (groups.length > 0) {
+    lines.push(`${coverageLine(report)}. Skipped, by reason:`, '', '| checks | reason |', '|---:|---|');
+    for (const g of groups) lines.push(`| ${g.count} | ${mdCell(g.reason)} |`);
+    lines.push('');
+  }
   const skipped = report.checks.filter((r) => r.outcome === 'skip');
   if (skipped.length > 0) {
     lines.push(`<details><summary>${skipped.length} skipped</summary>`, '', '| check | reason |', '|---|---|');

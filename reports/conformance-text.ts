@@ -3,6 +3,7 @@
 // NO_COLOR), never detected here.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
+import { coverageLine, profileLine, skipGroups } from './conformance-coverage.js';
 
 export interface ConformanceTextOptions {
   /** add details and the escaped wire trace under every check */
@@ -65,7 +66,9 @@ function details(r: CheckResult, verbose: boolean, paint: ChalkInstance): string
 export function renderConformanceText(report: ConformanceReport, opts: ConformanceTextOptions = {}): string {
   const paint = new Chalk({ level: opts.color ? 1 : 0 });
   const verbose = opts.verbose ?? false;
-  const lines = [paint.bold(`http-lab conformance: ${report.target} (${report.url}), ${report.startedAt}, ${report.durationMs} ms`), ''];
+  const lines = [paint.bold(`http-lab conformance: ${report.target} (${report.url}), ${report.startedAt}, ${report.durationMs} ms`)];
+  if (report.profile !== undefined) lines.push(`target: ${profileLine(report.profile)}`);
+  lines.push('');
   for (const r of report.checks) {
     const branch = r.branch !== undefined ? paint.dim(` [${r.branch}]`) : '';
     lines.push(`${paintOutcome(paint, r.outcome)} ${r.id}  ${paint.dim(r.section)}  ${r.title}${branch}`);
@@ -73,6 +76,11 @@ export function renderConformanceText(report: ConformanceReport, opts: Conforman
   }
   const s = report.summary;
   lines.push('', `${s.total} checks: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.error} error`);
+  const groups = skipGroups(report.checks);
+  if (groups.length > 0) {
+    lines.push(`${coverageLine(report)}:`);
+    for (const g of groups) lines.push(`  ${String(g.count).padStart(3)} ${g.reason}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -31,18 +31,21 @@ import {
   nextOrClose,
   rejected,
   rejectedAndClosed,
-  served,
+  servedIndex,
+  servedResource,
   servedThenNext,
   statusIn,
   thenCanary,
 } from './adversarial-support.js';
+import { resourcePath } from './resource.js';
 
 const LAST_CHUNK = '0\r\n\r\n';
 const HELLO_CHUNKED = '5\r\nhello\r\n0\r\n\r\n';
 /** 400 names §6.3 (chunked not final); 501 names §6.1 (a coding not understood): both reject. */
 const TE_REJECT = [400, 501];
 
-/** CL and TE together: rejected, or read by Transfer-Encoding alone; closed either way (§6.1). */
+/** CL and TE together: rejected, or read by Transfer-Encoding alone; closed either way (§6.1). The
+ * "read by Transfer-Encoding" branch serves the request: it needs the resource. */
 function clAndTe(slug: string, title: string, fields: string[], body: string): Check {
   return adversarial({
     slug,
@@ -50,8 +53,9 @@ function clAndTe(slug: string, title: string, fields: string[], body: string): C
     level: 'MUST',
     title,
     requirement: CL_TE_CLOSE,
-    request: thenCanary(get(INDEX, ...fields) + body, CANARY),
-    expect: (ex, ctx) => all(oneOf({ 'rejected (400)': status(ex, 400), 'read by Transfer-Encoding': served(ex, ctx) }), closedAfter(ex, 1)),
+    needs: 'resource',
+    request: (ctx) => thenCanary(get(resourcePath(ctx), ...fields) + body, CANARY),
+    expect: (ex, ctx) => all(oneOf({ 'rejected (400)': status(ex, 400), 'read by Transfer-Encoding': servedResource(ex, ctx) }), closedAfter(ex, 1)),
   });
 }
 
@@ -63,16 +67,18 @@ function notChunked(slug: string, title: string, fields: string[]): Check {
     level: 'MUST',
     title,
     requirement: TE_NOT_FINAL,
+    needs: 'origin',
     request: thenCanary(get(INDEX, ...fields) + LAST_CHUNK, CANARY),
     expect: (ex) => rejectedAndClosed(ex, ...TE_REJECT),
   });
 }
 
-/** The content is read whole, or the connection closes after the response (§9.3). */
+/** The content is read whole, or the connection closes after the response (§9.3). Judged on the
+ * bundled index.html and style.css (NEXT): a check that uses it needs the fixtures. */
 function bodyReadOrClosed(ex: Exchange, ctx: CheckContext): Verdict {
   return oneOf({
-    'content read, next request answered': all(served(ex, ctx), statusAt(ex, 1, 200), nextOrClose(ex, ctx)),
-    'answered, then closed': all(served(ex, ctx), closedAfter(ex, 1)),
+    'content read, next request answered': all(servedIndex(ex, ctx), statusAt(ex, 1, 200), nextOrClose(ex, ctx)),
+    'answered, then closed': all(servedIndex(ex, ctx), closedAfter(ex, 1)),
     'rejected, then closed': all(statusIn(ex, 400, 599, 'a 4xx or 5xx status'), closedAfter(ex, 1)),
   });
 }
@@ -86,6 +92,7 @@ function chunkedFraming(slug: string, title: string, fields: string[]): Check {
     level: 'MUST',
     title,
     requirement: READ_BODY_OR_CLOSE,
+    needs: 'fixtures',
     request: thenCanary(get(INDEX, ...fields) + HELLO_CHUNKED, NEXT),
     expect: bodyReadOrClosed,
   });
@@ -100,6 +107,7 @@ function badLength(slug: string, title: string, fields: string[], body: string):
     level: 'MUST',
     title,
     requirement: UNRECOVERABLE,
+    needs: 'origin',
     request: thenCanary(get(INDEX, ...fields) + body, CANARY),
     expect: (ex) => rejectedAndClosed(ex, 400),
   });
@@ -107,7 +115,7 @@ function badLength(slug: string, title: string, fields: string[], body: string):
 
 /** A chunked body that cannot be decoded: the server cannot read it whole, so it closes after its
  * response (§9.3), preferably a 400 (§2.2); a response sent before the content was read is
- * allowed too. */
+ * allowed too. That branch serves the request: it needs the resource. */
 function badChunks(slug: string, title: string, chunks: string): Check {
   return adversarial({
     slug,
@@ -115,12 +123,13 @@ function badChunks(slug: string, title: string, chunks: string): Check {
     level: 'MUST',
     title,
     requirement: READ_BODY_OR_CLOSE,
-    request: thenCanary(get(INDEX, 'Transfer-Encoding: chunked') + chunks, CANARY),
+    needs: 'resource',
+    request: (ctx) => thenCanary(get(resourcePath(ctx), 'Transfer-Encoding: chunked') + chunks, CANARY),
     expect: (ex, ctx) =>
       all(
         oneOf({
           'rejected (4xx)': statusIn(ex, 400, 499, 'a 4xx status'),
-          'answered before the content': served(ex, ctx),
+          'answered before the content': servedResource(ex, ctx),
         }),
         closedAfter(ex, 1),
       ),
@@ -135,6 +144,7 @@ function tooLarge(slug: string, section: 'RFC 9110 §8.6' | 'RFC 9112 §7.1', ti
     level: 'MUST',
     title,
     requirement: section === 'RFC 9110 §8.6' ? LARGE_DECIMAL : LARGE_HEX,
+    needs: 'origin',
     request: thenCanary(bytes, CANARY),
     expect: (ex) => rejectedAndClosed(ex, 400, 413),
   });
@@ -149,6 +159,7 @@ function contentIsRequest(slug: string, title: string, head: string, content: st
     level: 'MUST',
     title,
     requirement: READ_BODY_OR_CLOSE,
+    needs: 'fixtures',
     request: {
       chunks: delayMs === undefined ? [head + content + NEXT] : [head, content + NEXT],
       ...(delayMs === undefined ? {} : { delayMs }),
@@ -191,6 +202,7 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: 'CL: 5 with TE: identity: rejected (400 or 501), then close; never framed by CL',
     requirement: CL_TE_CLOSE,
+    needs: 'origin',
     request: thenCanary(get(INDEX, 'Content-Length: 5', 'Transfer-Encoding: identity') + 'hello', CANARY),
     expect: (ex) => rejectedAndClosed(ex, ...TE_REJECT),
   }),
@@ -200,6 +212,8 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: 'HTTP/1.0 keep-alive request with TE: chunked: answered, then closed despite keep-alive',
     requirement: HTTP10_TE,
+    // Any response will do, a 404 included: the verdict is the close after it.
+    needs: 'origin',
     request: thenCanary(`GET ${INDEX} HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n${LAST_CHUNK}`, CANARY),
     expect: (ex) => closedAfter(ex, 1),
   }),
@@ -209,6 +223,8 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: 'HTTP/1.0 keep-alive request with CL and TE: answered, then closed despite keep-alive',
     requirement: HTTP10_TE,
+    // Any response will do, a 404 included: the verdict is the close after it.
+    needs: 'origin',
     request: thenCanary(`GET ${INDEX} HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n${LAST_CHUNK}`, CANARY),
     expect: (ex) => closedAfter(ex, 1),
   }),
@@ -244,6 +260,7 @@ export const adversarialFramingChecks: Check[] = [
     required: false,
     title: 'TE: blegh, chunked (a coding the server does not understand) is answered 501',
     requirement: UNKNOWN_CODING,
+    needs: 'origin',
     request: thenCanary(get(INDEX, 'Transfer-Encoding: blegh, chunked') + HELLO_CHUNKED, CANARY),
     expect: (ex) => status(ex, 501),
   }),
@@ -253,6 +270,7 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: '"Transfer-Encoding : chunked" (space before the colon): 400, and nothing after it answered',
     requirement: WS_BEFORE_COLON,
+    needs: 'origin',
     request: thenCanary(get(INDEX, 'Transfer-Encoding : chunked') + LAST_CHUNK, CANARY),
     expect: (ex) => rejected(ex, 400),
   }),
@@ -265,10 +283,12 @@ export const adversarialFramingChecks: Check[] = [
     level: 'SHOULD',
     title: 'Transfer_Encoding: chunked is another field: served, then "0" is a bad request-line (400), or closed',
     requirement: GRAMMAR,
-    request: thenCanary(get(INDEX, 'Transfer_Encoding: chunked') + LAST_CHUNK, CANARY),
+    // The request must be served: it needs the resource.
+    needs: 'resource',
+    request: (ctx) => thenCanary(get(resourcePath(ctx), 'Transfer_Encoding: chunked') + LAST_CHUNK, CANARY),
     expect: (ex, ctx) =>
       all(
-        served(ex, ctx),
+        servedResource(ex, ctx),
         oneOf({
           'then 400 for "0", then close': all(statusAt(ex, 1, 400), closedAfter(ex, 2)),
           'then closed': closedAfter(ex, 1),
@@ -292,6 +312,8 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: 'Two Content-Length: 5 lines: read as 5, or rejected with 400 and close',
     requirement: CL_INVALID,
+    // The "read as 5" branch is judged on the bundled index.html and style.css.
+    needs: 'fixtures',
     request: thenCanary(get(INDEX, 'Content-Length: 5', 'Content-Length: 5') + 'hello', NEXT),
     expect: (ex, ctx) => oneOf({ 'read as 5': servedThenNext(ex, ctx), 'rejected (400, then close)': rejectedAndClosed(ex, 400) }),
   }),
@@ -301,6 +323,7 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: '"Content-Length : 5" (space before the colon): 400, and the 5 bytes and the canary never answered',
     requirement: WS_BEFORE_COLON,
+    needs: 'origin',
     request: thenCanary(get(INDEX, 'Content-Length : 5') + 'hello', CANARY),
     expect: (ex) => rejected(ex, 400),
   }),
@@ -310,6 +333,7 @@ export const adversarialFramingChecks: Check[] = [
     level: 'MUST',
     title: '"Content-Length<HTAB>: 5" (tab before the colon): 400, and nothing after it answered',
     requirement: WS_BEFORE_COLON,
+    needs: 'origin',
     request: thenCanary(get(INDEX, 'Content-Length\t: 5') + 'hello', CANARY),
     expect: (ex) => rejected(ex, 400),
   }),

@@ -7,16 +7,28 @@
 // - NEXT: a real request, where the server may legitimately go on (it accepted the request under
 //   test). It must then be answered as itself, in order; a server may also close instead. A
 //   parser that wrongly sees a hidden Content-Length as long as NEXT swallows it instead.
-import type { Check, CheckContext, Exchange, Level, RequestCheck, Verdict } from '../types.js';
+//
+// What a case needs of its target (Case.needs) follows from the branches its verdict allows:
+// - 'origin' where every branch is a status, a close, or a canary never answered: they hold
+//   whatever the request path answers (a 404 included);
+// - 'resource' where a branch serves the request under test: it then requests the resource
+//   (resourcePath), and the body it must answer with is the resource's (servedResource);
+// - 'fixtures' where a branch answers NEXT, whose bytes are the bundled style.css (nextOrClose):
+//   these still request /index.html and compare with the bundled index.html (servedIndex).
+import type { Check, CheckContext, Exchange, Level, Need, RequestCheck, RequestPlan, Verdict } from '../types.js';
 import { all, bodyEquals, closedAfter, describeEnd, describeResponse, finalResponses, status, statusAt, verdict } from '../verifiers.js';
 import { get } from './requests.js';
+import { resourceBody, resourcePath } from './resource.js';
 
 export { CANARY, HOST, get } from './requests.js';
 
-/** The target of every request under test. */
+/** The target of every request under test in a check that needs nothing of its target, or the
+ * fixtures; a check that needs the resource requests resourcePath(ctx) instead, which is this path on
+ * a target that serves the fixtures. */
 export const INDEX = '/index.html';
 
-/** A real request pipelined behind one that the server may accept. */
+/** A real request pipelined behind one that the server may accept: a check that judges its answer
+ * needs the fixtures. */
 export const NEXT = get('/style.css');
 
 /** A request head for /index.html with exactly the given field lines: no Host is added, so a
@@ -133,6 +145,8 @@ export interface Case {
   required?: boolean;
   title: string;
   requirement: string;
+  /** what the case needs of its target; see the head of this file */
+  needs: Need;
   request: RequestCheck['request'];
   expect: RequestCheck['expect'];
 }
@@ -147,6 +161,7 @@ export function adversarial(c: Case): Check {
     required: c.required ?? c.level !== 'MAY',
     title: c.title,
     requirement: c.requirement,
+    needs: c.needs,
     request: c.request,
     expect: c.expect,
   };
@@ -154,12 +169,17 @@ export function adversarial(c: Case): Check {
 
 /** The bytes, then a canary; the client keeps reading until the server closes or closeWaitMs
  * passes, so that an answer to the canary is seen. */
-export function thenCanary(bytes: string, canary: string): RequestCheck['request'] {
+export function thenCanary(bytes: string, canary: string): RequestPlan {
   return { chunks: [bytes + canary], awaitClose: true };
 }
 
-/** The i-th response is 200 with index.html. */
-export function served(ex: Exchange, ctx: CheckContext, i = 0): Verdict {
+/** The i-th response is 200 with the resource's bytes (a check that needs the resource). */
+export function servedResource(ex: Exchange, ctx: CheckContext, i = 0): Verdict {
+  return all(statusAt(ex, i, 200), bodyEquals(ex, i, resourceBody(ctx), resourcePath(ctx)));
+}
+
+/** The i-th response is 200 with the bundled index.html (a check that needs the fixtures). */
+export function servedIndex(ex: Exchange, ctx: CheckContext, i = 0): Verdict {
   return all(statusAt(ex, i, 200), bodyEquals(ex, i, ctx.fixture('index.html'), 'index.html'));
 }
 
@@ -206,7 +226,8 @@ export function nextOrClose(ex: Exchange, ctx: CheckContext, i = 1): Verdict {
   return all(statusAt(ex, i, 200), bodyEquals(ex, i, ctx.fixture('style.css'), 'style.css'), nothingMore(ex, i + 1));
 }
 
-/** The request under test was accepted: index.html, then NEXT answered (or a close). */
+/** The request under test was accepted: index.html, then NEXT answered (or a close). Needs the
+ * fixtures. */
 export function servedThenNext(ex: Exchange, ctx: CheckContext): Verdict {
-  return all(served(ex, ctx), nextOrClose(ex, ctx));
+  return all(servedIndex(ex, ctx), nextOrClose(ex, ctx));
 }

@@ -7,6 +7,9 @@
 // taken is recorded. The hidden field is a Content-Length as long as the real request pipelined
 // behind (NEXT), so a parser that wrongly sees it swallows that request and answers nothing more:
 // that matches no branch.
+//
+// A check whose accepting branch answers NEXT (servedThenNext) needs the fixtures: NEXT's answer is
+// the bundled style.css. One whose every branch is a rejection needs nothing (origin).
 import type { Check } from '../types.js';
 import { all, closedAfter, oneOf, status, statusAt } from '../verifiers.js';
 import {
@@ -33,10 +36,11 @@ import {
   rawHead,
   rejected,
   rejectedAndClosed,
-  served,
+  servedResource,
   servedThenNext,
   thenCanary,
 } from './adversarial-support.js';
+import { resourcePath } from './resource.js';
 
 const HIDDEN_CL = `Content-Length: ${NEXT.length}`;
 
@@ -48,6 +52,7 @@ function bareCr(slug: string, title: string, head: string): Check {
     level: 'MUST',
     title,
     requirement: BARE_CR,
+    needs: 'fixtures',
     request: thenCanary(head, NEXT),
     expect: (ex, ctx) => oneOf({ 'invalid (400)': rejected(ex, 400), 'CR read as SP': servedThenNext(ex, ctx) }),
   });
@@ -61,6 +66,7 @@ function bareLf(slug: string, title: string, head: string): Check {
     level: 'MAY',
     title,
     requirement: BARE_LF,
+    needs: 'fixtures',
     request: thenCanary(head, NEXT),
     expect: (ex, ctx) => oneOf({ 'LF accepted as a line end': servedThenNext(ex, ctx), 'rejected (400)': rejected(ex, 400) }),
   });
@@ -74,6 +80,7 @@ function badField(slug: string, title: string, line: string, body = ''): Check {
     level: 'SHOULD',
     title,
     requirement: GRAMMAR,
+    needs: 'origin',
     request: thenCanary(get(INDEX, line) + body, CANARY),
     expect: (ex) => rejectedAndClosed(ex, 400),
   });
@@ -87,6 +94,7 @@ function tooLarge(slug: string, title: string, head: string): Check {
     level: 'MUST',
     title,
     requirement: FIELDS_TOO_LARGE,
+    needs: 'origin',
     request: thenCanary(head, CANARY),
     expect: (ex) => all(clientError(ex), nothingMore(ex)),
   });
@@ -110,6 +118,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'A bare CR inside the request-line ("HTTP/1.1\\rX-Lab-Probe: 1"): 400, never a line break',
     requirement: BARE_CR,
+    needs: 'origin',
     request: thenCanary(`GET ${INDEX} HTTP/1.1\rX-Lab-Probe: 1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
     expect: (ex) => rejected(ex, 400),
   }),
@@ -130,6 +139,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'A NUL in a field value: 400, or the NUL read as SP',
     requirement: CR_LF_NUL,
+    needs: 'fixtures',
     request: thenCanary(get(INDEX, 'X-Lab-Probe: a\x00b'), NEXT),
     expect: (ex, ctx) => oneOf({ 'rejected (400)': rejected(ex, 400), 'NUL read as SP': servedThenNext(ex, ctx) }),
   }),
@@ -140,6 +150,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'Host: http-lab\\x00.test: 400 (rejected, or "http-lab .test" is an invalid Host)',
     requirement: CR_LF_NUL,
+    needs: 'origin',
     request: thenCanary(rawHead('Host: http-lab\x00.test'), CANARY),
     expect: (ex) => rejected(ex, 400),
   }),
@@ -150,6 +161,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'SHOULD',
     title: 'A NUL in the request-target (/index.html\\x00.txt): 400, or 301 to the encoded target',
     requirement: INVALID_REQUEST_LINE,
+    needs: 'origin',
     request: thenCanary(`GET ${INDEX}\x00.txt HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
     expect: (ex) => oneOf({ 'rejected (400)': rejected(ex, 400), 'redirected (301)': status(ex, 301) }),
   }),
@@ -161,6 +173,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'An obs-fold " Content-Length: N" line: 400, or unfolded into the previous value (no content)',
     requirement: OBS_FOLD,
+    needs: 'fixtures',
     request: thenCanary(get(INDEX, 'X-Lab-Folded: a', ` ${HIDDEN_CL}`), NEXT),
     expect: (ex, ctx) => oneOf({ 'rejected (400)': rejected(ex, 400), 'unfolded to SP': servedThenNext(ex, ctx) }),
   }),
@@ -170,6 +183,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'An obs-fold "<HTAB>Transfer-Encoding: chunked" line: 400, or unfolded (no content)',
     requirement: OBS_FOLD,
+    needs: 'fixtures',
     request: thenCanary(get(INDEX, 'X-Lab-Folded: a', '\tTransfer-Encoding: chunked'), NEXT),
     expect: (ex, ctx) => oneOf({ 'rejected (400)': rejected(ex, 400), 'unfolded to SP': servedThenNext(ex, ctx) }),
   }),
@@ -179,6 +193,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'A "<HTAB>Content-Length: N" line right after the request-line: 400, or the line ignored (no content)',
     requirement: WS_BEFORE_FIRST_FIELD,
+    needs: 'fixtures',
     request: thenCanary(rawHead(`\t${HIDDEN_CL}`, `Host: ${HOST}`), NEXT),
     expect: (ex, ctx) => oneOf({ 'rejected (400)': rejected(ex, 400), 'line ignored': servedThenNext(ex, ctx) }),
   }),
@@ -189,6 +204,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'The only Host line preceded by SP: 400 (rejected, or ignored and then Host is missing)',
     requirement: WS_BEFORE_FIRST_FIELD,
+    needs: 'origin',
     request: thenCanary(rawHead(` Host: ${HOST}`), CANARY),
     expect: (ex) => rejected(ex, 400),
   }),
@@ -198,6 +214,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: '"Host : http-lab.test" (space before the colon): 400, and nothing after it answered',
     requirement: WS_BEFORE_COLON,
+    needs: 'origin',
     request: thenCanary(rawHead(`Host : ${HOST}`), CANARY),
     expect: (ex) => rejected(ex, 400),
   }),
@@ -207,6 +224,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'Host: \\xa0http-lab.test (0xA0 is not whitespace): an invalid Host, 400',
     requirement: HOST_RULE,
+    needs: 'origin',
     request: thenCanary(rawHead(`Host: \xa0${HOST}`), CANARY),
     expect: (ex) => rejected(ex, 400),
   }),
@@ -226,6 +244,7 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'MUST',
     title: 'A 64 KiB request-target: 414, and nothing after it answered',
     requirement: TARGET_TOO_LONG,
+    needs: 'origin',
     request: thenCanary(get(`/${'a'.repeat(64 * 1024)}`), CANARY),
     expect: (ex) => rejected(ex, 414),
   }),
@@ -236,6 +255,7 @@ export const adversarialSyntaxChecks: Check[] = [
     required: false,
     title: 'A 10 KiB method: 501',
     requirement: METHOD_TOO_LONG,
+    needs: 'origin',
     request: thenCanary(`${'X'.repeat(10 * 1024)} ${INDEX} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
     expect: (ex) => status(ex, 501),
   }),
@@ -249,10 +269,12 @@ export const adversarialSyntaxChecks: Check[] = [
     level: 'SHOULD',
     title: 'A valid request, then "Invalid\\r\\n\\r\\n": served, then 400 and close (or closed)',
     requirement: GRAMMAR,
-    request: thenCanary(get(INDEX) + 'Invalid\r\n\r\n', CANARY),
+    // The valid request must be served: it needs the resource.
+    needs: 'resource',
+    request: (ctx) => thenCanary(get(resourcePath(ctx)) + 'Invalid\r\n\r\n', CANARY),
     expect: (ex, ctx) =>
       all(
-        served(ex, ctx),
+        servedResource(ex, ctx),
         oneOf({
           'then 400, then close': all(statusAt(ex, 1, 400), closedAfter(ex, 2)),
           'then closed': closedAfter(ex, 1),

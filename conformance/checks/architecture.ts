@@ -104,6 +104,9 @@ function base(design: string, slug: string, title: string, requirement: string):
     design,
     title,
     requirement,
+    // /index.html is requested only to have connections answered (200) by a built-in server; what
+    // is judged is the server's process under /proc, never the fixtures' bytes.
+    needs: 'origin',
   };
 }
 

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { packageRoot } from '../../system/package.js';
-import type { Level } from '../types.js';
+import { fixtureContext } from '../fixtures.js';
+import type { CheckContext, Level, Need, Offer, RequestCheck, RequestPlan } from '../types.js';
 import { catalogue } from './index.js';
 import { PROSE_QUOTES } from './prose.js';
 
@@ -22,6 +23,25 @@ const KEYWORDS: Partial<Record<Level, RegExp>> = {
   SHOULD: /\b(SHOULD|RECOMMENDED)\b/,
   MAY: /\b(MAY|OPTIONAL)\b/,
 };
+
+const NEEDS: Need[] = ['origin', 'resource', 'fixtures'];
+const OFFERS: Offer[] = ['etag', 'last-modified', 'ranges'];
+
+/** A context with the resource at `path`, as the runner builds it for a target serving the fixtures. */
+function contextAt(path: string): CheckContext {
+  const fixtures = fixtureContext();
+  const body = fixtures.fixture('index.html');
+  return { ...fixtures, resource: { path, body, headers: [], offers: OFFERS } };
+}
+
+/** The request of a check as a plan, built in `ctx`. */
+function planOf(request: RequestCheck['request'], ctx: CheckContext): RequestPlan {
+  const bytes = typeof request === 'function' ? request(ctx) : request;
+  return typeof bytes === 'string' || Buffer.isBuffer(bytes) ? { chunks: [bytes] } : bytes;
+}
+
+/** The request's chunks as text (a follow-up, built from responses, as a marker). */
+const wire = (plan: RequestPlan): string => plan.chunks.map((c) => (typeof c === 'function' ? '<follow-up>' : c.toString('latin1'))).join('');
 
 const normalize = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
@@ -64,6 +84,7 @@ test('every check is well formed', () => {
       assert.equal(c.required, true, `${where}: an architecture check must be required`);
       assert.equal(typeof c.run, 'function', `${where}: an architecture check is a procedure (run)`);
       assert.equal(c.request, undefined, where);
+      assert.ok(NEEDS.includes(c.needs), `${where}: needs is one of ${NEEDS.join(', ')}`);
       continue;
     }
     assert.match(c.id, ID, where);
@@ -76,16 +97,30 @@ test('every check is well formed', () => {
     assert.equal(c.design, undefined, `${where}: only architecture checks are limited to one design`);
     assert.ok(c.run === undefined, `${where}: only architecture checks are procedures`);
     assert.equal(typeof c.expect, 'function', where);
-    const request = c.request === undefined ? [] : typeof c.request === 'string' || Buffer.isBuffer(c.request) ? [c.request] : c.request.chunks;
+    assert.ok(c.request !== undefined, `${where}: no request`);
+    const plan = planOf(c.request, contextAt('/index.html'));
+    const request = plan.chunks;
     assert.ok(request.length > 0 && request.every((chunk) => typeof chunk === 'function' || chunk.length > 0), `${where}: empty request`);
     // A follow-up is built from the responses before it: there must be some, each awaited in turn.
     request.forEach((chunk, i) => {
       if (typeof chunk !== 'function') return;
       assert.ok(i > 0, `${where}: a follow-up request cannot be the first chunk`);
-      assert.ok(typeof c.request === 'object' && !Buffer.isBuffer(c.request) && c.request.awaitEachResponse, `${where}: a follow-up needs awaitEachResponse`);
+      assert.ok(plan.awaitEachResponse, `${where}: a follow-up needs awaitEachResponse`);
     });
-    if (typeof c.request === 'object' && !Buffer.isBuffer(c.request) && c.request.reconnect) {
-      assert.ok(c.request.awaitEachResponse, `${where}: reconnect needs awaitEachResponse`);
+    if (plan.reconnect) assert.ok(plan.awaitEachResponse, `${where}: reconnect needs awaitEachResponse`);
+    // What the check needs of its target, and that a resource check really requests the resource:
+    // moved to another path, its bytes change, so it never asks a user's server for /index.html.
+    assert.ok(NEEDS.includes(c.needs), `${where}: needs is one of ${NEEDS.join(', ')}`);
+    if (c.offers !== undefined) {
+      assert.equal(c.needs, 'resource', `${where}: only a resource check asks what the resource offers`);
+      assert.ok(c.offers.length > 0 && c.offers.every((o) => OFFERS.includes(o)), `${where}: offers ${OFFERS.join(', ')}`);
+    }
+    if (c.needs === 'resource') {
+      assert.equal(typeof c.request, 'function', `${where}: a resource check builds its request from the resource`);
+      assert.notEqual(wire(planOf(c.request, contextAt('/somewhere-else'))), wire(plan), `${where}: the request does not use the resource's path`);
+      assert.doesNotMatch(wire(planOf(c.request, contextAt('/somewhere-else'))), /index\.html/, `${where}: still requests index.html`);
+    } else {
+      assert.notEqual(typeof c.request, 'function', `${where}: only a resource check's request depends on the resource`);
     }
     if (c.level === 'MUST') assert.equal(c.required, true, `${where}: a MUST check must be required`);
     if (c.level === 'MAY') assert.equal(c.required, false, `${where}: a MAY check cannot be required`);

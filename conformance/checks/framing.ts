@@ -4,6 +4,7 @@
 import type { Check } from '../types.js';
 import { all, bodyEquals, closedAfter, oneOf, status, statusAt } from '../verifiers.js';
 import { CANARY, CANARY_HTTP10, get } from './requests.js';
+import { resourceBody, resourcePath } from './resource.js';
 
 const UNRECOVERABLE =
   'If the unrecoverable error is in a request message, the server MUST respond with a 400 (Bad Request) status code ' + 'and then close the connection.';
@@ -16,6 +17,7 @@ function badLength(slug: string, title: string, fields: string[], body = ''): Ch
     required: true,
     title,
     requirement: UNRECOVERABLE,
+    needs: 'origin',
     request: { chunks: [get('/index.html', ...fields) + body + CANARY], awaitClose: true },
     expect: (ex) => all(status(ex, 400), closedAfter(ex, 1)),
   };
@@ -36,6 +38,7 @@ export const framingChecks: Check[] = [
       'Since there is no predefined limit to the length of content, a recipient MUST anticipate potentially large ' +
       'decimal numerals and prevent parsing errors due to integer conversion overflows or precision loss due to ' +
       'integer conversion ([attack.protocol.element.length]).',
+    needs: 'origin',
     request: { chunks: [get('/index.html', 'Content-Length: 18446744073709551616') + CANARY], awaitClose: true },
     expect: (ex) => all(status(ex, 400, 413), closedAfter(ex, 1)),
   },
@@ -51,6 +54,8 @@ export const framingChecks: Check[] = [
       'can be successfully parsed as a comma-separated list ([HTTP]), all values in the list are valid, and all ' +
       'values in the list are the same (in which case, the message is processed with that single value used as the ' +
       'Content-Length field value).',
+    // The "read as 5" branch is judged on the bytes of the bundled index.html and style.css.
+    needs: 'fixtures',
     request: { chunks: [get('/index.html', 'Content-Length: 5, 5') + 'hello' + get('/style.css')], awaitClose: true },
     expect: (ex, ctx) =>
       oneOf({
@@ -72,15 +77,17 @@ export const framingChecks: Check[] = [
     required: true,
     title: 'Content-Length with Transfer-Encoding: rejected (400) or read as chunked, then close either way',
     requirement: 'Regardless, the server MUST close the connection after responding to such a request to avoid the potential ' + 'attacks.',
-    request: {
-      chunks: [get('/index.html', 'Content-Length: 5', 'Transfer-Encoding: chunked') + '0\r\n\r\n' + CANARY],
+    // The "read as chunked" branch serves the request: it needs a resource that answers 200.
+    needs: 'resource',
+    request: (ctx) => ({
+      chunks: [get(resourcePath(ctx), 'Content-Length: 5', 'Transfer-Encoding: chunked') + '0\r\n\r\n' + CANARY],
       awaitClose: true,
-    },
+    }),
     expect: (ex, ctx) =>
       all(
         oneOf({
           'rejected (400)': status(ex, 400),
-          'read as chunked': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+          'read as chunked': all(status(ex, 200), bodyEquals(ex, 0, resourceBody(ctx), resourcePath(ctx))),
         }),
         closedAfter(ex, 1),
       ),
@@ -95,6 +102,7 @@ export const framingChecks: Check[] = [
       'If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final ' +
       'encoding, the message body length cannot be determined reliably; the server MUST respond with the 400 (Bad ' +
       'Request) status code and then close the connection.',
+    needs: 'origin',
     request: { chunks: [get('/index.html', 'Transfer-Encoding: chunked, gzip') + '0\r\n\r\n' + CANARY], awaitClose: true },
     expect: (ex) => all(status(ex, 400), closedAfter(ex, 1)),
   },
@@ -108,6 +116,8 @@ export const framingChecks: Check[] = [
       'A server or client that receives an HTTP/1.0 message containing a Transfer-Encoding header field MUST treat ' +
       'the message as if the framing is faulty, even if a Content-Length is present, and close the connection after ' +
       'processing the message.',
+    // Any response will do, a 404 included: the verdict is the close after it.
+    needs: 'origin',
     request: {
       chunks: ['GET /index.html HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' + CANARY_HTTP10],
       awaitClose: true,

@@ -4,6 +4,7 @@ import type { Check, Exchange, Verdict } from '../types.js';
 import { all, bodyEquals, closedAfter, contentLengthIs, describeExchange, finalResponses, noBody, oneOf, status, statusAt, verdict } from '../verifiers.js';
 import { fieldValues } from './fields.js';
 import { MISSING, get, head } from './requests.js';
+import { resourceBody, resourcePath } from './resource.js';
 
 const SUPPORT_GET_HEAD = 'All general-purpose servers MUST support the methods GET and HEAD.';
 const HEAD_NO_CONTENT = 'The HEAD method is identical to GET except that the server MUST NOT send content in the response.';
@@ -17,6 +18,9 @@ function servesFile(slug: string, title: string, target: string, fixture: string
     required: true,
     title,
     requirement: SUPPORT_GET_HEAD,
+    // Each of these names a bundled file (index.html included: it is the docroot's file here, not
+    // "a resource") and compares its exact bytes.
+    needs: 'fixtures',
     request: get(target),
     expect: (ex, ctx) => {
       const bytes = ctx.fixture(fixture);
@@ -74,6 +78,8 @@ export const getHeadChecks: Check[] = [
     required: true,
     title: 'HEAD answers 200 and sends no content (a pipelined GET still parses)',
     requirement: HEAD_NO_CONTENT,
+    // The GET pipelined behind the HEAD is judged on the bytes of the bundled style.css.
+    needs: 'fixtures',
     request: { chunks: [head('/index.html') + get('/style.css')], responses: 2, headIndexes: [0] },
     expect: (ex, ctx) => all(status(ex, 200), nothingAfterHead(ex, ctx.fixture('style.css'))),
   },
@@ -84,6 +90,8 @@ export const getHeadChecks: Check[] = [
     required: true,
     title: 'HEAD of a missing file answers 404 and sends no content',
     requirement: HEAD_NO_CONTENT,
+    // Knowing MISSING is missing (404) needs the layout; the pipelined GET needs style.css.
+    needs: 'fixtures',
     request: { chunks: [head(MISSING) + get('/style.css')], responses: 2, headIndexes: [0] },
     expect: (ex, ctx) => all(status(ex, 404), nothingAfterHead(ex, ctx.fixture('style.css'))),
   },
@@ -97,8 +105,9 @@ export const getHeadChecks: Check[] = [
       'A server MAY send a Content-Length header field in a response to a HEAD request ([HEAD]); a server MUST NOT send ' +
       'Content-Length in such a response unless its field value equals the decimal number of octets that would have ' +
       'been sent in the content of a response if the same request had used the GET method.',
-    request: { chunks: [head('/index.html')], headIndexes: [0] },
-    expect: (ex, ctx) => all(status(ex, 200), contentLengthIs(ex, ctx.fixture('index.html').length)),
+    needs: 'resource',
+    request: (ctx) => ({ chunks: [head(resourcePath(ctx))], headIndexes: [0] }),
+    expect: (ex, ctx) => all(status(ex, 200), contentLengthIs(ex, resourceBody(ctx).length)),
   },
   {
     id: 'rfc9110/9.3.2/head-same-fields',
@@ -107,7 +116,14 @@ export const getHeadChecks: Check[] = [
     required: false,
     title: 'HEAD sends the same representation fields as GET (Content-Type, Content-Length, ETag, Last-Modified, ...)',
     requirement: 'The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET.',
-    request: { chunks: [get('/index.html'), head('/index.html')], responses: 2, awaitEachResponse: true, reconnect: true, headIndexes: [1] },
+    needs: 'resource',
+    request: (ctx) => ({
+      chunks: [get(resourcePath(ctx)), head(resourcePath(ctx))],
+      responses: 2,
+      awaitEachResponse: true,
+      reconnect: true,
+      headIndexes: [1],
+    }),
     expect: (ex) => all(status(ex, 200), statusAt(ex, 1, 200), sameFields(ex)),
   },
   {
@@ -119,6 +135,7 @@ export const getHeadChecks: Check[] = [
     required: true,
     title: 'HEAD /large.bin sends no content; GET /large.bin and GET /style.css pipelined behind it are served whole (or the connection closes)',
     requirement: HEAD_NO_CONTENT,
+    needs: 'fixtures',
     request: { chunks: [head('/large.bin') + get('/large.bin') + get('/style.css')], responses: 3, headIndexes: [0] },
     expect: (ex, ctx) => {
       const large = ctx.fixture('large.bin');

@@ -15,6 +15,8 @@ function rejected(slug: string, title: string, bytes: string): Check {
     required: true,
     title,
     requirement: HOST_RULE,
+    // 400 whatever the path names: /index.html is only some request-target.
+    needs: 'origin',
     request: bytes,
     expect: (ex) => status(ex, 400),
   };

@@ -3,6 +3,7 @@
 import type { Check, Exchange, Verdict } from '../types.js';
 import { all, describeExchange, finalResponses, header, oneOf, status, verdict } from '../verifiers.js';
 import { HOST, request } from './requests.js';
+import { resourcePath } from './resource.js';
 
 const ALLOW_ON_405 = 'An origin server MUST generate an Allow header field in a 405 (Method Not Allowed) response and MAY do so in any ' + 'other response.';
 
@@ -25,6 +26,9 @@ function refused(method: string, fields: string[] = [], content = ''): Check {
     required: true,
     title: `${method} on a file is refused: 405 with Allow (listing GET and HEAD), or 501`,
     requirement: ALLOW_ON_405,
+    // Allow listing GET and HEAD is what a static file supports: the verdict needs the target to be
+    // the bundled docroot's file.
+    needs: 'fixtures',
     request: request(method, '/index.html', fields) + content,
     expect: (ex) =>
       oneOf({
@@ -43,7 +47,10 @@ export const methodChecks: Check[] = [
     title: 'An unknown method is answered 501',
     requirement:
       'An origin server that receives a request method that is unrecognized or not implemented SHOULD respond with the ' + '501 (Not Implemented) status code.',
-    request: request('FOO', '/index.html'),
+    // Asked of a resource that exists, so that the answer is about the method, not a 404 for a path
+    // the target does not have.
+    needs: 'resource',
+    request: (ctx) => request('FOO', resourcePath(ctx)),
     expect: (ex) => status(ex, 501),
   },
   {
@@ -54,6 +61,8 @@ export const methodChecks: Check[] = [
     title: 'POST to a file is refused: 405 with Allow (listing GET and HEAD), or 501',
     requirement:
       'The origin server MUST generate an Allow header field in a 405 response containing a list of the target ' + "resource's currently supported methods.",
+    // 405 listing GET and HEAD is the verdict for a static file: the bundled docroot's.
+    needs: 'fixtures',
     request: request('POST', '/index.html', ['Content-Length: 0']),
     expect: (ex) =>
       oneOf({
@@ -74,6 +83,8 @@ export const methodChecks: Check[] = [
     required: true,
     title: 'Expect: 100-continue on an HTTP/1.0 request gets no 100 (Continue)',
     requirement: 'A server that receives a 100-continue expectation in an HTTP/1.0 request MUST ignore that expectation.',
+    // Any final response will do, a 404 or 405 included: the verdict is the absence of a 100.
+    needs: 'origin',
     request: {
       chunks: [request('POST', '/index.html', ['Expect: 100-continue', 'Content-Length: 5'], 'HTTP/1.0'), 'hello'],
       delayMs: 300,
@@ -96,6 +107,8 @@ export const methodChecks: Check[] = [
     required: true,
     title: 'OPTIONS on a file: 200/204 (recorded), 405 with Allow (listing GET and HEAD), or 501',
     requirement: ALLOW_ON_405,
+    // 405 listing GET and HEAD is the verdict for a static file: the bundled docroot's.
+    needs: 'fixtures',
     request: request('OPTIONS', '/index.html'),
     expect: (ex) =>
       oneOf({
@@ -114,6 +127,8 @@ export const methodChecks: Check[] = [
       'A server generating a successful response to OPTIONS SHOULD send any header that might indicate optional ' +
       'features implemented by the server and applicable to the target resource (e.g., Allow), including potential ' +
       'extensions not defined by this specification.',
+    // The server as a whole: no path.
+    needs: 'origin',
     request: request('OPTIONS', '*'),
     expect: (ex) =>
       oneOf({
@@ -136,6 +151,7 @@ export const methodChecks: Check[] = [
     requirement:
       'Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved ' +
       'Permanently) redirect with the request-target properly encoded.',
+    needs: 'origin',
     request: `GET * HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`,
     expect: (ex) => status(ex, 400, 301),
   },

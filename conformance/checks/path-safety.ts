@@ -6,9 +6,15 @@
 // Spellings that stay inside the docroot ("/docs/../index.html", "//index.html") must name the file
 // they normalise to, or be refused: never another file, never an error. The request-target forms
 // (absolute-form, a fragment) are RFC 9112 §3.2's.
+//
+// What these need of the target: the path checks judge a static file server on the bundled docroot's
+// layout (which names are files, folders, or missing), so they need the fixtures: a server that is
+// not one may answer any path (a catch-all 200, a 401, a 405) without mapping it to a file. The
+// request-target forms need only a resource (absolute-form) or nothing (a fragment).
 import type { Check, Exchange, RequestCheck, Verdict } from '../types.js';
 import { all, bodyEquals, describeExchange, describeResponse, finalResponses, status, verdict } from '../verifiers.js';
 import { HOST, get } from './requests.js';
+import { resourceBody, resourcePath } from './resource.js';
 import { PATH_NAMES } from './prose.js';
 
 /** The first line of a Unix /etc/passwd. */
@@ -38,6 +44,7 @@ function pathCheck(slug: string, title: string, target: string, expect: RequestC
     required: true,
     title,
     requirement: PATH_NAMES.text,
+    needs: 'fixtures',
     request: get(target),
     expect,
   };
@@ -96,6 +103,7 @@ export const pathSafetyChecks: Check[] = [
     required: true,
     title: 'GET /index.html%00.txt is refused, not served as /index.html',
     requirement: PATH_NAMES.text,
+    needs: 'fixtures',
     request: get('/index.html%00.txt'),
     expect: (ex) => {
       const res = finalResponses(ex)[0];
@@ -124,6 +132,7 @@ export const pathSafetyChecks: Check[] = [
     required: true,
     title: 'GET /index.html?x=1 serves index.html: the query is not part of the file name',
     requirement: PATH_NAMES.text,
+    needs: 'fixtures',
     request: get('/index.html?x=1'),
     expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
   },
@@ -134,8 +143,9 @@ export const pathSafetyChecks: Check[] = [
     required: true,
     title: `GET http://${HOST}/index.html (absolute-form) serves index.html`,
     requirement: 'A server MUST accept the absolute-form in requests even though most HTTP/1.1 clients will only send the ' + 'absolute-form to a proxy.',
-    request: `GET http://${HOST}/index.html HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`,
-    expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+    needs: 'resource',
+    request: (ctx) => `GET http://${HOST}${resourcePath(ctx)} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`,
+    expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, resourceBody(ctx), resourcePath(ctx))),
   },
   {
     // A fragment is never sent (RFC 9110 §7.1: the target URI excludes it) and "#" is not in the
@@ -148,6 +158,8 @@ export const pathSafetyChecks: Check[] = [
     requirement:
       'Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved ' +
       'Permanently) redirect with the request-target properly encoded.',
+    // An invalid request-line whatever the path: /index.html is only some target.
+    needs: 'origin',
     request: get('/index.html#x'),
     expect: (ex) => status(ex, 400, 301),
   },

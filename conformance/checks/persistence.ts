@@ -7,6 +7,7 @@ import { all, bodyEquals, closedAfter, describeExchange, finalResponses, header,
 import { fieldValues, listMembers } from './fields.js';
 import { CANARY, CANARY_HTTP10, get, request } from './requests.js';
 import { HTTP10_PERSISTENCE } from './prose.js';
+import { resourcePath } from './resource.js';
 
 const CLOSE_REQUESTED =
   'A server that receives a "close" connection option MUST initiate closure of the connection (see below) after it ' +
@@ -46,6 +47,8 @@ export const persistenceChecks: Check[] = [
     required: true,
     title: 'Two requests in turn on one connection are both answered',
     requirement: 'HTTP implementations SHOULD support persistent connections.',
+    // The second request is judged on the bytes of the bundled style.css.
+    needs: 'fixtures',
     request: { chunks: [get('/index.html'), get('/style.css')], responses: 2, awaitEachResponse: true },
     expect: (ex, ctx) =>
       all(
@@ -64,6 +67,8 @@ export const persistenceChecks: Check[] = [
     requirement:
       'A server MAY process a sequence of pipelined requests in parallel if they all have safe methods ([HTTP]), but ' +
       'it MUST send the corresponding responses in the same order that the requests were received.',
+    // Three distinct bundled files (GET / answered by the docroot's index.html), each judged by its bytes.
+    needs: 'fixtures',
     request: { chunks: [get('/') + get('/style.css') + get('/app.js')], responses: 3 },
     expect: (ex, ctx) =>
       all(
@@ -79,7 +84,8 @@ export const persistenceChecks: Check[] = [
     required: true,
     title: 'Connection: close is answered, then the connection closes; a pipelined request is not answered',
     requirement: CLOSE_REQUESTED,
-    request: { chunks: [get('/index.html', 'Connection: close') + CANARY], awaitClose: true },
+    needs: 'resource',
+    request: (ctx) => ({ chunks: [get(resourcePath(ctx), 'Connection: close') + CANARY], awaitClose: true }),
     expect: (ex) => all(status(ex, 200), closedAfter(ex, 1)),
   },
   {
@@ -89,7 +95,8 @@ export const persistenceChecks: Check[] = [
     required: false,
     title: 'The response to Connection: close carries Connection: close',
     requirement: 'The server SHOULD send a "close" connection option in its final response on that connection.',
-    request: get('/index.html', 'Connection: close'),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx), 'Connection: close'),
     expect: (ex) =>
       all(
         status(ex, 200),
@@ -103,7 +110,8 @@ export const persistenceChecks: Check[] = [
     required: true,
     title: 'An HTTP/1.0 request without keep-alive is answered, then the connection closes',
     requirement: HTTP10_PERSISTENCE.text,
-    request: { chunks: [request('GET', '/index.html', [], 'HTTP/1.0') + CANARY_HTTP10], awaitClose: true },
+    needs: 'resource',
+    request: (ctx) => ({ chunks: [request('GET', resourcePath(ctx), [], 'HTTP/1.0') + CANARY_HTTP10], awaitClose: true }),
     expect: (ex) => all(status(ex, 200), closedAfter(ex, 1)),
   },
   {
@@ -114,6 +122,8 @@ export const persistenceChecks: Check[] = [
     title: 'A response to HTTP/1.0 carries no Transfer-Encoding',
     requirement:
       'A server MUST NOT send a response containing Transfer-Encoding unless the corresponding request indicates ' + 'HTTP/1.1 (or later minor revisions).',
+    // The 1 MiB /large.bin is what tempts a server to stream it chunked.
+    needs: 'fixtures',
     request: request('GET', '/large.bin', [], 'HTTP/1.0'),
     expect: (ex, ctx) =>
       all(
@@ -129,6 +139,8 @@ export const persistenceChecks: Check[] = [
     required: true,
     title: 'HTTP/1.0 with Connection: keep-alive persists (not saying "close"), or closes (not saying "keep-alive")',
     requirement: HTTP10_PERSISTENCE.text,
+    // Both responses are judged on the bytes of the bundled index.html and style.css.
+    needs: 'fixtures',
     request: {
       chunks: [request('GET', '/index.html', ['Connection: keep-alive'], 'HTTP/1.0'), request('GET', '/style.css', [], 'HTTP/1.0')],
       responses: 2,
@@ -144,7 +156,8 @@ export const persistenceChecks: Check[] = [
     required: true,
     title: 'Connection: keep-alive, CLOSE (options are case-insensitive) closes after the response',
     requirement: CLOSE_REQUESTED,
-    request: { chunks: [get('/index.html', 'Connection: keep-alive, CLOSE') + CANARY], awaitClose: true },
+    needs: 'resource',
+    request: (ctx) => ({ chunks: [get(resourcePath(ctx), 'Connection: keep-alive, CLOSE') + CANARY], awaitClose: true }),
     expect: (ex) => all(status(ex, 200), closedAfter(ex, 1)),
   },
 ];

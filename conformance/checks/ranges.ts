@@ -19,6 +19,7 @@ import {
 } from '../verifiers.js';
 import { NO_ETAG, etagOf, fieldValues, followUp, listMembers, mediaType, single } from './fields.js';
 import { get, head } from './requests.js';
+import { resourceBody, resourcePath } from './resource.js';
 
 const SINGLE_PART =
   'If a single part is being transferred, the server generating the 206 response MUST generate a Content-Range ' +
@@ -48,7 +49,9 @@ function whole(ex: Exchange, i: number, file: Buffer, label: string): Verdict {
   );
 }
 
-/** A Range request for bytes first..last of `fixture` (last past the end is clipped by the caller). */
+/** A Range request for bytes first..last of `fixture` (last past the end is clipped by the caller).
+ * Fixtures: the first-pos of each is chosen for the fixture's length (500 and 560 of index.html's
+ * 572 bytes); on a shorter resource the same Range is unsatisfiable. */
 function singleRange(slug: string, title: string, fixture: string, spec: string, select: (length: number) => [number, number]): Check {
   return {
     id: `rfc9110/15.3.7.1/${slug}`,
@@ -57,6 +60,7 @@ function singleRange(slug: string, title: string, fixture: string, spec: string,
     required: true,
     title,
     requirement: SINGLE_PART,
+    needs: 'fixtures',
     request: get(`/${fixture}`, `Range: ${spec}`),
     expect: (ex, ctx) => {
       const file = ctx.fixture(fixture);
@@ -164,15 +168,16 @@ export const rangeChecks: Check[] = [
     requirement:
       'A server that generates a 416 response to a byte-range request SHOULD generate a Content-Range header field ' +
       'specifying the current length of the selected representation ([field.content-range]).',
-    request: get('/index.html', `Range: bytes=${BEYOND}-`),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx), `Range: bytes=${BEYOND}-`),
     expect: (ex, ctx) => {
-      const file = ctx.fixture('index.html');
+      const file = resourceBody(ctx);
       return oneOf({
         'not satisfiable (416)': all(
           status(ex, 416),
           header(ex, 'Content-Range', `Content-Range: bytes */${file.length}`, (v) => v.length === 1 && v[0] === `bytes */${file.length}`),
         ),
-        'ignored (200)': whole(ex, 0, file, 'index.html'),
+        'ignored (200)': whole(ex, 0, file, resourcePath(ctx)),
       });
     },
   },
@@ -186,16 +191,19 @@ export const rangeChecks: Check[] = [
       'If multiple parts are being transferred, the server generating the 206 response MUST generate ' +
       '"multipart/byteranges" content, as defined in [multipart.byteranges], and a Content-Type header field ' +
       'containing the "multipart/byteranges" media type and its required boundary parameter.',
-    request: get('/index.html', 'Range: bytes=0-4,-5'),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx), 'Range: bytes=0-4,-5'),
     expect: (ex, ctx) => {
-      const file = ctx.fixture('index.html');
+      const file = resourceBody(ctx);
       return oneOf({
         'multipart (206)': multipart(ex, file, [
           [0, 4],
-          [file.length - 5, file.length - 1],
+          // RFC 9110 §14.1.2: "If the selected representation is shorter than the specified
+          // suffix-length, the entire representation is used."
+          [Math.max(0, file.length - 5), file.length - 1],
         ]),
-        'coalesced into one range (206)': partial(ex, 0, file, 0, file.length - 1, 'index.html'),
-        'ignored (200)': whole(ex, 0, file, 'index.html'),
+        'coalesced into one range (206)': partial(ex, 0, file, 0, file.length - 1, resourcePath(ctx)),
+        'ignored (200)': whole(ex, 0, file, resourcePath(ctx)),
       });
     },
   },
@@ -206,8 +214,9 @@ export const rangeChecks: Check[] = [
     required: true,
     title: 'Range with an If-Range ETag that does not match sends the whole file (200)',
     requirement: 'A recipient of an If-Range header field MUST ignore the Range header field if the If-Range condition evaluates to false.',
-    request: get('/index.html', 'Range: bytes=0-9', 'If-Range: "http-lab-stale-etag"'),
-    expect: (ex, ctx) => whole(ex, 0, ctx.fixture('index.html'), 'index.html'),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx), 'Range: bytes=0-9', 'If-Range: "http-lab-stale-etag"'),
+    expect: (ex, ctx) => whole(ex, 0, resourceBody(ctx), resourcePath(ctx)),
   },
   {
     // RFC 9110 §13.1.5 evaluates If-Range as one entity-tag or one HTTP-date, "Otherwise, the
@@ -219,19 +228,20 @@ export const rangeChecks: Check[] = [
     required: true,
     title: 'Range with two If-Range lines (the current ETag, then another) sends the whole file (200), or is rejected (400)',
     requirement: 'A recipient of an If-Range header field MUST ignore the Range header field if the If-Range condition evaluates to false.',
-    request: {
+    needs: 'resource',
+    request: (ctx) => ({
       chunks: [
-        get('/index.html'),
-        followUp('GET', '/index.html', (first) => ['Range: bytes=0-9', `If-Range: ${etagOf(first) ?? NO_ETAG}`, 'If-Range: "http-lab-other-etag"']),
+        get(resourcePath(ctx)),
+        followUp('GET', resourcePath(ctx), (first) => ['Range: bytes=0-9', `If-Range: ${etagOf(first) ?? NO_ETAG}`, 'If-Range: "http-lab-other-etag"']),
       ],
       responses: 2,
       awaitEachResponse: true,
       reconnect: true,
-    },
+    }),
     expect: (ex, ctx) => {
       const first = finalResponses(ex)[0];
       const judged = oneOf({
-        'Range ignored (200)': whole(ex, 1, ctx.fixture('index.html'), 'index.html'),
+        'Range ignored (200)': whole(ex, 1, resourceBody(ctx), resourcePath(ctx)),
         // Refusing the malformed request outright (nginx does) performs no range either.
         'rejected as malformed (400)': statusAt(ex, 1, 400),
       });
@@ -249,6 +259,8 @@ export const rangeChecks: Check[] = [
     required: true,
     title: 'HEAD with Range is answered as a plain HEAD: 200, no Content-Range, no content',
     requirement: 'A server MUST ignore a Range header field received with a request method that is unrecognized or for which range handling is not defined.',
+    // Fixtures: the pipelined GET is for /style.css, whose bytes prove that the HEAD response ended.
+    needs: 'fixtures',
     request: { chunks: [head('/index.html', 'Range: bytes=0-9') + get('/style.css')], responses: 2, headIndexes: [0] },
     expect: (ex, ctx) => {
       const length = ctx.fixture('index.html').length;
@@ -272,7 +284,8 @@ export const rangeChecks: Check[] = [
     required: false,
     title: 'Accept-Ranges on a file: bytes, none, or absent (recorded)',
     requirement: 'A server that does not support any kind of range request for the target resource MAY send',
-    request: get('/index.html'),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx)),
     expect: (ex) => {
       const res: WireResponse | undefined = finalResponses(ex)[0];
       const values = fieldValues(res, 'Accept-Ranges');

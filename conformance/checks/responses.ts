@@ -2,10 +2,11 @@
 // RFC 9112 §4, §6.2, §6.3): Date, media types, length delimitation, the status line, error
 // representations. Error responses are judged as closely as successes: a 400 or 405 must be as
 // well delimited and dated as a 200.
-import type { Check, Exchange, Verdict } from '../types.js';
+import type { Check, CheckContext, Exchange, Need, Verdict } from '../types.js';
 import { all, bodyEquals, describeEnd, describeExchange, describeResponse, finalResponses, header, oneOf, status, statusAt, verdict } from '../verifiers.js';
 import { fieldValues, imfFixdateMs, isImfFixdate, mediaType } from './fields.js';
 import { HOST, MISSING, get, request } from './requests.js';
+import { resourcePath } from './resource.js';
 
 const SEND_CONTENT_TYPE =
   'A sender that generates a message containing content SHOULD generate a Content-Type header field in that message ' +
@@ -23,6 +24,8 @@ function contentType(slug: string, target: string, fixture: string, allowed: str
     required: false,
     title: `GET ${target} is labelled ${allowed.join(' or ')}`,
     requirement: SEND_CONTENT_TYPE,
+    // The label is judged against the bundled file's known type and bytes.
+    needs: 'fixtures',
     request: get(target),
     expect: (ex, ctx) =>
       all(
@@ -36,7 +39,9 @@ function contentType(slug: string, target: string, fixture: string, allowed: str
   };
 }
 
-function dateOn(slug: string, target: string, code: number): Check {
+/** `target` is answered `code` with Date: a 200 needs the resource; a 404 for MISSING needs the
+ * fixtures' layout (a server may answer any path). */
+function dateOn(slug: string, target: string | ((ctx: CheckContext) => string), code: number, needs: Need): Check {
   return {
     id: `rfc9110/6.6.1/${slug}`,
     section: 'RFC 9110 §6.6.1',
@@ -44,7 +49,8 @@ function dateOn(slug: string, target: string, code: number): Check {
     required: true,
     title: `A ${code} response carries a Date header field`,
     requirement: DATE_REQUIRED,
-    request: get(target),
+    needs,
+    request: typeof target === 'string' ? get(target) : (ctx) => get(target(ctx)),
     expect: (ex) =>
       all(
         status(ex, code),
@@ -65,7 +71,7 @@ const UNKNOWN_TYPE_FIXTURE = 'notes.httplab';
 /** The first final response carries exactly one Date field. */
 const hasDate = (ex: Exchange, i = 0): Verdict => header(ex, 'Date', 'one Date field', (v) => v.length === 1, i);
 
-/** A response of status `code` to `bytes` carries Date. */
+/** A response of status `code` to `bytes` carries Date. For an invalid request, whatever its path. */
 function dateWith(slug: string, title: string, bytes: string, code: number): Check {
   return {
     id: `rfc9110/6.6.1/${slug}`,
@@ -74,6 +80,7 @@ function dateWith(slug: string, title: string, bytes: string, code: number): Che
     required: true,
     title,
     requirement: DATE_REQUIRED,
+    needs: 'origin',
     request: bytes,
     expect: (ex) => all(status(ex, code), hasDate(ex)),
   };
@@ -115,8 +122,8 @@ export const responseChecks: Check[] = [
   contentType('css', '/style.css', 'style.css', ['text/css']),
   contentType('js', '/app.js', 'app.js', ['text/javascript', 'application/javascript']),
   contentType('png', '/logo.png', 'logo.png', ['image/png']),
-  dateOn('date-on-200', '/index.html', 200),
-  dateOn('date-on-404', MISSING, 404),
+  dateOn('date-on-200', resourcePath, 200, 'resource'),
+  dateOn('date-on-404', MISSING, 404, 'fixtures'),
   {
     id: 'rfc9110/5.6.7/date-imf-fixdate',
     section: 'RFC 9110 §5.6.7',
@@ -126,7 +133,8 @@ export const responseChecks: Check[] = [
     requirement:
       'When a sender generates a field that contains one or more timestamps defined as HTTP-date, the sender MUST ' +
       'generate those timestamps in the IMF-fixdate format.',
-    request: get('/index.html'),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx)),
     expect: (ex) =>
       all(
         status(ex, 200),
@@ -142,6 +150,8 @@ export const responseChecks: Check[] = [
     requirement:
       'Aside from the cases defined above, in the absence of Transfer-Encoding, an origin server SHOULD send a ' +
       'Content-Length header field when the content size is known prior to sending the complete header section.',
+    // A static file whose size the server knows: the bundled style.css, its length known here.
+    needs: 'fixtures',
     request: get('/style.css'),
     expect: (ex, ctx) =>
       all(
@@ -164,6 +174,8 @@ export const responseChecks: Check[] = [
     requirement:
       'Except when responding to a HEAD request, the server SHOULD send a representation containing an explanation of ' +
       'the error situation, and whether it is a temporary or permanent condition.',
+    // Knowing MISSING is missing (404) needs the layout; the second answer is judged on index.html's bytes.
+    needs: 'fixtures',
     request: { chunks: [get(MISSING), get('/index.html')], responses: 2, awaitEachResponse: true },
     expect: (ex, ctx) => all(status(ex, 404), selfDelimitedExplanation(ex), statusAt(ex, 1, 200), bodyEquals(ex, 1, ctx.fixture('index.html'), 'index.html')),
   },
@@ -176,6 +188,8 @@ export const responseChecks: Check[] = [
     requirement:
       'A server MUST send the space that separates the status-code from the reason-phrase even when the reason-phrase ' +
       'is absent (i.e., the status-line would end with the space).',
+    // Any final response has a status line: /index.html is only some target.
+    needs: 'origin',
     request: get('/index.html'),
     expect: (ex) => {
       const res = finalResponses(ex)[0];
@@ -194,6 +208,8 @@ export const responseChecks: Check[] = [
     requirement:
       'A server SHOULD send a response version equal to the highest version to which the server is conformant that has ' +
       'a major version less than or equal to the one received in the request.',
+    // Any final response carries a version: /index.html is only some target.
+    needs: 'origin',
     request: get('/index.html'),
     expect: (ex) => {
       const res = finalResponses(ex)[0];
@@ -209,6 +225,7 @@ export const responseChecks: Check[] = [
     requirement:
       'Except when responding to a HEAD request, the server SHOULD send a representation containing an explanation of ' +
       'the error situation, and whether it is a temporary or permanent condition.',
+    needs: 'fixtures',
     request: get('/docs/no-such-file.html'),
     expect: (ex) => all(status(ex, 404), selfDelimitedExplanation(ex)),
   },
@@ -221,6 +238,9 @@ export const responseChecks: Check[] = [
     required: true,
     title: 'A 405 response (DELETE of a file) carries a Date header field; a 501 need not',
     requirement: DATE_REQUIRED,
+    // 405 (or 501) for DELETE holds of a static file; any other server may implement DELETE, or
+    // answer 404 for a path it does not have.
+    needs: 'fixtures',
     request: request('DELETE', '/index.html'),
     expect: (ex) =>
       oneOf({
@@ -236,6 +256,8 @@ export const responseChecks: Check[] = [
     required: false,
     title: 'A 501 response (unknown method) may carry a Date header field (recorded)',
     requirement: DATE_REQUIRED,
+    // An unknown method is unknown whatever the path; any answer below 500 must carry Date.
+    needs: 'origin',
     request: request('FOO', '/index.html'),
     expect: (ex) => {
       const res = finalResponses(ex)[0];
@@ -258,7 +280,8 @@ export const responseChecks: Check[] = [
     requirement:
       'A sender that generates a Date header field SHOULD generate its field value as the best available ' +
       'approximation of the date and time of message generation.',
-    request: get('/index.html'),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx)),
     expect: (ex) => {
       const now = Date.now();
       return all(
@@ -277,6 +300,7 @@ export const responseChecks: Check[] = [
     required: false,
     title: 'The explanation in a 404 response is labelled with a Content-Type',
     requirement: SEND_CONTENT_TYPE,
+    needs: 'fixtures',
     request: get(MISSING),
     expect: (ex) => all(status(ex, 404), labelsContent(ex)),
   },
@@ -287,6 +311,7 @@ export const responseChecks: Check[] = [
     required: false,
     title: 'The explanation in a 400 response (to an invalid request-line) is labelled with a Content-Type',
     requirement: SEND_CONTENT_TYPE,
+    needs: 'origin',
     request: BAD_LINE,
     expect: (ex) => all(status(ex, 400), labelsContent(ex)),
   },
@@ -299,6 +324,7 @@ export const responseChecks: Check[] = [
     required: false,
     title: `A file of unknown type (/${UNKNOWN_TYPE_FIXTURE}) is sent unlabelled or as application/octet-stream`,
     requirement: SEND_CONTENT_TYPE,
+    needs: 'fixtures',
     request: get(`/${UNKNOWN_TYPE_FIXTURE}`),
     expect: (ex, ctx) =>
       all(
@@ -326,6 +352,8 @@ export const responseChecks: Check[] = [
     requirement:
       'A server SHOULD send a response version equal to the highest version to which the server is conformant that has ' +
       'a major version less than or equal to the one received in the request.',
+    // Any final response carries a version: /index.html is only some target.
+    needs: 'origin',
     request: request('GET', '/index.html', [], 'HTTP/1.0'),
     expect: (ex) => {
       const res = finalResponses(ex)[0];
@@ -343,6 +371,7 @@ export const responseChecks: Check[] = [
       'Since there is no way to distinguish a successfully completed, close-delimited response message from a partially ' +
       'received message interrupted by network failure, a server SHOULD generate encoding or length-delimited messages ' +
       'whenever possible.',
+    needs: 'origin',
     request: { chunks: [BAD_LINE], awaitClose: true },
     expect: (ex) => all(status(ex, 400), lengthDelimited(ex, 0)),
   },
@@ -356,6 +385,8 @@ export const responseChecks: Check[] = [
       'Since there is no way to distinguish a successfully completed, close-delimited response message from a partially ' +
       'received message interrupted by network failure, a server SHOULD generate encoding or length-delimited messages ' +
       'whenever possible.',
+    // 405 or 501 for DELETE holds of a static file; the next answer is judged on style.css's bytes.
+    needs: 'fixtures',
     request: { chunks: [request('DELETE', '/index.html'), get('/style.css')], responses: 2, awaitEachResponse: true },
     expect: (ex, ctx) =>
       all(
@@ -374,6 +405,7 @@ export const responseChecks: Check[] = [
     required: true,
     title: 'No response carries both Content-Length and Transfer-Encoding (1 MiB file, then a 404)',
     requirement: 'A sender MUST NOT send a Content-Length header field in any message that contains a Transfer-Encoding header field.',
+    needs: 'fixtures',
     request: { chunks: [get('/large.bin'), get(MISSING)], responses: 2, awaitEachResponse: true, reconnect: true },
     expect: (ex, ctx) => {
       const both = (i: number): Verdict => {

@@ -10,6 +10,7 @@ import type { Check, Exchange, RequestPlan, Verdict, WireResponse } from '../typ
 import { all, bodyEquals, describeExchange, describeResponse, finalResponses, header, noBody, oneOf, status, statusAt, verdict } from '../verifiers.js';
 import { NO_ETAG, etagOf, fieldValues, followUp, imfFixdateMs, isEntityTag, revalidationFields, single } from './fields.js';
 import { get, head } from './requests.js';
+import { resourceBody, resourcePath } from './resource.js';
 
 const DATE_REQUIRED =
   'An origin server with a clock (as defined in [http.date]) MUST generate a Date header field in all 2xx ' +
@@ -30,11 +31,11 @@ const NO_SUCH_ETAG = '"http-lab-no-such-etag"';
 /** An HTTP-date earlier than any file's modification time. */
 const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT';
 
-/** Plain GET (or HEAD) of /index.html, then the same with fields built from its answer. */
-function askTwice(method: 'GET' | 'HEAD', fields: (first: WireResponse | undefined) => string[], more: string[] = []): RequestPlan {
-  const first = method === 'GET' ? get('/index.html') : head('/index.html');
+/** Plain GET (or HEAD) of `path`, then the same with fields built from its answer. */
+function askTwice(path: string, method: 'GET' | 'HEAD', fields: (first: WireResponse | undefined) => string[], more: string[] = []): RequestPlan {
+  const first = method === 'GET' ? get(path) : head(path);
   return {
-    chunks: [first, followUp(method, '/index.html', fields), ...more],
+    chunks: [first, followUp(method, path, fields), ...more],
     responses: 2 + more.length,
     awaitEachResponse: true,
     reconnect: true,
@@ -88,7 +89,8 @@ export const validatorChecks: Check[] = [
     required: true,
     title: 'An ETag, when sent, is one entity-tag: [W/] DQUOTE *etagc DQUOTE',
     requirement: 'A sender MUST NOT generate protocol elements that do not match the grammar defined by the corresponding ABNF rules.',
-    request: get('/index.html'),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx)),
     expect: (ex) => {
       const res = finalResponses(ex)[0];
       const etags = fieldValues(res, 'ETag');
@@ -109,7 +111,9 @@ export const validatorChecks: Check[] = [
     required: false,
     title: 'A file is sent with an ETag, the same one for two GETs of the unchanged file',
     requirement: SEND_ETAG,
-    request: { chunks: [get('/index.html'), get('/index.html')], responses: 2, awaitEachResponse: true, reconnect: true },
+    // No offer: the SHOULD is to send an ETag at all, so a resource without one warns rather than skips.
+    needs: 'resource',
+    request: (ctx) => ({ chunks: [get(resourcePath(ctx)), get(resourcePath(ctx))], responses: 2, awaitEachResponse: true, reconnect: true }),
     expect: (ex) => {
       const [a, b] = finalResponses(ex);
       const etag = etagOf(a);
@@ -134,7 +138,8 @@ export const validatorChecks: Check[] = [
     requirement:
       'An origin server with a clock (as defined in [http.date]) MUST NOT generate a Last-Modified date that is later ' +
       "than the server's time of message origination (Date, [field.date]).",
-    request: get('/index.html'),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx)),
     expect: (ex) => {
       const res = finalResponses(ex)[0];
       const lastModified = fieldValues(res, 'Last-Modified');
@@ -159,7 +164,9 @@ export const validatorChecks: Check[] = [
     required: true,
     title: 'If-None-Match with the ETag just received answers 304 with that ETag and no content',
     requirement: INM_FALSE,
-    request: askTwice('GET', (first) => [`If-None-Match: ${etagOf(first) ?? NO_ETAG}`]),
+    // No offer: without an ETag the check passes as "not applicable" (see the top of this file).
+    needs: 'resource',
+    request: (ctx) => askTwice(resourcePath(ctx), 'GET', (first) => [`If-None-Match: ${etagOf(first) ?? NO_ETAG}`]),
     expect: notModifiedAgain,
   },
   {
@@ -172,10 +179,12 @@ export const validatorChecks: Check[] = [
       'A recipient MUST use the weak comparison function when comparing entity tags for If-None-Match ' +
       '([entity.tag.comparison]), since weak entity tags can be used for cache validation even if there have been ' +
       'changes to the representation data.',
-    request: askTwice('GET', (first) => {
-      const etag = etagOf(first) ?? NO_ETAG;
-      return [`If-None-Match: ${etag.startsWith('W/') ? etag : `W/${etag}`}`];
-    }),
+    needs: 'resource',
+    request: (ctx) =>
+      askTwice(resourcePath(ctx), 'GET', (first) => {
+        const etag = etagOf(first) ?? NO_ETAG;
+        return [`If-None-Match: ${etag.startsWith('W/') ? etag : `W/${etag}`}`];
+      }),
     expect: notModifiedAgain,
   },
   {
@@ -185,7 +194,8 @@ export const validatorChecks: Check[] = [
     required: true,
     title: 'If-None-Match with a list that holds the ETag (not first) answers 304',
     requirement: INM_FALSE,
-    request: askTwice('GET', (first) => [`If-None-Match: ${NO_SUCH_ETAG}, ${etagOf(first) ?? NO_ETAG}`]),
+    needs: 'resource',
+    request: (ctx) => askTwice(resourcePath(ctx), 'GET', (first) => [`If-None-Match: ${NO_SUCH_ETAG}, ${etagOf(first) ?? NO_ETAG}`]),
     expect: notModifiedAgain,
   },
   {
@@ -195,7 +205,8 @@ export const validatorChecks: Check[] = [
     required: true,
     title: 'HEAD with If-None-Match of the ETag answers 304',
     requirement: INM_FALSE,
-    request: askTwice('HEAD', (first) => [`If-None-Match: ${etagOf(first) ?? NO_ETAG}`]),
+    needs: 'resource',
+    request: (ctx) => askTwice(resourcePath(ctx), 'HEAD', (first) => [`If-None-Match: ${etagOf(first) ?? NO_ETAG}`]),
     expect: notModifiedAgain,
   },
   {
@@ -210,7 +221,9 @@ export const validatorChecks: Check[] = [
       'A server MAY send a Content-Length header field in a 304 (Not Modified) response to a conditional GET request ' +
       '([status.304]); a server MUST NOT send Content-Length in such a response unless its field value equals the ' +
       'decimal number of octets that would have been sent in the content of a 200 (OK) response to the same request.',
-    request: askTwice('GET', revalidationFields, [get('/style.css')]),
+    // Fixtures: the third request is for /style.css, whose bytes prove that no content followed the 304.
+    needs: 'fixtures',
+    request: askTwice('/index.html', 'GET', revalidationFields, [get('/style.css')]),
     expect: (ex, ctx) => {
       const res = the304(ex);
       if (isVerdict(res)) return res;
@@ -229,7 +242,8 @@ export const validatorChecks: Check[] = [
     required: true,
     title: 'A 304 response carries a Date header field',
     requirement: DATE_REQUIRED,
-    request: askTwice('GET', revalidationFields),
+    needs: 'resource',
+    request: (ctx) => askTwice(resourcePath(ctx), 'GET', revalidationFields),
     expect: (ex) => {
       const res = the304(ex);
       if (isVerdict(res)) return res;
@@ -244,7 +258,11 @@ export const validatorChecks: Check[] = [
     required: true,
     title: 'GET with an If-Match that matches nothing is not served (412)',
     requirement: 'An origin server that evaluates an If-Match condition MUST NOT perform the requested method if the condition evaluates to false.',
-    request: get('/index.html', `If-Match: ${NO_SUCH_ETAG}`),
+    // The resource, not any path: a precondition is evaluated only where the response would be 2xx
+    // (RFC 9110 §13.2.1), so a 404 would pass without testing anything. An If-Match that lists no
+    // current entity-tag is false with or without an ETag: no offer.
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx), `If-Match: ${NO_SUCH_ETAG}`),
     expect: notPerformed,
   },
   {
@@ -257,8 +275,9 @@ export const validatorChecks: Check[] = [
       'When an origin server receives a request that selects a representation and that request includes an If-Match ' +
       'header field, the origin server MUST evaluate the If-Match condition per [evaluation] prior to performing the ' +
       'method.',
-    request: get('/index.html', 'If-Match: *'),
-    expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx), 'If-Match: *'),
+    expect: (ex, ctx) => all(status(ex, 200), bodyEquals(ex, 0, resourceBody(ctx), resourcePath(ctx))),
   },
   {
     id: 'rfc9110/13.1.4/ius-past',
@@ -267,7 +286,11 @@ export const validatorChecks: Check[] = [
     required: true,
     title: `GET with If-Unmodified-Since: ${EPOCH} is not served (412)`,
     requirement: 'An origin server that evaluates an If-Unmodified-Since condition MUST NOT perform the requested method if the condition evaluates to false.',
-    request: get('/index.html', `If-Unmodified-Since: ${EPOCH}`),
+    // "A recipient MUST ignore the If-Unmodified-Since header field if the resource does not have a
+    // modification date available" (RFC 9110 §13.1.4): only a resource with a Last-Modified can refuse.
+    needs: 'resource',
+    offers: ['last-modified'],
+    request: (ctx) => get(resourcePath(ctx), `If-Unmodified-Since: ${EPOCH}`),
     expect: notPerformed,
   },
   {
@@ -281,10 +304,11 @@ export const validatorChecks: Check[] = [
     requirement:
       'A recipient MUST ignore the If-Unmodified-Since header field if the received field value is not a valid ' +
       'HTTP-date (including when the field value appears to be a list of dates).',
-    request: get('/index.html', `If-Unmodified-Since: ${EPOCH}`, `If-Unmodified-Since: ${EPOCH}`),
+    needs: 'resource',
+    request: (ctx) => get(resourcePath(ctx), `If-Unmodified-Since: ${EPOCH}`, `If-Unmodified-Since: ${EPOCH}`),
     expect: (ex, ctx) =>
       oneOf({
-        'ignored (200)': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')),
+        'ignored (200)': all(status(ex, 200), bodyEquals(ex, 0, resourceBody(ctx), resourcePath(ctx))),
         // Refusing the malformed request outright (nginx does) evaluates nothing either.
         'rejected as malformed (400)': status(ex, 400),
       }),
