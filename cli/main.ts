@@ -12,6 +12,7 @@ import { PEER_NAMES } from '../targets/peers.js';
 import { BENCH_TARGET_NAMES, TARGET_NAMES } from '../targets/spawn-target.js';
 import { DEFAULT_DURATION_S, DEFAULT_RUNS, DEFAULT_SCENARIO, DEFAULT_WARMUP_S, SCENARIOS, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { bench } from './bench.js';
+import { parseHeader } from '../loadtest/requests.js';
 import { lab, LAB_MODES } from './lab.js';
 import { report } from './report.js';
 import { gate, GATE_DEFAULTS } from './gate.js';
@@ -68,11 +69,14 @@ Formats: text, json (http-lab/conformance@1; several targets: http-lab/conforman
 const BENCH_HELP = `Examples:
   $ http-lab bench --target epoll async --scenario keepalive --duration 3 --runs 3 --format json --out r.json
   $ http-lab bench --target epoll nginx --scenario keepalive close pipeline
-  $ http-lab bench --url http://127.0.0.1:8080/ --scenario large --docroot ./public
+  $ http-lab bench --url http://127.0.0.1:8080/ --path /big.bin --docroot ./public
+  $ http-lab bench --url http://127.0.0.1:3000/health
+  $ http-lab bench --url http://127.0.0.1:3000/echo -X POST -H 'Content-Type: application/json' --body '{"n":1}' --expect-status 200
+  $ http-lab bench --url http://127.0.0.1:3000/ --requests mix.json
 
 Scenarios: ${SCENARIOS.map((s) => `${s.name} (${s.description})`).join('; ')}.
 
-Before any load, each target must answer GET of the scenario's path with 200 and exactly the bytes of that file in --docroot; a target that does not is not measured (exit 1). An unreachable target exits 2. Each target and scenario gets a warm-up, then --runs runs, the targets interleaved (A B C A B C ...); the report gives each metric's median and the spread of rps. Latency is recorded per response in µs (HdrHistogram). The server's whole process tree is sampled from /proc for CPU and peak RSS, and the generator's own CPU too: a result is flagged generator-bound when the generator saturates a core while the server has headroom, and every run is checked against Little's law (connections × pipelining ÷ mean latency = rps, within 5%).`;
+Before any load, each request is sent once and must meet its expectation; a target that does not is not measured (exit 1). A built-in target, or --path, is a GET of a file of --docroot: 200 with exactly its bytes. A --url is measured at its own path, and a request built with --method, --header and --body is held to --expect-status (default any 2xx) and, where given, --expect-body-file's exact bytes; without one the status alone is checked, and the result says so. --requests FILE gives a weighted mix: {"requests": [{"method": "GET", "path": "/health", "weight": 3, "expectStatus": [200]}, {"method": "POST", "path": "/echo", "headers": {"content-type": "application/json"}, "body": "{}", "expectBodyFile": "echo.json"}]} (bodyFile and expectBodyFile are relative to the file); each connection cycles through the requests, each as often as its weight. A scenario then sets only the connections and the pipelining. An unreachable target exits 2. Each target and scenario gets a warm-up, then --runs runs, the targets interleaved (A B C A B C ...); the report gives each metric's median and the spread of rps. Latency is recorded per response in µs (HdrHistogram). The server's whole process tree is sampled from /proc for CPU and peak RSS, and the generator's own CPU too: a result is flagged generator-bound when the generator saturates a core while the server has headroom, and every run is checked against Little's law (connections × pipelining ÷ mean latency = rps, within 5%).`;
 
 const LAB_HELP = `Examples:
   $ npx http-lab                  # the default run, at most 3 minutes on 2 cores
@@ -264,8 +268,23 @@ const cli = yargs(hideBin(process.argv))
           choices: BENCH_TARGET_NAMES,
           describe: 'built-in targets to start and measure, interleaved (also the yardsticks node and yardstick)',
         })
-        .option('url', { alias: 'u', type: 'string', describe: 'a running server that serves a copy of --docroot' })
+        .option('url', {
+          alias: 'u',
+          type: 'string',
+          describe: 'a running server: its own path is measured (GET, any 2xx) unless --path or --requests says otherwise',
+        })
         .conflicts('target', 'url')
+        .option('method', { alias: 'X', type: 'string', describe: 'request method (default GET)' })
+        .option('header', { alias: 'H', type: 'string', array: true, describe: 'a request field, "Name: value" (repeatable)' })
+        .option('body', { type: 'string', describe: 'request body' })
+        .option('body-file', { type: 'string', describe: 'request body, read from this file' })
+        .conflicts('body', 'body-file')
+        .option('expect-status', { type: 'number', array: true, describe: 'statuses the check before load accepts (default: any 2xx; 200 for a docroot file)' })
+        .option('expect-body-file', {
+          type: 'string',
+          describe: 'the exact body the check before load expects (default: the status only, or the docroot file)',
+        })
+        .option('requests', { type: 'string', describe: 'a JSON file of weighted requests, each with its own expectation (see below)' })
         .option('scenario', {
           alias: 's',
           type: 'string',
@@ -296,6 +315,14 @@ const cli = yargs(hideBin(process.argv))
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
         .check((a) => {
           if (a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url>');
+          if (a.requests !== undefined) {
+            const single = (['path', 'method', 'header', 'body', 'body-file', 'expect-status', 'expect-body-file'] as const).filter((k) => a[k] !== undefined);
+            if (single.length > 0) throw new Error(`--requests gives every request and its expectation: drop --${single.join(', --')}`);
+          }
+          if (a.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(a.method)) throw new Error(`--method ${a.method} is not a method token`);
+          for (const h of a.header ?? []) if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\r\n]*$/.test(h)) throw new Error(`--header "${h}" is not "Name: value"`);
+          for (const s of a['expect-status'] ?? [])
+            if (!Number.isInteger(s) || s < 100 || s > 599) throw new Error(`--expect-status ${s} is not a status code (100 to 599)`);
           if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
           return (
             (a.connections === undefined || checkPositiveInteger('connections', a.connections)) &&
@@ -327,6 +354,15 @@ const cli = yargs(hideBin(process.argv))
         progressBar: process.stderr.isTTY === true,
         engine: a.engine,
         pin: a.pin,
+        request: {
+          ...(a.method !== undefined ? { method: a.method } : {}),
+          ...(a.header !== undefined ? { headers: a.header.map((h) => parseHeader(String(h))) } : {}),
+          ...(a.body !== undefined ? { body: a.body } : {}),
+          ...(a['body-file'] !== undefined ? { bodyFile: a['body-file'] } : {}),
+          ...(a['expect-status'] !== undefined ? { expectStatus: a['expect-status'] } : {}),
+          ...(a['expect-body-file'] !== undefined ? { expectBodyFile: a['expect-body-file'] } : {}),
+          ...(a.requests !== undefined ? { requestsFile: a.requests } : {}),
+        },
       });
     },
   )

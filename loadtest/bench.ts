@@ -10,7 +10,8 @@ import { ResourceSampler, ResourceSamplerError } from './resources.js';
 import type { Scenario } from './scenarios.js';
 import { summarize } from './summarize.js';
 import type { BenchResult, BenchRun, BenchWarning, Refusal } from './types.js';
-import { expectedBody, VerificationError, verifyTarget } from './verify.js';
+import { describeRequests } from './requests.js';
+import { fileEntry, VerificationError, verifyRequest } from './verify.js';
 
 export interface BenchTarget {
   name: string;
@@ -73,7 +74,7 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
   /** per scenario: the targets that passed the check, each with the scenario as it will be run */
   const accepted = new Map<string, Array<{ target: BenchTarget; scenario: Scenario; notes: BenchWarning[] }>>();
   for (const scenario of plan.scenarios) {
-    const expected = expectedBody(plan.docroot, scenario.path);
+    const entries = scenario.requests ?? [fileEntry(plan.docroot, scenario.path)];
     const ok: Array<{ target: BenchTarget; scenario: Scenario; notes: BenchWarning[] }> = [];
     for (const target of plan.targets) {
       const refuse = (reason: string): void => {
@@ -81,15 +82,19 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
         refused.push(refusal);
         onEvent({ kind: 'refused', refusal });
       };
-      let verified;
+      // Each distinct request once, before any load: all must meet their expectation.
+      let persistentAll = true;
       try {
-        verified = await withResumed(target, () => verifyTarget(new URL(scenario.path, target.url), expected));
+        for (const entry of entries) {
+          const verified = await withResumed(target, () => verifyRequest(target.url, entry));
+          persistentAll &&= verified.persistent;
+        }
       } catch (err) {
         if (!(err instanceof VerificationError)) throw err;
         refuse(err.message);
         continue;
       }
-      if (verified.persistent || scenario.newConnectionPerRequest) {
+      if (persistentAll || scenario.newConnectionPerRequest) {
         ok.push({ target, scenario, notes: [] });
       } else if (scenario.pipelining > 1) {
         refuse('the server closes the connection after each response (HTTP/1.0, or Connection: close): pipelining cannot be measured');
@@ -142,6 +147,16 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
         cpus,
       });
       result.warnings.unshift(...notes);
+      if (asRun.requests !== undefined) {
+        result.requests = describeRequests(asRun.requests);
+        const statusOnly = asRun.requests.filter((e) => e.expect.body === undefined).map((e) => `${e.request.method} ${e.request.path}`);
+        if (statusOnly.length > 0) {
+          result.warnings.push({
+            code: 'status-only',
+            message: `checked before load by status only (${statusOnly.join(', ')}): give --expect-body-file for the exact bytes`,
+          });
+        }
+      }
       results.push(result);
     }
   }

@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../examples/node-app/app.js';
 import { runLoad } from './load.js';
+import type { RequestEntry } from './requests.js';
 import { findScenario, withOverrides } from './scenarios.js';
 import { countingServer, type CountingServer, type CountingServerOptions } from './test-server.js';
 
@@ -120,6 +124,40 @@ describe('one period of load on autocannon', () => {
       assert.ok(r.elapsedS < UNTIL_STOPPED_S / 2, `ran ${r.elapsedS} s`);
     } finally {
       await fresh.close();
+    }
+  });
+
+  it("a weighted mix of a user's requests: each connection sends them in the weights given, bodies included", async () => {
+    const app = createApp();
+    const seen = { health: 0, echo: 0, echoed: 0 };
+    const controller = new AbortController();
+    app.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (req.method === 'POST') seen.echo++;
+      else seen.health++;
+      // counted once the app has answered, so the echo's body was read and parsed
+      res.on('finish', () => {
+        if (req.method === 'POST' && res.statusCode === 200) seen.echoed++;
+        if (seen.health + seen.echo >= 400) controller.abort();
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = new URL(`http://127.0.0.1:${(app.address() as AddressInfo).port}/`);
+      const requests: RequestEntry[] = [
+        { request: { method: 'GET', path: '/health', headers: {}, weight: 3 }, expect: {} },
+        { request: { method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"n":1}'), weight: 1 }, expect: {} },
+      ];
+      const scenario = { ...withOverrides(findScenario('keepalive')!, { connections: 2 }), requests };
+      const r = await runLoad({ url, scenario, durationS: UNTIL_STOPPED_S, signal: controller.signal });
+      assert.deepEqual([r.errors, r.timeouts, r.non2xx], [0, 0, 0]);
+      assert.ok(r.responses >= 400, `${r.responses} responses`);
+      // each connection's cycle is GET GET POST GET (smooth weighted round robin): 3 to 1 within a cycle per connection
+      const total = seen.health + seen.echo;
+      assert.ok(Math.abs(seen.echo / total - 0.25) <= 2 / total + 0.01, JSON.stringify(seen));
+      assert.equal(seen.echoed, seen.echo, 'every POST was answered 200: its JSON body arrived whole');
+    } finally {
+      app.closeAllConnections();
+      app.close();
     }
   });
 });

@@ -6,6 +6,7 @@
 import { inspect } from 'node:util';
 import autocannon from 'autocannon';
 import { LatencyRecorder } from './latency.js';
+import { cycleOf } from './requests.js';
 import { RESPONSE_TIMEOUT_S, type Scenario } from './scenarios.js';
 import type { LatencyUs } from './types.js';
 
@@ -41,7 +42,20 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     const started = performance.now();
     const instance = autocannon(
       {
-        url: new URL(scenario.path, url).href,
+        url: new URL(scenario.requests === undefined ? scenario.path : '/', url).href,
+        // A user's request or a weighted mix: each connection cycles through the list, each
+        // request as often as its weight (cycleOf interleaves them).
+        ...(scenario.requests !== undefined
+          ? {
+              requests: cycleOf(scenario.requests).map((r) => ({
+                method: r.method as autocannon.Request['method'],
+                path: r.path,
+                // a request's own headers replace autocannon's defaults: the close option goes with them
+                headers: { ...(scenario.newConnectionPerRequest ? { connection: 'close' } : {}), ...r.headers },
+                ...(r.body !== undefined ? { body: r.body } : {}),
+              })),
+            }
+          : {}),
         connections: scenario.connections,
         pipelining: scenario.pipelining,
         duration: durationS,

@@ -1,11 +1,16 @@
 // Load scenarios as data: what each one asks of a server, with defaults a user can override from
 // flags (--connections, --duration, --pipelining, --path). All defaults live here.
 
+import type { RequestEntry } from './requests.js';
+
 export interface Scenario {
   name: string;
   description: string;
   /** the path requested; its bytes in the docroot are what the pre-load check expects */
   path: string;
+  /** what is sent instead of a GET of `path`, and what each answer must be: a user's endpoint, or
+   * a weighted mix; the scenario then sets only the connections and the pipelining */
+  requests?: RequestEntry[];
   connections: number;
   /** requests in flight on each connection (1: none pipelined) */
   pipelining: number;

@@ -1,5 +1,6 @@
 // The bench result model: what `http-lab bench --format json` writes (schema http-lab/bench@1).
 // Renderers in reports/ read only these types.
+import type { RequestDescription } from './requests.js';
 
 export const BENCH_SCHEMA = 'http-lab/bench@1';
 
@@ -55,6 +56,8 @@ export interface BenchResult {
   url: string;
   scenario: string;
   path: string;
+  /** what was sent, where it was not a GET of `path` checked against the docroot's file */
+  requests?: RequestDescription[];
   connections: number;
   pipelining: number;
   newConnectionPerRequest: boolean;
@@ -84,7 +87,9 @@ export type BenchWarning =
   /** the server's process was not found: no CPU or memory figures */
   | { code: 'resources-unknown'; message: string }
   /** the server closes each connection, so it was measured with a new connection per request */
-  | { code: 'closes-connections'; message: string };
+  | { code: 'closes-connections'; message: string }
+  /** the check before load held the answers to their status only: no body was given to compare */
+  | { code: 'status-only'; message: string };
 
 export type WarningCode = BenchWarning['code'];
 

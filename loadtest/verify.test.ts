@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countingServer } from './test-server.js';
-import { expectedBody, persistent, UnreachableError, VerificationError, verifyTarget } from './verify.js';
+import { expectedBody, fileEntry, persistent, UnreachableError, VerificationError, verifyRequest } from './verify.js';
 
-/** verifyTarget's deadline (its default is 5 s): generous, since the answer comes at once and the
+/** verifyRequest's deadline (its default is 5 s): generous, since the answer comes at once and the
  * deadline costs time only when a test fails. */
 const DEADLINE_MS = 30_000;
 
@@ -32,7 +32,7 @@ describe('the check before load', () => {
     ] as const) {
       const server = await countingServer('hello\n', { http10 });
       try {
-        assert.deepEqual(await verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS), { persistent: keeps });
+        assert.deepEqual(await verifyRequest(server.url, fileEntry(dir, '/index.html'), DEADLINE_MS), { persistent: keeps });
       } finally {
         await server.close();
       }
@@ -55,7 +55,7 @@ describe('the check before load', () => {
       const server = await countingServer(body);
       try {
         await assert.rejects(
-          verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS),
+          verifyRequest(server.url, fileEntry(dir, '/index.html'), DEADLINE_MS),
           (err: Error) => err instanceof VerificationError && why.test(err.message),
         );
       } finally {
@@ -67,7 +67,7 @@ describe('the check before load', () => {
   it('refuses a server that answers with another status', async () => {
     const server = await countingServer('hello\n', { status: 404 });
     try {
-      await assert.rejects(verifyTarget(new URL('/index.html', server.url), expectedBody(dir, '/index.html'), DEADLINE_MS), /answered 404/);
+      await assert.rejects(verifyRequest(server.url, fileEntry(dir, '/index.html'), DEADLINE_MS), /answered 404/);
     } finally {
       await server.close();
     }
@@ -75,8 +75,25 @@ describe('the check before load', () => {
 
   it('an unreachable target is an UnreachableError, at once', async () => {
     await assert.rejects(
-      verifyTarget(new URL('http://127.0.0.1:1/'), Buffer.from('x'), DEADLINE_MS),
+      verifyRequest(new URL('http://127.0.0.1:1/'), { request: { method: 'GET', path: '/', headers: {}, weight: 1 }, expect: {} }, DEADLINE_MS),
       (err: Error) => err instanceof UnreachableError && /ECONNREFUSED/.test(err.message),
     );
+  });
+
+  it('an endpoint: any 2xx by default, or the statuses given; the body only where one is expected', async () => {
+    const server = await countingServer('{"ok":true}\n', { status: 201 });
+    try {
+      const get = (expect: Parameters<typeof verifyRequest>[1]['expect']): ReturnType<typeof verifyRequest> =>
+        verifyRequest(server.url, { request: { method: 'GET', path: '/health', headers: {}, weight: 1 }, expect }, DEADLINE_MS);
+      assert.deepEqual(await get({}), { persistent: true });
+      assert.deepEqual(await get({ status: [200, 201] }), { persistent: true });
+      await assert.rejects(get({ status: [200] }), /^VerificationError: GET \/health answered 201 X, not 200$/);
+      await assert.rejects(
+        get({ body: { bytes: Buffer.from('{"ok":false}\n'), label: 'ok.json' } }),
+        /GET \/health answered 201 with 12 bytes of body where ok\.json has 13/,
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

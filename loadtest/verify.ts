@@ -1,9 +1,12 @@
-// The check before any load, as TechEmpower does it: one GET of the scenario's path must answer
-// 200 with exactly the bytes of that file in the docroot. A target that fails it is not measured:
-// a fast wrong answer (a 404 page, a truncated body) is not a throughput figure.
+// The check before any load, as TechEmpower does it: each request of the load is sent once and must
+// meet its expectation: by default for a file of the docroot, 200 with exactly its bytes; for any
+// other endpoint, the statuses given (any 2xx by default) and the body given, if one is. A target
+// that fails it is not measured: a fast wrong answer (a 404 page, a truncated body) is not a
+// throughput figure.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve, sep } from 'node:path';
+import type { RequestEntry } from './requests.js';
 
 export class VerificationError extends Error {
   override readonly name = 'VerificationError';
@@ -42,23 +45,32 @@ export interface Verified {
   persistent: boolean;
 }
 
-/** GETs `url` once and compares the answer with `expected`. Resolves when it matches; rejects with
- * VerificationError (wrong answer) or UnreachableError (no answer) otherwise. */
-export function verifyTarget(url: URL, expected: Buffer, timeoutMs = 5000): Promise<Verified> {
+/** Sends `entry`'s request once to `base` and holds the answer to its expectation. Resolves when
+ * it holds; rejects with VerificationError (wrong answer) or UnreachableError (no answer). */
+export function verifyRequest(base: URL, entry: RequestEntry, timeoutMs = 5000): Promise<Verified> {
+  const { request: r, expect } = entry;
+  const url = new URL(r.path, base);
+  const what = `${r.method} ${r.path}`;
   return new Promise((resolvePromise, reject) => {
     // An HTTP/1.1 request asking for keep-alive, as the load will: the answer says whether the
     // server would keep the connection (the socket is closed here either way).
-    const req = request(url, { agent: false, headers: { connection: 'keep-alive' } }, (res) => {
+    const headers: Record<string, string | number> = { connection: 'keep-alive', ...r.headers };
+    if (r.body !== undefined) headers['content-length'] = r.body.length;
+    const req = request(url, { agent: false, method: r.method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err) => reject(new UnreachableError(`${url.href}: ${err.message}`)));
       res.on('end', () => {
         clearTimeout(timer);
         const body = Buffer.concat(chunks);
-        if (res.statusCode !== 200)
-          reject(new VerificationError(`GET ${url.pathname} answered ${res.statusCode} ${res.statusMessage ?? ''}, not 200`.trimEnd()));
-        else if (!body.equals(expected)) reject(new VerificationError(`GET ${url.pathname} answered 200 with ${describeMismatch(body, expected)}`));
-        else resolvePromise({ persistent: persistent(res.httpVersion, res.headers.connection) });
+        const status = res.statusCode ?? 0;
+        const statusOk = expect.status === undefined ? status >= 200 && status <= 299 : expect.status.includes(status);
+        if (!statusOk) {
+          const wanted = expect.status === undefined ? '2xx' : expect.status.join(' or ');
+          reject(new VerificationError(`${what} answered ${status} ${res.statusMessage ?? ''}, not ${wanted}`.replace(/ +,/, ',')));
+        } else if (expect.body !== undefined && !body.equals(expect.body.bytes)) {
+          reject(new VerificationError(`${what} answered ${status} with ${describeMismatch(body, expect.body.bytes, expect.body.label)}`));
+        } else resolvePromise({ persistent: persistent(res.httpVersion, res.headers.connection) });
       });
     });
     const timer = setTimeout(() => {
@@ -69,15 +81,23 @@ export function verifyTarget(url: URL, expected: Buffer, timeoutMs = 5000): Prom
       clearTimeout(timer);
       reject(new UnreachableError(`cannot reach ${url.host}: ${err.code ?? err.message}`));
     });
-    req.end();
+    req.end(r.body);
   });
 }
 
-function describeMismatch(body: Buffer, expected: Buffer): string {
-  if (body.length !== expected.length) return `${body.length} bytes of body where the file has ${expected.length}`;
+/** The check for a file of the docroot: GET `path`, 200 with exactly the file's bytes. */
+export function fileEntry(docroot: string, path: string): RequestEntry {
+  return {
+    request: { method: 'GET', path, headers: {}, weight: 1 },
+    expect: { status: [200], body: { bytes: expectedBody(docroot, path), label: 'the file' } },
+  };
+}
+
+function describeMismatch(body: Buffer, expected: Buffer, label: string): string {
+  if (body.length !== expected.length) return `${body.length} bytes of body where ${label} has ${expected.length}`;
   let i = 0;
   while (body[i] === expected[i]) i++;
-  return `a body that differs from the file at byte ${i}`;
+  return `a body that differs from ${label} at byte ${i}`;
 }
 
 /** RFC 9112 §9.3: "If the "close" connection option is present ..., the connection will not

@@ -71,6 +71,17 @@ export function benchTableLines(results: readonly BenchResult[], refused: readon
       .trimEnd();
     lines.push(r.generatorBound || r.warnings.length > 0 ? chalk.yellow(line) : line);
   });
+  const custom = results.filter((r) => r.requests !== undefined);
+  if (custom.length > 0) {
+    lines.push('', chalk.bold('Requests'));
+    for (const r of custom) {
+      for (const q of r.requests!) {
+        const weight = r.requests!.length > 1 ? ` ×${q.weight}` : '';
+        const body = q.bodyBytes > 0 ? `, ${q.bodyBytes}-byte body` : '';
+        lines.push(`  ${r.target} ${r.scenario}: ${q.method} ${q.path}${weight}${body}; expected ${q.expect}`);
+      }
+    }
+  }
   const warned = results.filter((r) => r.warnings.length > 0);
   if (warned.length > 0) {
     lines.push('', chalk.bold('Warnings'));

@@ -282,6 +282,7 @@ const WARNING_FLAG: Record<WarningCode, Flag> = {
   'closes-connections': { code: 'CONN/REQ', title: FLAG_HELP.CONN, tone: 'info' },
   'one-run': NOTE,
   'resources-unknown': NOTE,
+  'status-only': NOTE,
 };
 
 function flagsOf(page: Page, r: BenchResult): Flag[] {

@@ -1,14 +1,15 @@
 // `http-lab bench` as a user runs it: the JSON contract (http-lab/bench@1), refusal of a target
 // that answers wrong bytes, and exit 2 with a one-line reason on bad usage. No timing thresholds:
 // only that figures exist, are consistent, and have µs resolution.
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchReport } from '../loadtest/types.js';
+import { createApp } from '../examples/node-app/app.js';
 import { runCli } from './helpers.js';
 
 describe('http-lab bench', () => {
@@ -102,7 +103,8 @@ describe('http-lab bench', () => {
     await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = liar.address() as { port: number };
-      const r = await runCli(['bench', '--url', `http://127.0.0.1:${port}/`, '--duration', '1', '--runs', '1', '--format', 'json']);
+      // --path names a file of the docroot: its exact bytes are expected
+      const r = await runCli(['bench', '--url', `http://127.0.0.1:${port}/`, '--path', '/index.html', '--duration', '1', '--runs', '1', '--format', 'json']);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /was not measured on keepalive: GET \/index\.html answered 200 with 5 bytes of body where the file has \d+/);
       const report = JSON.parse(r.stdout) as BenchReport;
@@ -165,5 +167,78 @@ describe('http-lab bench', () => {
       assert.match(r.stderr, why);
       assert.ok(r.ms < 2 * twin.ms + 1000, `${args.join(' ')} took ${r.ms} ms; plain http-lab bench ${twin.ms} ms`);
     }
+  });
+
+  describe("on a user's service (examples/node-app), with no copy of html/", () => {
+    const app = createApp();
+    let base = '';
+    let dir = '';
+    before(async () => {
+      await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+      dir = mkdtempSync(join(tmpdir(), 'http-lab-bench-own-'));
+    });
+    after(() => {
+      app.closeAllConnections();
+      app.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const SHORT = ['--duration', '0.5', '--runs', '1', '--warmup', '0', '--format', 'json'];
+
+    it('--url measures its own path: GET /health, the status checked, and the report says the body was not', async () => {
+      const r = await runCli(['bench', '--url', `${base}/health`, ...SHORT]);
+      assert.equal(r.code, 0, r.stderr);
+      const result = (JSON.parse(r.stdout) as BenchReport).results[0]!;
+      assert.deepEqual(result.requests, [{ method: 'GET', path: '/health', headers: {}, bodyBytes: 0, weight: 1, expect: 'status 2xx' }]);
+      assert.ok(result.median.rps > 0 && result.median.non2xx === 0, JSON.stringify(result.median));
+      assert.ok(result.warnings.some((w) => w.code === 'status-only' && /GET \/health/.test(w.message)));
+    });
+
+    it('a POST with a JSON body, held to its status and its exact answer', async () => {
+      const expected = join(dir, 'echo.json');
+      writeFileSync(expected, '{"echo":{"n":1}}\n');
+      const args = ['bench', '--url', `${base}/echo`, '-X', 'POST', '-H', 'Content-Type: application/json', '--body', '{"n":1}', '--expect-status', '200'];
+      const r = await runCli([...args, '--expect-body-file', expected, ...SHORT]);
+      assert.equal(r.code, 0, r.stderr);
+      const result = (JSON.parse(r.stdout) as BenchReport).results[0]!;
+      assert.equal(result.requests![0]!.expect, `status 200, body == ${expected} (17 bytes)`);
+      assert.equal(result.median.non2xx, 0);
+      assert.ok(!result.warnings.some((w) => w.code === 'status-only'));
+      // the same request held to another body is refused before any load
+      writeFileSync(expected, '{"echo":{"n":2}}\n');
+      const wrong = await runCli([...args, '--expect-body-file', expected, ...SHORT]);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /was not measured on keepalive: POST \/echo answered 200 with a body that differs from .*echo\.json at byte 13/);
+    });
+
+    it('--requests: a weighted mix from a file; a file that breaks the schema exits 2 and says where', async () => {
+      const mix = join(dir, 'mix.json');
+      writeFileSync(
+        mix,
+        JSON.stringify({
+          requests: [
+            { path: '/health', weight: 3, expectStatus: [200] },
+            { method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: '{}', expectStatus: [200] },
+          ],
+        }),
+      );
+      const r = await runCli(['bench', '--url', `${base}/`, '--requests', mix, ...SHORT]);
+      assert.equal(r.code, 0, r.stderr);
+      const result = (JSON.parse(r.stdout) as BenchReport).results[0]!;
+      assert.deepEqual(
+        result.requests!.map((q) => [q.method, q.path, q.weight]),
+        [
+          ['GET', '/health', 3],
+          ['POST', '/echo', 1],
+        ],
+      );
+      writeFileSync(mix, JSON.stringify({ requests: [{ path: 'health', weight: 0 }] }));
+      const bad = await runCli(['bench', '--url', `${base}/`, '--requests', mix, ...SHORT]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--requests .*mix\.json: requests\[0\]\.path must match pattern .*; requests\[0\]\.weight must be >= 1/);
+      const both = await runCli(['bench', '--url', `${base}/`, '--requests', mix, '-X', 'POST']);
+      assert.equal(both.code, 2);
+      assert.match(both.stderr, /--requests gives every request and its expectation: drop --method/);
+    });
   });
 });
