@@ -1,5 +1,6 @@
 // The gate's documents: the baseline a user commits (http-lab/baseline@1) and the verdict of one
 // comparison (http-lab/gate@1).
+import type { StoredRequest } from '../loadtest/requests.js';
 import type { MachineDescription } from '../loadtest/types.js';
 import type { MetricKey, Direction } from './metrics.js';
 import type { MetricVerdict } from './decision.js';
@@ -12,6 +13,9 @@ export interface GateSettings {
   /** the gated targets: built-in names, or one URL */
   targets: string[];
   url?: string;
+  /** what the URL target is sent, and what each answer must be; absent: GET of the scenarios' files
+   * of the docroot (baselines written before requests were recorded, or of built-in targets) */
+  requests?: StoredRequest[];
   scenarios: string[];
   durationS: number;
   /** measured runs per session */

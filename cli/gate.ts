@@ -16,12 +16,14 @@ import { selectChecks } from '../conformance/selection.js';
 import type { ConformanceReport } from '../conformance/types.js';
 import { describeMachine } from '../loadtest/machine.js';
 import { findScenario, SCENARIO_NAMES } from '../loadtest/scenarios.js';
+import { describeStored, loadRequests, storeRequests } from '../loadtest/requests.js';
 import type { BenchReport, BenchRun } from '../loadtest/types.js';
 import { renderCalibrationText, renderGateMarkdown, renderGateText } from '../reports/gate.js';
 import { REFERENCE } from '../targets/measure.js';
 import { bundledDocroot, packageVersion } from '../system/package.js';
 import { conformTargets, runAgainst } from './conform.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.js';
+import { hasRequestOptions, requestEntries, type RequestArgs } from './request-options.js';
 import { checkTargetNames, measure, parseHttpUrl } from './targets.js';
 
 export const GATE_DEFAULTS = { scenarios: ['keepalive'], durationS: 1, runs: 10, warmupS: 1, sessions: 3, threshold: 0.1, reference: 'epoll' as const };
@@ -41,13 +43,15 @@ export interface GateArgs {
   out?: string;
   color: boolean;
   progressBar: boolean;
+  /** what the --url server is sent; with --baseline it must describe the baseline's request */
+  request?: RequestArgs;
 }
 
 export async function gate(args: GateArgs): Promise<number> {
   if (args.mode === 'update') return updateBaseline(args);
   if (args.mode === 'calibrate') return calibrate(args);
   const say = (line: string): void => void process.stderr.write(`gate: ${line}\n`);
-  const baseline = restrict(atUrl(readBaseline(args.baseline!), args.settings.url, say), args.onlyTargets, args.onlyScenarios);
+  const baseline = restrict(sameRequest(atUrl(readBaseline(args.baseline!), args.settings.url, say), args), args.onlyTargets, args.onlyScenarios);
   let current: CurrentMeasurement;
   if (args.results !== undefined) {
     current = fromResultsFile(args.results, baseline.settings);
@@ -69,8 +73,35 @@ export async function gate(args: GateArgs): Promise<number> {
   return report.verdict === 'pass' ? EXIT_OK : EXIT_FAILED;
 }
 
+/** The settings to measure with: the --url server's request, from the request options or the URL's
+ * own path, recorded so that a comparison sends the very same one. */
+function withRequests(settings: GateSettings, request: RequestArgs | undefined): GateSettings {
+  if (settings.url === undefined) {
+    if (request !== undefined && hasRequestOptions(request)) throw new UsageError('the request options describe what a --url server is sent: give --url');
+    return settings;
+  }
+  const entries = requestEntries(request ?? {}, { url: parseHttpUrl(settings.url), docroot: bundledDocroot(), scenarioPath: '/index.html' });
+  return entries === undefined ? settings : { ...settings, requests: storeRequests(entries) };
+}
+
+/** A comparison judges the baseline's request only: the request options, or a --url with a path of
+ * its own, that describe another one exit 2 with the difference, never a silent verdict. */
+function sameRequest(baseline: Baseline, args: GateArgs): Baseline {
+  const given = args.settings.url !== undefined ? new URL(args.settings.url) : undefined;
+  const asked = (args.request !== undefined && hasRequestOptions(args.request)) || (given !== undefined && `${given.pathname}${given.search}` !== '/');
+  if (!asked) return baseline;
+  const wanted = withRequests(baseline.settings, args.request).requests;
+  const recorded = baseline.settings.requests;
+  if (JSON.stringify(wanted) !== JSON.stringify(recorded)) {
+    throw new UsageError(
+      `the baseline measured ${describeStored(recorded)}; this run asks for ${describeStored(wanted)}: a gate compares the same request (write a baseline of this one with --update-baseline)`,
+    );
+  }
+  return baseline;
+}
+
 async function updateBaseline(args: GateArgs): Promise<number> {
-  const settings = args.settings;
+  const settings = withRequests(args.settings, args.request);
   const sessions = await measureSessions(settings, args.sessions, args.progressBar);
   const conformance = await conformanceNow(settings);
   const samples = mergeSessions(sessions.map((s, i) => toSamples(s, settings, i)));
@@ -91,14 +122,15 @@ async function updateBaseline(args: GateArgs): Promise<number> {
 }
 
 async function calibrate(args: GateArgs): Promise<number> {
-  const sessions = await measureSessions(args.settings, args.sessions, args.progressBar);
-  const samples = mergeSessions(sessions.map((s, i) => toSamples(s, args.settings, i)));
+  const settings = withRequests(args.settings, args.request);
+  const sessions = await measureSessions(settings, args.sessions, args.progressBar);
+  const samples = mergeSessions(sessions.map((s, i) => toSamples(s, settings, i)));
   const floor = noiseFloor(samples);
   const doc = {
     schema: 'http-lab/calibration@1',
     createdAt: new Date().toISOString(),
     machine: describeMachine(),
-    settings: args.settings,
+    settings,
     sessions: sessions.length,
     noiseFloor: floor,
     samples,
@@ -130,6 +162,7 @@ function measureSession(settings: GateSettings, progressBar: boolean): Promise<B
   return measure({
     targetNames: settings.targets,
     ...(settings.url !== undefined ? { url: parseHttpUrl(settings.url) } : {}),
+    ...(settings.requests !== undefined ? { urlRequests: loadRequests(settings.requests) } : {}),
     ...(settings.reference !== 'none' ? { reference: settings.reference } : {}),
     scenarios: settings.scenarios.map((name) => findScenario(name)!),
     durationS: settings.durationS,
@@ -294,6 +327,8 @@ export function readBaseline(path: string): Baseline {
     s.runs > 0 &&
     s.durationS > 0 &&
     (s.reference === 'epoll' || s.reference === 'none') &&
+    (s.requests === undefined ||
+      (Array.isArray(s.requests) && s.requests.every((q) => typeof q.method === 'string' && typeof q.path === 'string' && Number.isInteger(q.weight)))) &&
     Array.isArray(doc.samples) &&
     doc.samples.length > 0 &&
     doc.noiseFloor !== undefined &&

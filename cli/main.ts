@@ -13,6 +13,7 @@ import { BENCH_TARGET_NAMES, TARGET_NAMES } from '../targets/spawn-target.js';
 import { DEFAULT_DURATION_S, DEFAULT_RUNS, DEFAULT_SCENARIO, DEFAULT_WARMUP_S, SCENARIOS, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { bench } from './bench.js';
 import { parseHeader } from '../loadtest/requests.js';
+import type { RequestArgs } from './request-options.js';
 import { lab, LAB_MODES } from './lab.js';
 import { report } from './report.js';
 import { gate, GATE_DEFAULTS } from './gate.js';
@@ -46,6 +47,50 @@ function wrapWords(text: string, width: number): string {
       return [...lines, line].join('\n');
     })
     .join('\n');
+}
+
+/** The request options bench and gate share (cli/request-options.ts). */
+const REQUEST_OPTIONS = {
+  method: { alias: 'X', type: 'string', describe: 'request method (default GET)' },
+  header: { alias: 'H', type: 'string', array: true, describe: 'a request field, "Name: value" (repeatable)' },
+  body: { type: 'string', describe: 'request body' },
+  'body-file': { type: 'string', describe: 'request body, read from this file' },
+  'expect-status': { type: 'number', array: true, describe: 'statuses the check before load accepts (default: any 2xx; 200 for a docroot file)' },
+  'expect-body-file': { type: 'string', describe: 'the exact body the check before load expects (default: the status only, or the docroot file)' },
+  requests: { type: 'string', describe: 'a JSON file of weighted requests, each with its own expectation (see bench --help)' },
+} as const;
+
+interface RequestOptionValues {
+  method?: string | undefined;
+  header?: Array<string | number> | undefined;
+  body?: string | undefined;
+  'body-file'?: string | undefined;
+  'expect-status'?: number[] | undefined;
+  'expect-body-file'?: string | undefined;
+  requests?: string | undefined;
+}
+
+function checkRequestOptions(a: RequestOptionValues): void {
+  if (a.requests !== undefined) {
+    const single = (['method', 'header', 'body', 'body-file', 'expect-status', 'expect-body-file'] as const).filter((k) => a[k] !== undefined);
+    if (single.length > 0) throw new Error(`--requests gives every request and its expectation: drop --${single.join(', --')}`);
+  }
+  if (a.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(a.method)) throw new Error(`--method ${a.method} is not a method token`);
+  for (const h of a.header ?? []) if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\r\n]*$/.test(String(h))) throw new Error(`--header "${h}" is not "Name: value"`);
+  for (const s of a['expect-status'] ?? [])
+    if (!Number.isInteger(s) || s < 100 || s > 599) throw new Error(`--expect-status ${s} is not a status code (100 to 599)`);
+}
+
+function requestArgsOf(a: RequestOptionValues): RequestArgs {
+  return {
+    ...(a.method !== undefined ? { method: a.method } : {}),
+    ...(a.header !== undefined ? { headers: a.header.map((h) => parseHeader(String(h))) } : {}),
+    ...(a.body !== undefined ? { body: a.body } : {}),
+    ...(a['body-file'] !== undefined ? { bodyFile: a['body-file'] } : {}),
+    ...(a['expect-status'] !== undefined ? { expectStatus: a['expect-status'] } : {}),
+    ...(a['expect-body-file'] !== undefined ? { expectBodyFile: a['expect-body-file'] } : {}),
+    ...(a.requests !== undefined ? { requestsFile: a.requests } : {}),
+  };
 }
 
 const CONFORM_HELP = `Examples:
@@ -274,17 +319,8 @@ const cli = yargs(hideBin(process.argv))
           describe: 'a running server: its own path is measured (GET, any 2xx) unless --path or --requests says otherwise',
         })
         .conflicts('target', 'url')
-        .option('method', { alias: 'X', type: 'string', describe: 'request method (default GET)' })
-        .option('header', { alias: 'H', type: 'string', array: true, describe: 'a request field, "Name: value" (repeatable)' })
-        .option('body', { type: 'string', describe: 'request body' })
-        .option('body-file', { type: 'string', describe: 'request body, read from this file' })
+        .options(REQUEST_OPTIONS)
         .conflicts('body', 'body-file')
-        .option('expect-status', { type: 'number', array: true, describe: 'statuses the check before load accepts (default: any 2xx; 200 for a docroot file)' })
-        .option('expect-body-file', {
-          type: 'string',
-          describe: 'the exact body the check before load expects (default: the status only, or the docroot file)',
-        })
-        .option('requests', { type: 'string', describe: 'a JSON file of weighted requests, each with its own expectation (see below)' })
         .option('scenario', {
           alias: 's',
           type: 'string',
@@ -315,14 +351,8 @@ const cli = yargs(hideBin(process.argv))
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
         .check((a) => {
           if (a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url>');
-          if (a.requests !== undefined) {
-            const single = (['path', 'method', 'header', 'body', 'body-file', 'expect-status', 'expect-body-file'] as const).filter((k) => a[k] !== undefined);
-            if (single.length > 0) throw new Error(`--requests gives every request and its expectation: drop --${single.join(', --')}`);
-          }
-          if (a.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(a.method)) throw new Error(`--method ${a.method} is not a method token`);
-          for (const h of a.header ?? []) if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\r\n]*$/.test(h)) throw new Error(`--header "${h}" is not "Name: value"`);
-          for (const s of a['expect-status'] ?? [])
-            if (!Number.isInteger(s) || s < 100 || s > 599) throw new Error(`--expect-status ${s} is not a status code (100 to 599)`);
+          if (a.requests !== undefined && a.path !== undefined) throw new Error('--requests gives every request and its expectation: drop --path');
+          checkRequestOptions(a);
           if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
           return (
             (a.connections === undefined || checkPositiveInteger('connections', a.connections)) &&
@@ -354,15 +384,7 @@ const cli = yargs(hideBin(process.argv))
         progressBar: process.stderr.isTTY === true,
         engine: a.engine,
         pin: a.pin,
-        request: {
-          ...(a.method !== undefined ? { method: a.method } : {}),
-          ...(a.header !== undefined ? { headers: a.header.map((h) => parseHeader(String(h))) } : {}),
-          ...(a.body !== undefined ? { body: a.body } : {}),
-          ...(a['body-file'] !== undefined ? { bodyFile: a['body-file'] } : {}),
-          ...(a['expect-status'] !== undefined ? { expectStatus: a['expect-status'] } : {}),
-          ...(a['expect-body-file'] !== undefined ? { expectBodyFile: a['expect-body-file'] } : {}),
-          ...(a.requests !== undefined ? { requestsFile: a.requests } : {}),
-        },
+        request: requestArgsOf(a),
       });
     },
   )
@@ -383,7 +405,9 @@ const cli = yargs(hideBin(process.argv))
           choices: TARGET_NAMES,
           describe: 'built-in targets (update, calibrate); with --baseline: only these of its targets',
         })
-        .option('url', { alias: 'u', type: 'string', describe: "a running server to gate; with --baseline: in place of the baseline's URL" })
+        .option('url', { alias: 'u', type: 'string', describe: "a running server to gate, at its own path; with --baseline: in place of the baseline's URL" })
+        .options(REQUEST_OPTIONS)
+        .conflicts('body', 'body-file')
         .option('scenario', {
           alias: 's',
           type: 'string',
@@ -436,6 +460,7 @@ const cli = yargs(hideBin(process.argv))
           if (measuring && a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url> to measure');
           if (a.results !== undefined && a.baseline === undefined) throw new Error('--results is judged against a --baseline');
           if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
+          checkRequestOptions(a);
           if (!measuring) {
             const given = (['runs', 'duration', 'warmup', 'sessions', 'reference'] as const).filter((k) => a[k] !== undefined);
             if (given.length > 0)
@@ -474,6 +499,7 @@ const cli = yargs(hideBin(process.argv))
         },
         ...(mode === 'compare' && a.target !== undefined ? { onlyTargets: a.target.map(String) } : {}),
         ...(mode === 'compare' && a.scenario !== undefined ? { onlyScenarios: a.scenario.map(String) } : {}),
+        request: requestArgsOf(a),
         sessions: a.sessions ?? GATE_DEFAULTS.sessions,
         threshold: a.threshold / 100,
         format: a.format,

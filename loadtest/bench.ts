@@ -10,7 +10,7 @@ import { ResourceSampler, ResourceSamplerError } from './resources.js';
 import type { Scenario } from './scenarios.js';
 import { summarize } from './summarize.js';
 import type { BenchResult, BenchRun, BenchWarning, Refusal } from './types.js';
-import { describeRequests } from './requests.js';
+import { describeRequests, type RequestEntry } from './requests.js';
 import { fileEntry, VerificationError, verifyRequest } from './verify.js';
 
 export interface BenchTarget {
@@ -21,6 +21,9 @@ export interface BenchTarget {
   pid: number | undefined;
   /** started by us (not a --url): ours to pin to a CPU */
   started?: boolean;
+  /** what this target is sent instead of its scenarios' requests: a user's endpoint beside a
+   * reference server that serves the docroot's files */
+  requests?: RequestEntry[];
   /** stop the server while other targets are measured, and let it go on (SIGSTOP, SIGCONT) */
   pause?: () => void;
   resume?: () => void;
@@ -74,7 +77,6 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
   /** per scenario: the targets that passed the check, each with the scenario as it will be run */
   const accepted = new Map<string, Array<{ target: BenchTarget; scenario: Scenario; notes: BenchWarning[] }>>();
   for (const scenario of plan.scenarios) {
-    const entries = scenario.requests ?? [fileEntry(plan.docroot, scenario.path)];
     const ok: Array<{ target: BenchTarget; scenario: Scenario; notes: BenchWarning[] }> = [];
     for (const target of plan.targets) {
       const refuse = (reason: string): void => {
@@ -82,6 +84,9 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
         refused.push(refusal);
         onEvent({ kind: 'refused', refusal });
       };
+      const ownRequests = target.requests ?? scenario.requests;
+      const entries = ownRequests ?? [fileEntry(plan.docroot, scenario.path)];
+      const asSent = target.requests !== undefined ? { ...scenario, requests: target.requests } : scenario;
       // Each distinct request once, before any load: all must meet their expectation.
       let persistentAll = true;
       try {
@@ -95,7 +100,7 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
         continue;
       }
       if (persistentAll || scenario.newConnectionPerRequest) {
-        ok.push({ target, scenario, notes: [] });
+        ok.push({ target, scenario: asSent, notes: [] });
       } else if (scenario.pipelining > 1) {
         refuse('the server closes the connection after each response (HTTP/1.0, or Connection: close): pipelining cannot be measured');
       } else {
@@ -103,7 +108,7 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
         // server is closing, and time it from there: measure what the server does instead.
         ok.push({
           target,
-          scenario: { ...scenario, newConnectionPerRequest: true },
+          scenario: { ...asSent, newConnectionPerRequest: true },
           notes: [
             {
               code: 'closes-connections',

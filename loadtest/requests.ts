@@ -181,3 +181,60 @@ export function cycleOf(entries: readonly RequestEntry[]): LoadRequest[] {
   }
   return cycle;
 }
+
+/** A request as a baseline stores it (JSON, bodies in base64), so that a later gate sends the very
+ * same bytes and holds the answers to the same expectation. */
+export interface StoredRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  bodyBase64?: string;
+  weight: number;
+  expectStatus?: number[];
+  expectBody?: { base64: string; label: string };
+}
+
+export function storeRequests(entries: readonly RequestEntry[]): StoredRequest[] {
+  return entries.map(({ request: r, expect: e }) => ({
+    method: r.method,
+    path: r.path,
+    headers: r.headers,
+    ...(r.body !== undefined ? { bodyBase64: r.body.toString('base64') } : {}),
+    weight: r.weight,
+    ...(e.status !== undefined ? { expectStatus: e.status } : {}),
+    ...(e.body !== undefined ? { expectBody: { base64: e.body.bytes.toString('base64'), label: e.body.label } } : {}),
+  }));
+}
+
+export function loadRequests(stored: readonly StoredRequest[]): RequestEntry[] {
+  return stored.map((s) => ({
+    request: {
+      method: s.method,
+      path: s.path,
+      headers: s.headers,
+      ...(s.bodyBase64 !== undefined ? { body: Buffer.from(s.bodyBase64, 'base64') } : {}),
+      weight: s.weight,
+    },
+    expect: {
+      ...(s.expectStatus !== undefined ? { status: s.expectStatus } : {}),
+      ...(s.expectBody !== undefined ? { body: { bytes: Buffer.from(s.expectBody.base64, 'base64'), label: s.expectBody.label } } : {}),
+    },
+  }));
+}
+
+/** "GET /health ×3 (status 2xx)", for messages that compare two descriptions. */
+export function describeStored(stored: readonly StoredRequest[] | undefined): string {
+  if (stored === undefined) return "GET of the scenarios' files of the docroot";
+  return loadRequests(stored)
+    .map(
+      ({ request: r, expect }) =>
+        `${r.method} ${r.path}${r.weight > 1 ? ` ×${r.weight}` : ''}${r.body !== undefined ? ` with a ${r.body.length}-byte body` : ''}${
+          Object.keys(r.headers).length > 0
+            ? ` [${Object.entries(r.headers)
+                .map(([n, v]) => `${n}: ${v}`)
+                .join(', ')}]`
+            : ''
+        } (${describeExpectation(expect)})`,
+    )
+    .join(', ');
+}

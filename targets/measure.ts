@@ -14,6 +14,7 @@ import { pinCpus } from './pin.js';
 import type { RunningServer } from './running.js';
 import { spawnTarget } from './spawn-target.js';
 import { onInterrupt, stopAllTargets } from './stop-on-exit.js';
+import type { RequestEntry } from '../loadtest/requests.js';
 
 /** The name a reference server's results carry. */
 export const REFERENCE = 'reference';
@@ -23,6 +24,8 @@ export interface MeasureOptions {
   targetNames: string[];
   /** a running server, measured first */
   url?: URL;
+  /** what the --url server is sent instead of the scenarios' requests (the reference keeps those) */
+  urlRequests?: RequestEntry[];
   /** a built-in server started beside the targets and reported as target "reference" */
   reference?: string;
   scenarios: Scenario[];
@@ -55,7 +58,7 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
   };
   const removeInterruptHandler = onInterrupt(stopAll);
   try {
-    if (o.url !== undefined) targets.push(urlTarget(o.url));
+    if (o.url !== undefined) targets.push({ ...urlTarget(o.url), ...(o.urlRequests !== undefined ? { requests: o.urlRequests } : {}) });
     for (const name of o.targetNames) {
       targets.push(startedTarget(await spawnTarget(name, o.docroot), stopping.signal));
     }
