@@ -3,11 +3,11 @@
 // answered.
 import type { Check } from '../types.js';
 import type { Exchange, Verdict } from '../types.js';
-import { all, bodyEquals, closedAfter, describeExchange, finalResponses, header, oneOf, status, statusAt, verdict } from '../verifiers.js';
+import { all, bodyEquals, closedAfter, describeExchange, finalResponses, header, noBody, oneOf, status, statusAt, verdict } from '../verifiers.js';
 import { fieldValues, listMembers } from './fields.js';
 import { CANARY, CANARY_HTTP10, get, request } from './requests.js';
 import { HTTP10_PERSISTENCE } from './prose.js';
-import { resourcePath } from './resource.js';
+import { resourceBody, resourcePath } from './resource.js';
 
 const CLOSE_REQUESTED =
   'A server that receives a "close" connection option MUST initiate closure of the connection (see below) after it ' +
@@ -75,6 +75,49 @@ export const persistenceChecks: Check[] = [
         bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html'),
         bodyEquals(ex, 1, ctx.fixture('style.css'), 'style.css'),
         bodyEquals(ex, 2, ctx.fixture('app.js'), 'app.js'),
+      ),
+  },
+  // The same two properties on the one resource any server has (--path), so that a server without
+  // the fixtures is judged on them too. The resource's own bytes tell the answers apart from a
+  // replay, and a HEAD between two GETs shows the order: its answer alone has no body.
+  {
+    id: 'rfc9112/9.3/keep-alive-resource',
+    section: 'RFC 9112 §9.3',
+    level: 'SHOULD',
+    required: false,
+    title: 'Two requests for the resource in turn on one connection are both answered',
+    requirement: 'HTTP implementations SHOULD support persistent connections.',
+    needs: 'resource',
+    request: (ctx) => ({ chunks: [get(resourcePath(ctx)), get(resourcePath(ctx))], responses: 2, awaitEachResponse: true }),
+    expect: (ex, ctx) =>
+      all(
+        status(ex, 200),
+        header(ex, 'Connection', 'the first response has no "close" option', noCloseOption),
+        statusAt(ex, 1, 200),
+        bodyEquals(ex, 1, resourceBody(ctx), resourcePath(ctx)),
+      ),
+  },
+  {
+    id: 'rfc9112/9.3.2/pipelining-order-resource',
+    section: 'RFC 9112 §9.3.2',
+    level: 'MUST',
+    required: true,
+    title: 'GET, HEAD and GET of the resource pipelined in one write are answered in order',
+    requirement:
+      'A server MAY process a sequence of pipelined requests in parallel if they all have safe methods ([HTTP]), but ' +
+      'it MUST send the corresponding responses in the same order that the requests were received.',
+    needs: 'resource',
+    request: (ctx) => ({
+      chunks: [get(resourcePath(ctx)) + request('HEAD', resourcePath(ctx)) + get(resourcePath(ctx))],
+      responses: 3,
+      headIndexes: [1],
+    }),
+    expect: (ex, ctx) =>
+      all(
+        bodyEquals(ex, 0, resourceBody(ctx), resourcePath(ctx)),
+        statusAt(ex, 1, 200),
+        noBody(ex, 1),
+        bodyEquals(ex, 2, resourceBody(ctx), resourcePath(ctx)),
       ),
   },
   {
