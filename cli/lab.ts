@@ -17,9 +17,9 @@ import { renderResultsText } from '../reports/results-text.js';
 import { SERVER_NAMES } from '../servers/catalogue.js';
 import { bundledDocroot, packageVersion } from '../system/package.js';
 import { onInterrupt, stopAllTargets } from '../targets/stop-on-exit.js';
-import { conformTargets } from './conform.js';
+import { conformTargets } from '../api/conform.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
-import { checkTargetNames, measure } from './targets.js';
+import { checkTargetNames, measure } from '../api/targets.js';
 
 export type LabMode = 'quick' | 'default' | 'full';
 
@@ -83,7 +83,7 @@ export async function lab(args: LabArgs): Promise<number> {
     runs: mode.runs,
     warmupS: mode.warmupS,
     docroot: bundledDocroot(),
-    progressBar: args.progressBar,
+    progress: args.progressBar ? 'bar' : 'lines',
   });
 
   const results: LabResults = {

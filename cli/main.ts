@@ -2,7 +2,7 @@
 // The http-lab command line: the composition root, and the only module that imports from every
 // part of the lab.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LEVEL_FILTERS } from '../conformance/selection.js';
@@ -12,13 +12,16 @@ import { PEER_NAMES } from '../targets/peers.js';
 import { BENCH_TARGET_NAMES, TARGET_NAMES } from '../targets/spawn-target.js';
 import { DEFAULT_DURATION_S, DEFAULT_RUNS, DEFAULT_SCENARIO, DEFAULT_WARMUP_S, SCENARIOS, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { bench } from './bench.js';
-import { parseHeader } from '../loadtest/requests.js';
-import type { RequestArgs } from './request-options.js';
 import { lab, LAB_MODES } from './lab.js';
 import { report } from './report.js';
-import { gate, GATE_DEFAULTS } from './gate.js';
+import { gate } from './gate.js';
+import { checkBenchOptions, type BenchOptions } from '../api/bench.js';
+import { checkConformOptions } from '../api/conform.js';
+import { checkGateOptions, GATE_DEFAULTS, type GateOptions } from '../api/gate.js';
+import { HttpLabMeasuredFailure, HttpLabUsageError } from '../api/errors.js';
+import { checkNonNegative, checkPositive, checkPositiveInteger, checkWritable, type RequestOptions } from '../api/validate.js';
 import { conform } from './conform.js';
-import { EXIT_FAILED, EXIT_USAGE, MeasuredFailure, UsageError } from './errors.js';
+import { EXIT_FAILED, EXIT_USAGE } from './errors.js';
 import { bundledDocroot } from '../system/package.js';
 import { serve } from './serve.js';
 
@@ -49,7 +52,7 @@ function wrapWords(text: string, width: number): string {
     .join('\n');
 }
 
-/** The request options bench and gate share (cli/request-options.ts). */
+/** The request options bench and gate share (api/validate.ts, api/request-options.ts). */
 const REQUEST_OPTIONS = {
   method: { alias: 'X', type: 'string', describe: 'request method (default GET)' },
   header: { alias: 'H', type: 'string', array: true, describe: 'a request field, "Name: value" (repeatable)' },
@@ -70,26 +73,84 @@ interface RequestOptionValues {
   requests?: string | undefined;
 }
 
-function checkRequestOptions(a: RequestOptionValues): void {
-  if (a.requests !== undefined) {
-    const single = (['method', 'header', 'body', 'body-file', 'expect-status', 'expect-body-file'] as const).filter((k) => a[k] !== undefined);
-    if (single.length > 0) throw new Error(`--requests gives every request and its expectation: drop --${single.join(', --')}`);
-  }
-  if (a.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(a.method)) throw new Error(`--method ${a.method} is not a method token`);
-  for (const h of a.header ?? []) if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\r\n]*$/.test(String(h))) throw new Error(`--header "${h}" is not "Name: value"`);
-  for (const s of a['expect-status'] ?? [])
-    if (!Number.isInteger(s) || s < 100 || s > 599) throw new Error(`--expect-status ${s} is not a status code (100 to 599)`);
-}
-
-function requestArgsOf(a: RequestOptionValues): RequestArgs {
+/** The request options as the API names them. */
+function requestOptionsOf(a: RequestOptionValues): RequestOptions {
   return {
     ...(a.method !== undefined ? { method: a.method } : {}),
-    ...(a.header !== undefined ? { headers: a.header.map((h) => parseHeader(String(h))) } : {}),
+    ...(a.header !== undefined ? { header: a.header.map(String) } : {}),
     ...(a.body !== undefined ? { body: a.body } : {}),
     ...(a['body-file'] !== undefined ? { bodyFile: a['body-file'] } : {}),
     ...(a['expect-status'] !== undefined ? { expectStatus: a['expect-status'] } : {}),
     ...(a['expect-body-file'] !== undefined ? { expectBodyFile: a['expect-body-file'] } : {}),
-    ...(a.requests !== undefined ? { requestsFile: a.requests } : {}),
+    ...(a.requests !== undefined ? { requests: a.requests } : {}),
+  };
+}
+
+interface BenchValues extends RequestOptionValues {
+  target?: Array<string | number> | undefined;
+  url?: string | undefined;
+  scenario: Array<string | number>;
+  connections?: number | undefined;
+  pipelining?: number | undefined;
+  path?: string | undefined;
+  duration: number;
+  runs: number;
+  warmup: number;
+  docroot: string;
+  engine: 'autocannon' | 'wrk';
+  pin: boolean;
+}
+
+function benchOptionsOf(a: BenchValues): BenchOptions {
+  return {
+    ...(a.target !== undefined ? { targets: a.target.map(String) } : {}),
+    ...(a.url !== undefined ? { url: a.url } : {}),
+    scenarios: a.scenario.map(String),
+    ...(a.connections !== undefined ? { connections: a.connections } : {}),
+    ...(a.pipelining !== undefined ? { pipelining: a.pipelining } : {}),
+    ...(a.path !== undefined ? { path: a.path } : {}),
+    durationS: a.duration,
+    runs: a.runs,
+    warmupS: a.warmup,
+    docroot: a.docroot,
+    engine: a.engine,
+    pin: a.pin,
+    ...requestOptionsOf(a),
+  };
+}
+
+interface GateValues extends RequestOptionValues {
+  action?: 'calibrate' | undefined;
+  baseline?: string | undefined;
+  'update-baseline'?: string | undefined;
+  results?: string | undefined;
+  target?: Array<string | number> | undefined;
+  url?: string | undefined;
+  scenario?: Array<string | number> | undefined;
+  threshold: number;
+  runs?: number | undefined;
+  duration?: number | undefined;
+  warmup?: number | undefined;
+  sessions?: number | undefined;
+  reference?: 'epoll' | 'none' | undefined;
+}
+
+function gateOptionsOf(a: GateValues): GateOptions {
+  return {
+    ...(a.action === 'calibrate' ? { calibrate: true } : {}),
+    ...(a.baseline !== undefined ? { baseline: a.baseline } : {}),
+    ...(a['update-baseline'] !== undefined ? { updateBaseline: a['update-baseline'] } : {}),
+    ...(a.results !== undefined ? { results: a.results } : {}),
+    ...(a.target !== undefined ? { targets: a.target.map(String) } : {}),
+    ...(a.url !== undefined ? { url: a.url } : {}),
+    ...(a.scenario !== undefined ? { scenarios: a.scenario.map(String) } : {}),
+    threshold: a.threshold,
+    ...(a.runs !== undefined ? { runs: a.runs } : {}),
+    ...(a.duration !== undefined ? { durationS: a.duration } : {}),
+    ...(a.warmup !== undefined ? { warmupS: a.warmup } : {}),
+    ...(a.sessions !== undefined ? { sessions: a.sessions } : {}),
+    ...(a.reference !== undefined ? { reference: a.reference } : {}),
+    ...requestOptionsOf(a),
   };
 }
 
@@ -268,18 +329,21 @@ const cli = yargs(hideBin(process.argv))
         .option('concurrency', { type: 'number', describe: 'checks in flight at once (default 8; 1 for serial targets)' })
         .option('strict', { type: 'boolean', default: false, describe: 'SHOULD checks become required: their failures fail the run (exit 1)' })
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'add a wire trace to failures' })
-        .check((a) => {
-          if (a.target === undefined && a.url === undefined && !a.list) throw new Error('give --target <name...> or --url <url>');
-          if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
-          if (a.path !== undefined && !/^\/[\x21-\x7e]*$/.test(a.path))
-            throw new Error(`--path must be an origin-form path: "/" then visible ASCII, no spaces (got ${JSON.stringify(a.path)})`);
-          if (a.docroot !== undefined && !existsSync(join(a.docroot, 'index.html'))) throw new Error(`--docroot ${a.docroot}: no index.html there`);
-          return (
-            checkPositive('timeout', a.timeout) &&
-            (a.concurrency === undefined || checkPositiveInteger('concurrency', a.concurrency)) &&
-            (a.out === undefined || checkWritable(a.out))
-          );
-        })
+        .check(
+          (a) =>
+            checkConformOptions(
+              {
+                ...(a.target !== undefined ? { targets: a.target.map(String) } : {}),
+                ...(a.url !== undefined ? { url: a.url } : {}),
+                ...(a.path !== undefined ? { path: a.path } : {}),
+                ...(a.docroot !== undefined ? { docroot: a.docroot } : {}),
+                timeout: a.timeout,
+                ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
+              },
+              a.list,
+            ) &&
+            (a.out === undefined || checkWritable(a.out)),
+        )
         .epilogue(wrapWords(CONFORM_HELP, WIDTH - 1)),
     async (a) => {
       process.exitCode = await conform({
@@ -349,42 +413,16 @@ const cli = yargs(hideBin(process.argv))
         .option('pin', { type: 'boolean', default: false, describe: 'pin the servers started here to CPU 0 and the generator to the others (taskset)' })
         .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format (json: http-lab/bench@1)' })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
-        .check((a) => {
-          if (a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url>');
-          if (a.requests !== undefined && a.path !== undefined) throw new Error('--requests gives every request and its expectation: drop --path');
-          checkRequestOptions(a);
-          if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
-          return (
-            (a.connections === undefined || checkPositiveInteger('connections', a.connections)) &&
-            (a.pipelining === undefined || checkPositiveInteger('pipelining', a.pipelining)) &&
-            checkPositive('duration', a.duration) &&
-            checkPositiveInteger('runs', a.runs) &&
-            checkNonNegative('warmup', a.warmup) &&
-            (a.out === undefined || checkWritable(a.out))
-          );
-        })
+        .check((a) => checkBenchOptions(benchOptionsOf(a)) && (a.out === undefined || checkWritable(a.out)))
         .epilogue(wrapWords(BENCH_HELP, WIDTH - 1)),
     async (a) => {
       process.exitCode = await bench({
-        ...(a.target !== undefined ? { targets: a.target.map(String) } : {}),
-        ...(a.url !== undefined ? { url: a.url } : {}),
-        scenarios: a.scenario.map(String),
-        overrides: {
-          ...(a.connections !== undefined ? { connections: a.connections } : {}),
-          ...(a.pipelining !== undefined ? { pipelining: a.pipelining } : {}),
-          ...(a.path !== undefined ? { path: a.path } : {}),
-        },
-        durationS: a.duration,
-        runs: a.runs,
-        warmupS: a.warmup,
+        ...benchOptionsOf(a),
         docroot: resolve(a.docroot),
         format: a.format,
         ...(a.out !== undefined ? { out: a.out } : {}),
         color: useColor(),
-        progressBar: process.stderr.isTTY === true,
-        engine: a.engine,
-        pin: a.pin,
-        request: requestArgsOf(a),
+        progress: process.stderr.isTTY === true ? 'bar' : 'lines',
       });
     },
   )
@@ -452,60 +490,15 @@ const cli = yargs(hideBin(process.argv))
           describe: 'output (json: http-lab/gate@1); markdown also goes to $GITHUB_STEP_SUMMARY when set, whatever the format',
         })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
-        .check((a) => {
-          const measuring = a.action === 'calibrate' || a['update-baseline'] !== undefined;
-          if (a.action === 'calibrate' && a['update-baseline'] !== undefined)
-            throw new Error('gate calibrate prints a noise floor; --update-baseline writes a baseline (which calibrates too): choose one');
-          if (!measuring && a.baseline === undefined) throw new Error('give --baseline FILE (or --update-baseline FILE to write one, or gate calibrate)');
-          if (measuring && a.target === undefined && a.url === undefined) throw new Error('give --target <name...> or --url <url> to measure');
-          if (a.results !== undefined && a.baseline === undefined) throw new Error('--results is judged against a --baseline');
-          if (a.target !== undefined && a.target.length === 0) throw new Error('--target needs at least one name');
-          checkRequestOptions(a);
-          if (!measuring) {
-            const given = (['runs', 'duration', 'warmup', 'sessions', 'reference'] as const).filter((k) => a[k] !== undefined);
-            if (given.length > 0)
-              throw new Error(
-                `--${given.join(', --')}: a comparison repeats the baseline's own settings (runs, duration, warm-up, sessions, reference); these apply to --update-baseline and calibrate`,
-              );
-          }
-          return (
-            checkPositive('threshold', a.threshold) &&
-            (a.runs === undefined || checkPositiveInteger('runs', a.runs)) &&
-            (a.duration === undefined || checkPositive('duration', a.duration)) &&
-            (a.warmup === undefined || checkNonNegative('warmup', a.warmup)) &&
-            (a.sessions === undefined || checkPositiveInteger('sessions', a.sessions)) &&
-            (a.action !== 'calibrate' ||
-              (a.sessions ?? GATE_DEFAULTS.sessions) >= 2 ||
-              fail('--sessions must be at least 2 to calibrate: the floor is the difference between sessions')) &&
-            (a['update-baseline'] === undefined || checkWritable(a['update-baseline'])) &&
-            (a.out === undefined || checkWritable(a.out))
-          );
-        })
+        .check((a) => checkGateOptions(gateOptionsOf(a)) && (a.out === undefined || checkWritable(a.out)))
         .epilogue(wrapWords(GATE_HELP, WIDTH - 1)),
     async (a) => {
-      const mode = a.action === 'calibrate' ? 'calibrate' : a['update-baseline'] !== undefined ? 'update' : 'compare';
       process.exitCode = await gate({
-        mode,
-        ...(mode === 'update' ? { baseline: a['update-baseline'] } : a.baseline !== undefined ? { baseline: a.baseline } : {}),
-        ...(a.results !== undefined ? { results: a.results } : {}),
-        settings: {
-          targets: (a.target ?? []).map(String),
-          ...(a.url !== undefined ? { url: a.url } : {}),
-          scenarios: (a.scenario ?? GATE_DEFAULTS.scenarios).map(String),
-          durationS: a.duration ?? GATE_DEFAULTS.durationS,
-          runs: a.runs ?? GATE_DEFAULTS.runs,
-          warmupS: a.warmup ?? GATE_DEFAULTS.warmupS,
-          reference: a.reference ?? GATE_DEFAULTS.reference,
-        },
-        ...(mode === 'compare' && a.target !== undefined ? { onlyTargets: a.target.map(String) } : {}),
-        ...(mode === 'compare' && a.scenario !== undefined ? { onlyScenarios: a.scenario.map(String) } : {}),
-        request: requestArgsOf(a),
-        sessions: a.sessions ?? GATE_DEFAULTS.sessions,
-        threshold: a.threshold / 100,
+        ...gateOptionsOf(a),
         format: a.format,
         ...(a.out !== undefined ? { out: a.out } : {}),
         color: useColor(),
-        progressBar: process.stderr.isTTY === true,
+        progress: process.stderr.isTTY === true ? 'bar' : 'lines',
       });
     },
   )
@@ -546,18 +539,13 @@ const cli = yargs(hideBin(process.argv))
   .wrap(WIDTH)
   .fail((message, error) => {
     // yargs exits 1 on bad usage by default; the contract is exit 2 with a one-line reason.
-    if (error !== undefined && error !== null && !(error instanceof UsageError) && !message) throw error;
+    if (error !== undefined && error !== null && !(error instanceof HttpLabUsageError) && !message) throw error;
     process.stderr.write(`http-lab: ${message || error?.message}\nRun "http-lab --help" for usage.\n`);
     process.exit(EXIT_USAGE);
   });
 
 function checkPort(port: number): boolean {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535 (got ${port})`);
-  return true;
-}
-
-function checkPositive(name: string, value: number): boolean {
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number (got ${value})`);
   return true;
 }
 
@@ -568,31 +556,6 @@ const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
 function checkTimeout(name: string, seconds: number): boolean {
   checkPositive(name, seconds);
   if (seconds > MAX_TIMEOUT_S) throw new Error(`--${name} must be at most ${MAX_TIMEOUT_S} seconds (about 24 days), not ${seconds}`);
-  return true;
-}
-
-function fail(message: string): never {
-  throw new Error(message);
-}
-
-function checkNonNegative(name: string, value: number): boolean {
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number of 0 or more (got ${value})`);
-  return true;
-}
-
-function checkPositiveInteger(name: string, value: number): boolean {
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer (got ${value})`);
-  return true;
-}
-
-/** Checked before any target starts, so a typo in --out does not cost a whole run. */
-function checkWritable(out: string): boolean {
-  const folder = dirname(resolve(out));
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch {
-    throw new Error(`--out ${out}: the folder ${folder} does not exist or is not writable`);
-  }
   return true;
 }
 
@@ -618,11 +581,11 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 try {
   await cli.parseAsync();
 } catch (err) {
-  if (err instanceof UsageError) {
+  if (err instanceof HttpLabUsageError) {
     process.stderr.write(`http-lab: ${err.message}\n`);
     process.exit(EXIT_USAGE);
   }
-  if (err instanceof MeasuredFailure) {
+  if (err instanceof HttpLabMeasuredFailure) {
     process.stderr.write(`http-lab: ${err.message}\n`);
     process.exit(EXIT_FAILED);
   }

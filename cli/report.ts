@@ -6,7 +6,8 @@ import { renderHtml } from '../reports/html.js';
 import { mergeResults, ModelError, toResults, type LabResults } from '../reports/model.js';
 import { renderResultsMarkdown } from '../reports/results-markdown.js';
 import { renderResultsText } from '../reports/results-text.js';
-import { EXIT_OK, UsageError } from './errors.js';
+import { HttpLabUsageError } from '../api/errors.js';
+import { EXIT_OK } from './errors.js';
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'html' | 'junit';
 
@@ -29,25 +30,25 @@ export function report(args: ReportArgs): number {
   return EXIT_OK;
 }
 
-/** Reads and merges the files; a missing, unreadable or foreign file is a UsageError naming it. */
+/** Reads and merges the files; a missing, unreadable or foreign file is an HttpLabUsageError naming it. */
 export function loadResults(paths: readonly string[]): LabResults {
   const parts = paths.map((path) => {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new UsageError(`--in ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new HttpLabUsageError(`--in ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     let doc: unknown;
     try {
       doc = JSON.parse(text);
     } catch (err) {
-      throw new UsageError(`--in ${path}: not JSON (${(err as Error).message})`);
+      throw new HttpLabUsageError(`--in ${path}: not JSON (${(err as Error).message})`);
     }
     try {
       return { results: toResults(doc, path), source: path };
     } catch (err) {
-      if (err instanceof ModelError) throw new UsageError(err.message);
+      if (err instanceof ModelError) throw new HttpLabUsageError(err.message);
       throw err;
     }
   });
@@ -63,7 +64,7 @@ export function renderResults(results: LabResults, format: ReportFormat, color: 
     case 'html':
       return renderHtml(results);
     case 'junit':
-      if (results.conformance.length === 0) throw new UsageError('--format junit renders conformance results, and the inputs hold none');
+      if (results.conformance.length === 0) throw new HttpLabUsageError('--format junit renders conformance results, and the inputs hold none');
       return renderConformanceJunit(results.conformance);
     case 'text':
       return renderResultsText(results, { color });

@@ -3,7 +3,7 @@
 import { existsSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findServer } from '../servers/catalogue.js';
-import { UsageError } from './errors.js';
+import { HttpLabUsageError } from '../api/errors.js';
 import type { SiteConfig } from '../servers/io/options.js';
 
 export interface ServeArgs {
@@ -23,7 +23,7 @@ export interface ServeArgs {
 
 export async function serve(args: ServeArgs): Promise<void> {
   const design = findServer(args.target);
-  if (design === undefined) throw new UsageError(`unknown target "${args.target}"`);
+  if (design === undefined) throw new HttpLabUsageError(`unknown target "${args.target}"`);
   if (args.parentPid !== undefined) {
     const { native } = await import('../servers/native/index.js');
     native.exitWithParent();
@@ -50,6 +50,6 @@ export async function serve(args: ServeArgs): Promise<void> {
  * main.ts): every thread and child process of the server gets it as it is. */
 function validSiteConfig(args: ServeArgs): SiteConfig {
   const docroot = resolve(args.docroot);
-  if (!existsSync(docroot) || !statSync(docroot).isDirectory()) throw new UsageError(`docroot ${docroot} is not a folder`);
+  if (!existsSync(docroot) || !statSync(docroot).isDirectory()) throw new HttpLabUsageError(`docroot ${docroot} is not a folder`);
   return { docroot, idleTimeoutMs: args.idleTimeout * 1000, headerTimeoutMs: args.headerTimeout * 1000, handicapUs: args.handicapUs };
 }

@@ -7,6 +7,11 @@ export interface Progress {
   done(): void;
 }
 
+/** Nothing at all: for the programmatic API, which does not print. */
+export function silentProgress(): Progress {
+  return { onEvent() {}, done() {} };
+}
+
 /** Plain lines on stderr, one per phase and run: for logs and pipes. */
 export function lineProgress(): Progress {
   return {

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { runBench, type BenchPlan, type BenchTarget, type Engine } from '../loadtest/bench.js';
 import { describeMachine } from '../loadtest/machine.js';
-import { barProgress, lineProgress } from '../loadtest/progress.js';
+import { barProgress, lineProgress, silentProgress } from '../loadtest/progress.js';
 import { RESPONSE_TIMEOUT_S, type Scenario } from '../loadtest/scenarios.js';
 import { BENCH_SCHEMA, type BenchReport } from '../loadtest/types.js';
 import type { WrkProgram } from '../loadtest/wrk.js';
@@ -33,7 +33,8 @@ export interface MeasureOptions {
   runs: number;
   warmupS: number;
   docroot: string;
-  progressBar: boolean;
+  /** progress on stderr: a bar (a terminal), plain lines (logs and pipes), or none (the API) */
+  progress: 'bar' | 'lines' | 'none';
   /** the load generator: wrk where given, else autocannon */
   wrk?: WrkProgram;
   /** pin the servers we start to the first CPU and the generator to the others */
@@ -70,7 +71,7 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
 
     const engine: Engine = o.wrk !== undefined ? { kind: 'wrk', program: o.wrk, ...(pinned ? { cpus: pinned.generator } : {}) } : { kind: 'autocannon' };
     const plan: BenchPlan = { targets, engine, scenarios: o.scenarios, durationS: o.durationS, runs: o.runs, warmupS: o.warmupS, docroot: o.docroot };
-    const progress = o.progressBar ? barProgress(plan) : lineProgress();
+    const progress = o.progress === 'bar' ? barProgress(plan) : o.progress === 'lines' ? lineProgress() : silentProgress();
     const startedAt = new Date().toISOString();
     let outcome;
     try {

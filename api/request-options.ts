@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { readRequestsFile, RequestFileError, type RequestEntry } from '../loadtest/requests.js';
 import { fileEntry, VerificationError } from '../loadtest/verify.js';
-import { UsageError } from './errors.js';
+import { HttpLabUsageError } from './errors.js';
 
 /** The request options as given on the command line. */
 export interface RequestArgs {
@@ -35,7 +35,7 @@ function readOption(path: string, flag: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new UsageError(`${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new HttpLabUsageError(`${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
@@ -48,7 +48,7 @@ export function requestEntries(r: RequestArgs, where: RequestWhere): RequestEntr
     try {
       return readRequestsFile(r.requestsFile);
     } catch (err) {
-      if (err instanceof RequestFileError) throw new UsageError(err.message);
+      if (err instanceof RequestFileError) throw new HttpLabUsageError(err.message);
       throw err;
     }
   }
@@ -73,7 +73,7 @@ export function requestEntries(r: RequestArgs, where: RequestWhere): RequestEntr
     try {
       file = fileEntry(where.docroot, path);
     } catch (err) {
-      if (err instanceof VerificationError) throw new UsageError(err.message);
+      if (err instanceof VerificationError) throw new HttpLabUsageError(err.message);
       throw err;
     }
     return [{ ...file, expect: { ...file.expect, ...(r.expectStatus !== undefined ? { status: r.expectStatus } : {}) } }];

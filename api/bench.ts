@@ -1,0 +1,130 @@
+// bench: load on built-in targets (targets/measure.ts: each started as a child process on an
+// ephemeral port, all of them up front so that their runs can be interleaved, and stopped at the
+// end, also on failure and on Ctrl-C) or on one url; the result is the BenchReport.
+import { existsSync, statSync } from 'node:fs';
+import type { RequestEntry } from '../loadtest/requests.js';
+import { findWrk } from '../loadtest/wrk.js';
+import {
+  DEFAULT_DURATION_S,
+  DEFAULT_RUNS,
+  DEFAULT_SCENARIO,
+  DEFAULT_WARMUP_S,
+  findScenario,
+  SCENARIO_NAMES,
+  withOverrides,
+  type Scenario,
+} from '../loadtest/scenarios.js';
+import type { BenchReport } from '../loadtest/types.js';
+import { bundledDocroot } from '../system/package.js';
+import { HttpLabUsageError } from './errors.js';
+import { requestEntries } from './request-options.js';
+import { checkTargetNames, measure, parseHttpUrl } from './targets.js';
+import { checkNonNegative, checkPositive, checkPositiveInteger, checkRequestOptions, fail, requestArgsOf, type RequestOptions } from './validate.js';
+
+/** What `http-lab bench` takes, its flags in camelCase (seconds as durationS and warmupS). */
+export interface BenchOptions extends RequestOptions {
+  /** built-in targets */
+  targets?: string[];
+  /** a running server, measured at its own path */
+  url?: string;
+  /** scenarios (default keepalive) */
+  scenarios?: string[];
+  /** concurrent connections (default: the scenario's) */
+  connections?: number;
+  /** requests in flight per connection (default: the scenario's) */
+  pipelining?: number;
+  /** path to request (default: the scenario's); its file in docroot is the expected body */
+  path?: string;
+  /** seconds per measured run (default 5) */
+  durationS?: number;
+  /** measured runs per target and scenario (default 3) */
+  runs?: number;
+  /** seconds of load before the runs, not counted (default 2; 0: none) */
+  warmupS?: number;
+  /** the folder built-in targets serve and docroot files are checked against (default: the bundled html/) */
+  docroot?: string;
+  /** the load generator (default autocannon) */
+  engine?: 'autocannon' | 'wrk';
+  /** pin the servers started here to CPU 0 and the generator to the others */
+  pin?: boolean;
+  /** progress on stderr (default none) */
+  progress?: 'bar' | 'lines' | 'none';
+}
+
+/** The options `bench` refuses, in the words of the CLI. */
+export function checkBenchOptions(o: BenchOptions): boolean {
+  if (o.targets === undefined && o.url === undefined) fail('give --target <name...> or --url <url>');
+  if (o.requests !== undefined && o.path !== undefined) fail('--requests gives every request and its expectation: drop --path');
+  checkRequestOptions(o);
+  if (o.targets !== undefined && o.targets.length === 0) fail('--target needs at least one name');
+  return (
+    (o.connections === undefined || checkPositiveInteger('connections', o.connections)) &&
+    (o.pipelining === undefined || checkPositiveInteger('pipelining', o.pipelining)) &&
+    (o.durationS === undefined || checkPositive('duration', o.durationS)) &&
+    (o.runs === undefined || checkPositiveInteger('runs', o.runs)) &&
+    (o.warmupS === undefined || checkNonNegative('warmup', o.warmupS))
+  );
+}
+
+/** Measures the targets and returns the BenchReport. A target refused before load (its answer did
+ * not meet the expectation) is in the report's `refused`, not an error. Bad options, an unknown or
+ * unreachable target throw HttpLabUsageError; a target that dies under load HttpLabMeasuredFailure. */
+export async function bench(o: BenchOptions): Promise<BenchReport> {
+  checkBenchOptions(o);
+  const docroot = o.docroot ?? bundledDocroot();
+  if (!existsSync(docroot) || !statSync(docroot).isDirectory()) throw new HttpLabUsageError(`--docroot ${docroot} is not a folder`);
+  const url = o.url !== undefined ? parseHttpUrl(o.url) : undefined;
+  const scenarios = resolveScenarios(o, docroot, url);
+  const targetNames = [...new Set(o.targets ?? [])];
+  checkTargetNames(targetNames);
+  const engine = o.engine ?? 'autocannon';
+  if (engine === 'wrk' && scenarios.some((s) => s.requests !== undefined && !isPlainGet(s.requests)))
+    throw new HttpLabUsageError('--engine wrk sends a GET of one path; another method, fields, a body or a --requests mix need --engine autocannon');
+  const wrk = engine === 'wrk' ? findWrk() : undefined;
+  if (engine === 'wrk' && wrk === undefined) throw new HttpLabUsageError('--engine wrk: wrk is not installed (apt-get install wrk)');
+  return measure({
+    targetNames,
+    ...(url !== undefined ? { url } : {}),
+    scenarios,
+    durationS: o.durationS ?? DEFAULT_DURATION_S,
+    runs: o.runs ?? DEFAULT_RUNS,
+    warmupS: o.warmupS ?? DEFAULT_WARMUP_S,
+    docroot,
+    progress: o.progress ?? 'none',
+    ...(wrk !== undefined ? { wrk } : {}),
+    pin: o.pin ?? false,
+  });
+}
+
+function resolveScenarios(o: BenchOptions, docroot: string, url: URL | undefined): Scenario[] {
+  const names = [...new Set(o.scenarios ?? [DEFAULT_SCENARIO])];
+  const overrides = {
+    ...(o.connections !== undefined ? { connections: o.connections } : {}),
+    ...(o.pipelining !== undefined ? { pipelining: o.pipelining } : {}),
+    ...(o.path !== undefined ? { path: o.path } : {}),
+  };
+  return names.map((name) => {
+    const scenario = findScenario(name);
+    if (scenario === undefined) throw new HttpLabUsageError(`unknown scenario "${name}" (scenarios: ${SCENARIO_NAMES.join(', ')})`);
+    const s = withOverrides(scenario, overrides);
+    if (s.newConnectionPerRequest && s.pipelining > 1)
+      throw new HttpLabUsageError(`--pipelining ${s.pipelining} cannot apply to the ${s.name} scenario, which sends one request per connection`);
+    if (!s.path.startsWith('/')) throw new HttpLabUsageError(`--path must start with / (got ${s.path})`);
+    const requests = requestEntries(requestArgsOf(o), {
+      ...(url !== undefined ? { url } : {}),
+      ...(o.path !== undefined ? { path: o.path } : {}),
+      docroot,
+      scenarioPath: s.path,
+    });
+    return requests === undefined ? s : { ...s, requests };
+  });
+}
+
+function isPlainGet(entries: readonly RequestEntry[]): boolean {
+  return (
+    entries.length === 1 &&
+    entries[0]!.request.method === 'GET' &&
+    Object.keys(entries[0]!.request.headers).length === 0 &&
+    entries[0]!.request.body === undefined
+  );
+}
