@@ -1,6 +1,7 @@
-// `http-lab gate` on a user's own service (examples/node-app, no copy of html/): the baseline records
-// the request it measured (GET /health), a slower build of the service on another port is caught,
-// and a comparison asked to judge another request exits 2 with the difference.
+// `http-lab gate` on a user's own service (examples/node-app, no copy of html/), gated on a weighted
+// mix of a GET of /health and a POST of JSON to /echo (--requests): the baseline records the mix,
+// the same service on another port passes, a slower build of it is caught, and a comparison asked
+// to judge another request exits 2 with the difference.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,20 @@ describe("http-lab gate on a user's service", () => {
     dir = mkdtempSync(join(tmpdir(), 'http-lab-gate-own-'));
     app = await startApp();
     baselineFile = join(dir, 'baseline.json');
-    const r = await runCli(['gate', '--update-baseline', baselineFile, '--url', `${app.url}health`, '--sessions', '2', ...SHORT], MEASURING);
+    writeFileSync(join(dir, 'echo.json'), '{"echo":{"n":1}}\n');
+    writeFileSync(
+      join(dir, 'mix.json'),
+      JSON.stringify({
+        requests: [
+          { path: '/health', weight: 3, expectStatus: [200] },
+          { method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: '{"n":1}', expectBodyFile: 'echo.json' },
+        ],
+      }),
+    );
+    const r = await runCli(
+      ['gate', '--update-baseline', baselineFile, '--url', app.url, '--requests', join(dir, 'mix.json'), '--sessions', '2', ...SHORT],
+      MEASURING,
+    );
     assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
@@ -54,10 +68,32 @@ describe("http-lab gate on a user's service", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the baseline records the request it measured', () => {
+  it('the baseline records the mix it measured, bodies and expectations included', () => {
     const b = JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline;
-    assert.deepEqual(b.settings.requests, [{ method: 'GET', path: '/health', headers: {}, weight: 1 }]);
+    assert.deepEqual(b.settings.requests, [
+      { method: 'GET', path: '/health', headers: {}, weight: 3, expectStatus: [200] },
+      {
+        method: 'POST',
+        path: '/echo',
+        headers: { 'content-type': 'application/json' },
+        bodyBase64: Buffer.from('{"n":1}').toString('base64'),
+        weight: 1,
+        expectBody: { base64: Buffer.from('{"echo":{"n":1}}\n').toString('base64'), label: 'echo.json' },
+      },
+    ]);
     assert.ok(b.samples.every((s) => s.runs.every((r) => r.target.rps > 0)));
+  });
+
+  it('the same service started again on another port passes (exit 0)', async () => {
+    const again = await startApp();
+    try {
+      // a generous threshold: this is about plumbing, and two short sessions on a shared machine are noisy
+      const r = await runCli(['gate', '--baseline', baselineFile, '--url', again.url, '--threshold', '25'], MEASURING);
+      assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
+      assert.match(r.stdout, /^http-lab gate: no regression$/m);
+    } finally {
+      await stop(again.child);
+    }
   });
 
   it('a slower build of the service on another port is caught (exit 1)', async () => {
@@ -70,7 +106,7 @@ describe("http-lab gate on a user's service", () => {
     writeFileSync(floorless, JSON.stringify(b));
     const slow = await startApp('--handicap-us', String(handicapUs));
     try {
-      const r = await runCli(['gate', '--baseline', floorless, '--url', `${slow.url}health`], MEASURING);
+      const r = await runCli(['gate', '--baseline', floorless, '--url', slow.url], MEASURING);
       assert.equal(r.code, 1, `${r.stderr}\n${r.stdout}`);
       assert.match(r.stdout, /^http-lab gate: REGRESSION$/m);
       assert.match(r.stdout, /^\S+ +keepalive +(throughput|CPU per request|p50 latency) .* regression$/m);
@@ -84,7 +120,7 @@ describe("http-lab gate on a user's service", () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(
       r.stderr,
-      /the baseline measured GET \/health \(status 2xx\); this run asks for POST \/echo with a 2-byte body \(status 2xx\): a gate compares the same request/,
+      /the baseline measured GET \/health ×3 \(status 200\), POST \/echo with a 7-byte body \[content-type: application\/json\] \(status 2xx, body == echo\.json \(17 bytes\)\); this run asks for POST \/echo with a 2-byte body \(status 2xx\): a gate compares the same request/,
     );
   });
 });
