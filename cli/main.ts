@@ -22,7 +22,7 @@ import { HttpLabMeasuredFailure, HttpLabUsageError } from '../api/errors.js';
 import { checkNonNegative, checkPositive, checkPositiveInteger, checkWritable, type RequestOptions } from '../api/validate.js';
 import { conform } from './conform.js';
 import { EXIT_FAILED, EXIT_USAGE } from './errors.js';
-import { bundledDocroot } from '../system/package.js';
+import { bundledDocroot, packageVersion } from '../system/package.js';
 import { serve } from './serve.js';
 
 const useColor = (): boolean => process.stdout.isTTY === true && !('NO_COLOR' in process.env);
@@ -535,7 +535,8 @@ const cli = yargs(hideBin(process.argv))
   .epilogue(targetsHelp())
   .help()
   .alias('help', 'h')
-  .version()
+  // its own version: yargs would otherwise read the package.json nearest the working folder, a user's
+  .version(packageVersion())
   .wrap(WIDTH)
   .fail((message, error) => {
     // yargs exits 1 on bad usage by default; the contract is exit 2 with a one-line reason.

@@ -4,10 +4,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogueListing, ConformanceMatrixReport, ConformanceReport } from '../conformance/types.js';
+import { packageVersion } from '../system/package.js';
 import { CLI, runCli, sampled } from './helpers.js';
 
 /** Bounds every wait for something a correct program does (a check's answer, a child's start or
@@ -40,6 +41,18 @@ describe('http-lab CLI', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /http-lab serve/);
     assert.match(r.stdout, /http-lab conform/);
+  });
+
+  it("--version is http-lab's own, run from a user's project with a package.json of its own", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'http-lab-user-project-'));
+    try {
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-service', version: '9.9.9' }));
+      const r = await runCli(['--version'], { cwd: project });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), packageVersion());
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('an unknown flag exits 2 with a one-line reason', async () => {
