@@ -3,7 +3,10 @@
 // measured on this machine. It writes one baseline of the epoll server, then alternates TRIALS A/A
 // comparisons (a fresh, unchanged server) with TRIALS comparisons against a fresh server made
 // slower with `serve --handicap-us` (about 20% fewer rps here), each gated as a CI job would:
-// `http-lab gate --baseline`. It prints the false-alarm and detection counts.
+// `http-lab gate --baseline`. It prints the false-alarm and detection counts twice: as the gate
+// judged (every metric), and as it would judge a server whose process it cannot see (a container,
+// another machine: no pid, so no CPU per request and no RSS), from the same runs, where only
+// throughput and latency count.
 //
 // Environment: GATE_POWER_TRIALS (20), GATE_POWER_HANDICAP_US (6), GATE_POWER_OUT (a JSON file of
 // every trial). Servers are started here, on one port (the baseline names its URL), and stopped by
@@ -16,6 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+/** The metrics read from the server's process (/proc): gone where the gate cannot see it. */
+const PROCESS_METRICS = ['cpu', 'rss'];
 const TRIALS = Number(process.env.GATE_POWER_TRIALS ?? 20);
 const HANDICAP_US = Number(process.env.GATE_POWER_HANDICAP_US ?? 6);
 if (!(TRIALS >= 1) || !(HANDICAP_US > 0)) {
@@ -87,15 +92,20 @@ try {
       const report = JSON.parse(r.stdout);
       const rps = report.comparisons.find((c) => c.metric === 'rps');
       const cpu = report.comparisons.find((c) => c.metric === 'cpu');
+      const p50 = report.comparisons.find((c) => c.metric === 'p50');
       const regressed = report.comparisons.filter((c) => c.verdict === 'regression').map((c) => c.metric);
+      // A conformance regression would alarm either way; the servers here are identical in that.
+      const unseenAlarm = report.conformance.length > 0 || regressed.some((m) => !PROCESS_METRICS.includes(m));
       const trial = {
         kind: handicapUs === 0 ? 'A/A' : 'handicapped',
         handicapUs,
         alarm: r.code === 1,
+        unseenAlarm,
         regressed,
         rpsChange: rps.change,
         rpsInterval: [rps.low, rps.high],
         cpuChange: cpu?.change,
+        p50Change: p50?.change,
         conformance: report.conformance.length,
       };
       trials.push(trial);
@@ -112,10 +122,14 @@ try {
     handicapUs: HANDICAP_US,
     falseAlarms: aa.filter((t) => t.alarm).length,
     detections: slow.filter((t) => t.alarm).length,
+    falseAlarmsUnseen: aa.filter((t) => t.unseenAlarm).length,
+    detectionsUnseen: slow.filter((t) => t.unseenAlarm).length,
     medianRpsChangeAA: median(aa.map((t) => t.rpsChange)),
     medianRpsChangeHandicapped: median(slow.map((t) => t.rpsChange)),
     medianCpuChangeAA: median(aa.map((t) => t.cpuChange ?? 0)),
     medianCpuChangeHandicapped: median(slow.map((t) => t.cpuChange ?? 0)),
+    medianP50ChangeAA: median(aa.map((t) => t.p50Change ?? 0)),
+    medianP50ChangeHandicapped: median(slow.map((t) => t.p50Change ?? 0)),
     noiseFloor: floor,
     minutes: (Date.now() - started) / 60000,
   };
@@ -126,8 +140,10 @@ try {
       `gate:power on ${url}: ${TRIALS} A/A comparisons and ${TRIALS} against a server handicapped by ${HANDICAP_US} µs per request`,
       `  false alarms: ${summary.falseAlarms}/${TRIALS} (goal: at most 1)`,
       `  detections:   ${summary.detections}/${TRIALS} (goal: at least 19)`,
+      `  without the server's process (throughput and latency only): false alarms ${summary.falseAlarmsUnseen}/${TRIALS}, detections ${summary.detectionsUnseen}/${TRIALS}`,
       `  median rps change: A/A ${pct(summary.medianRpsChangeAA)}, handicapped ${pct(summary.medianRpsChangeHandicapped)}`,
       `  median CPU-per-request change: A/A ${pct(summary.medianCpuChangeAA)}, handicapped ${pct(summary.medianCpuChangeHandicapped)}`,
+      `  median p50 change: A/A ${pct(summary.medianP50ChangeAA)}, handicapped ${pct(summary.medianP50ChangeHandicapped)}`,
       `  noise floor of the baseline: rps ±${pct(floor.rps)}, CPU/request ±${pct(floor.cpu ?? 0)}, p50 ±${pct(floor.p50)}, p99 ±${pct(floor.p99)}, RSS ±${pct(floor.rss)}`,
       `  ${summary.minutes.toFixed(1)} minutes`,
       '',
