@@ -78,14 +78,15 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
   const accepted = new Map<string, Array<{ target: BenchTarget; scenario: Scenario; notes: BenchWarning[] }>>();
   for (const scenario of plan.scenarios) {
     const ok: Array<{ target: BenchTarget; scenario: Scenario; notes: BenchWarning[] }> = [];
+    /** the GET of the scenario's docroot file, read once for every target that is sent it */
+    let fileCheck: RequestEntry[] | undefined;
     for (const target of plan.targets) {
       const refuse = (reason: string): void => {
         const refusal = { target: target.name, scenario: scenario.name, reason };
         refused.push(refusal);
         onEvent({ kind: 'refused', refusal });
       };
-      const ownRequests = target.requests ?? scenario.requests;
-      const entries = ownRequests ?? [fileEntry(plan.docroot, scenario.path)];
+      const entries = target.requests ?? scenario.requests ?? (fileCheck ??= [fileEntry(plan.docroot, scenario.path)]);
       const asSent = target.requests !== undefined ? { ...scenario, requests: target.requests } : scenario;
       // Each distinct request once, before any load: all must meet their expectation.
       let persistentAll = true;
