@@ -41,7 +41,7 @@ module.exports = {
       comment: 'reports/ are renderers of the result model: they import reports/ and the model types and their pure helpers only.',
       severity: 'error',
       from: { path: '^reports/', pathNot: TEST_CODE },
-      to: { pathNot: ['^reports/', '^(loadtest/(types|machine|old-warnings)|conformance/types|ci/(model|metrics))\\.ts$', '^node_modules/'] },
+      to: { pathNot: ['^reports/', '^(loadtest/(types|machine|old-warnings)|conformance/(types|summary)|ci/(model|metrics))\\.ts$', '^node_modules/'] },
     },
     {
       name: 'examples-stand-alone',

@@ -4,7 +4,8 @@ import { test, type TestContext } from 'node:test';
 import { answerEach, refusedPort, startFake, withConnectedDeadline, type FakeServer } from './fake-server.js';
 import { get } from './checks/requests.js';
 import { resourceBody, resourcePath } from './checks/resource.js';
-import { buildReport, probe, runChecks, runConformance, summarize } from './runner.js';
+import { buildReport, probe, runChecks, runConformance } from './runner.js';
+import { summarize } from './summary.js';
 import type { CheckResult, ProcedureCheck, RequestCheck } from './types.js';
 import { all, bodyEquals, closedAfter, status, verdict } from './verifiers.js';
 
@@ -412,25 +413,48 @@ test('probe answers with the status of GET /, and rejects a server that stays si
   assert.match(silence.message, new RegExp(`^no HTTP response from 127\\.0\\.0\\.1:\\d+ within ${timeoutMs} ms$`));
 });
 
-test('summarize counts outcomes; buildReport carries the schema', () => {
-  const result = (outcome: CheckResult['outcome']): CheckResult => ({
-    id: outcome,
+test('summarize counts outcomes and groups failures by root cause; buildReport carries the schema', () => {
+  const result = (outcome: CheckResult['outcome'], id: string = outcome, cause = id): CheckResult => ({
+    id,
     section: 'RFC 9110 §9.1',
     level: 'MUST',
     required: true,
     title: '',
+    cause,
     outcome,
     expected: '',
     actual: '',
     ms: 1,
   });
-  const results = (['pass', 'pass', 'fail', 'warn', 'skip', 'error'] as const).map(result);
-  assert.deepEqual(summarize(results), { total: 6, pass: 2, fail: 1, warn: 1, skip: 1, error: 1 });
+  const results = [
+    result('pass'),
+    result('pass', 'pass-2'),
+    result('fail', 'allow-post', 'allow-on-405'),
+    result('fail', 'te-http10'),
+    result('fail', 'allow-put', 'allow-on-405'),
+    result('warn'),
+    result('skip'),
+    result('error'),
+  ];
+  assert.deepEqual(summarize(results), {
+    total: 8,
+    pass: 2,
+    fail: 3,
+    warn: 1,
+    skip: 1,
+    error: 1,
+    // one fault, two checks: counted once, most checks first
+    failedCauses: [
+      { cause: 'allow-on-405', checks: ['allow-post', 'allow-put'] },
+      { cause: 'te-http10', checks: ['te-http10'] },
+    ],
+    warnedCauses: [{ cause: 'warn', checks: ['warn'] }],
+  });
   const report = buildReport('python', 'http://127.0.0.1:1', results, new Date(0), 12.4);
   assert.equal(report.schema, 'http-lab/conformance@1');
   assert.equal(report.startedAt, '1970-01-01T00:00:00.000Z');
   assert.equal(report.durationMs, 12);
-  assert.equal(report.summary.fail, 1);
+  assert.equal(report.summary.fail, 3);
 });
 
 // What a check needs of its target (issue 17): found out before the checks run, never assumed.

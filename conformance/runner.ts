@@ -15,13 +15,13 @@ import { exchange } from './client.js';
 import { escapeBytes } from './escape.js';
 import { fixtureContext } from './fixtures.js';
 import { profileTarget, type Profiled } from './profile.js';
+import { summarize } from './summary.js';
 import type {
   Check,
   CheckContext,
   CheckResult,
   CheckTarget,
   ConformanceReport,
-  ConformanceSummary,
   Exchange,
   Offer,
   Outcome,
@@ -78,6 +78,7 @@ const OFFER_WORDS: Record<Offer, string> = { etag: 'ETag', 'last-modified': 'Las
 
 /** Whether a failed check fails the run. */
 function isRequired(check: Pick<Check, 'required' | 'level'>, strict = false): boolean {
+  // SHOULD checks are required under --strict; MAY checks never are.
   return check.required || (strict && check.level === 'SHOULD');
 }
 
@@ -130,7 +131,7 @@ function skipReason(check: Check, ctx: CheckContext, profiled: Profiled | undefi
   return undefined;
 }
 
-type Base = Pick<CheckResult, 'id' | 'section' | 'level' | 'required' | 'title' | 'requirement'>;
+type Base = Pick<CheckResult, 'id' | 'section' | 'level' | 'required' | 'title' | 'requirement' | 'cause' | 'rationale'>;
 
 async function runProcedure(
   check: ProcedureCheck,
@@ -187,6 +188,8 @@ async function runOne(check: Check, target: Target, opts: RunOptions, ctx: Check
     required: isRequired(check, opts.strict),
     title: check.title,
     requirement: check.requirement,
+    cause: check.cause ?? check.id,
+    ...(check.rationale !== undefined ? { rationale: check.rationale } : {}),
   };
   const errorResult = (reason: string, ms: number, expected = '', ex?: Exchange): CheckResult => ({
     ...base,
@@ -329,12 +332,6 @@ export async function runConformance(
   });
   for (const i of alone) results[i] = await runOne(checks[i]!, target, opts, ctx);
   return { results, ...(profiled !== undefined ? { profiled } : {}) };
-}
-
-export function summarize(results: readonly CheckResult[]): ConformanceSummary {
-  const summary: ConformanceSummary = { total: results.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
-  for (const r of results) summary[r.outcome]++;
-  return summary;
 }
 
 export function buildReport(

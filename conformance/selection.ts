@@ -17,7 +17,8 @@
 // would otherwise select nothing, or skip nothing, silently).
 //
 // --level, applied before --only and --skip:
-// - must:   MUST checks, and the robustness checks that are required (a failure fails the run);
+// - must:   MUST and security checks, and the robustness checks that are required (a failure fails
+//           the run);
 // - should: everything in `must`, plus every SHOULD check and every robustness check;
 // - all:    every check, MAY and architecture checks included (the default).
 // --strict does not change the selection; it makes the selected SHOULD checks required.
@@ -46,9 +47,9 @@ export function inLevel(check: Pick<Check, 'level' | 'required'>, filter: LevelF
     case 'all':
       return true;
     case 'should':
-      return level === 'MUST' || level === 'SHOULD' || level === 'robustness';
+      return level === 'MUST' || level === 'security' || level === 'SHOULD' || level === 'robustness';
     case 'must':
-      return level === 'MUST' || (level === 'robustness' && check.required);
+      return level === 'MUST' || level === 'security' || (level === 'robustness' && check.required);
   }
 }
 

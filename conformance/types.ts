@@ -2,9 +2,11 @@
 // cache-tests (id, kind, spec anchors): an id, the RFC section, a level, the quoted requirement, the
 // request bytes, and an expectation that names every allowed alternative.
 
-/** MUST, SHOULD and MAY follow BCP 14; robustness is survival under hostile input; architecture
- * checks prove a built-in server is its design (they need the server's pid). */
-export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'robustness' | 'architecture';
+/** MUST, SHOULD and MAY follow BCP 14; security is a smuggling-class property that the RFC leaves at
+ * SHOULD or at its grammar, required on the strength of a `rationale` (an erratum, a CVE, a fix in a
+ * widely used parser); robustness is survival under hostile input; architecture checks prove a
+ * built-in server is its design (they need the server's pid). */
+export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'security' | 'robustness' | 'architecture';
 
 export type Outcome = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 
@@ -153,11 +155,18 @@ export interface CheckBase {
   /** 'RFC 9112 §3.2' or 'RFC 9110 §9.3.1'; architecture checks cite no RFC: 'http-lab architecture' */
   section: string;
   level: Level;
-  /** a failure fails the run (exit 1); SHOULD checks become required under --strict */
+  /** a failure fails the run (exit 1): only MUST, security, robustness and architecture checks may
+   * be; SHOULD checks become required under --strict */
   required: boolean;
   title: string;
   /** the RFC sentence, quoted; for an architecture check, the sentence saying what the design does */
   requirement: string;
+  /** the root cause a failure of this check shares with others (e.g. 'allow-on-405'): one server
+   * fault fails every check of its cause, and summaries count causes; absent, the check is a cause
+   * of its own (its id) */
+  cause?: string;
+  /** for a security check: why it is required though the RFC does not say MUST, with its source */
+  rationale?: string;
   /** the check applies to this built-in design only; any other target skips it, with the reason */
   design?: string;
   /** what the check needs of its target; see Need */
@@ -193,6 +202,10 @@ export interface CheckResult {
   title: string;
   /** the quoted RFC sentence, so that a report can show what was violated */
   requirement?: string;
+  /** the root cause this check shares with others; the check's id when it has none of its own */
+  cause: string;
+  /** why a security check is required (its source) */
+  rationale?: string;
   outcome: Outcome;
   expected: string;
   actual: string;
@@ -211,6 +224,17 @@ export interface ConformanceSummary {
   warn: number;
   skip: number;
   error: number;
+  /** the root causes of the failed checks, each with its checks, most checks first: one server
+   * fault counts once however many checks exercise it */
+  failedCauses: CauseSummary[];
+  /** the same for the warnings (failed checks that are not required) */
+  warnedCauses: CauseSummary[];
+}
+
+/** One root cause among a run's failures or warnings. */
+export interface CauseSummary {
+  cause: string;
+  checks: string[];
 }
 
 /** The JSON document `http-lab conform --format json` writes. */

@@ -140,6 +140,19 @@ export function closedAfter(ex: Exchange, n: number): Verdict {
   return { pass: false, expected, actual };
 }
 
+/** The first answer is not `bytes` served: any refusal passes, whatever its status, and so does a
+ * close without an answer; only a 2xx with exactly `bytes` (named `label`) fails. */
+export function notServed(ex: Exchange, bytes: Buffer, label: string): Verdict {
+  const expected = `anything but ${label} served (a refusal of any status, a 404 included, or a close)`;
+  const res = finalResponses(ex)[0];
+  if (!res) return { ...verdict(true, expected, describeExchange(ex)), branch: 'closed without an answer' };
+  const served = res.status >= 200 && res.status < 300 && res.body.equals(bytes);
+  return {
+    ...verdict(!served, expected, served ? `served ${label}: ${describeResponse(res)}` : describeResponse(res)),
+    ...(served ? {} : { branch: `not served (${res.status})` }),
+  };
+}
+
 /** Every verdict passes. The first branch found among them is kept. */
 export function all(...verdicts: Verdict[]): Verdict {
   const failed = verdicts.filter((v) => !v.pass);

@@ -1,4 +1,5 @@
 // Small, synthetic result documents for the renderers' tests.
+import { summarize } from '../conformance/summary.js';
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
 import type { BenchReport, BenchResult } from '../loadtest/types.js';
 
@@ -15,6 +16,7 @@ export function checkResult(id: string, outcome: Outcome, extra: Partial<CheckRe
     required: outcome !== 'warn',
     title: `title of ${id}`,
     requirement: 'A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field',
+    cause: id,
     outcome,
     expected: outcome === 'skip' ? '' : '400',
     actual: outcome === 'pass' ? 'HTTP/1.1 400 Bad Request' : outcome === 'fail' || outcome === 'warn' ? 'HTTP/1.0 200 OK' : '',
@@ -25,8 +27,7 @@ export function checkResult(id: string, outcome: Outcome, extra: Partial<CheckRe
 
 /** A report of these checks, its summary counted from them; `extra` sets the url, times and so on. */
 export function conformanceReportFrom(target: string, checks: CheckResult[], extra: Partial<ConformanceReport> = {}): ConformanceReport {
-  const summary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
-  for (const c of checks) summary[c.outcome]++;
+  const summary = summarize(checks);
   return {
     schema: 'http-lab/conformance@1',
     target,
@@ -41,7 +42,10 @@ export function conformanceReportFrom(target: string, checks: CheckResult[], ext
 
 /** A report that lists no checks, only a summary of 10 with `fail` failures: for what reads the summary alone. */
 export function conformanceReport(target: string, fail = 0): ConformanceReport {
-  return { ...conformanceReportFrom(target, []), summary: { total: 10, pass: 10 - fail, fail, warn: 0, skip: 0, error: 0 } };
+  return {
+    ...conformanceReportFrom(target, []),
+    summary: { total: 10, pass: 10 - fail, fail, warn: 0, skip: 0, error: 0, failedCauses: [], warnedCauses: [] },
+  };
 }
 
 export function benchResult(target: string, scenario: string, rps: number, extra: Partial<BenchResult> = {}): BenchResult {

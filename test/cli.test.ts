@@ -81,7 +81,7 @@ describe('http-lab CLI', () => {
     assert.equal(doc.total, doc.checks.length);
     assert.deepEqual(doc.selection, { level: 'should', only: [], skip: [], strict: true });
     for (const c of doc.checks) {
-      assert.ok(['MUST', 'SHOULD', 'robustness'].includes(c.level), `${c.id} is ${c.level}`);
+      assert.ok(['MUST', 'security', 'SHOULD', 'robustness'].includes(c.level), `${c.id} is ${c.level}`);
       if (c.level === 'SHOULD') assert.equal(c.required, true, `${c.id} is required under --strict`);
     }
     const md = await runCli(['conform', '--list', '--level', 'must', '--format', 'markdown']);
@@ -231,12 +231,13 @@ describe('http-lab CLI', () => {
       const doc = JSON.parse(readFileSync(out, 'utf8')) as ConformanceReport;
       assert.equal(doc.schema, 'http-lab/conformance@1');
       assert.equal(doc.target, 'blocking');
-      assert.deepEqual(Object.keys(doc.summary).sort(), ['error', 'fail', 'pass', 'skip', 'total', 'warn']);
+      assert.deepEqual(Object.keys(doc.summary).sort(), ['error', 'fail', 'failedCauses', 'pass', 'skip', 'total', 'warn', 'warnedCauses']);
       assert.equal(doc.summary.fail, 0);
+      assert.deepEqual(doc.summary.failedCauses, []);
       assert.equal(doc.summary.error, 0);
       assert.ok(doc.summary.total >= 25);
       for (const check of doc.checks) {
-        for (const key of ['id', 'section', 'level', 'required', 'outcome', 'expected', 'actual', 'ms']) {
+        for (const key of ['id', 'section', 'level', 'required', 'cause', 'outcome', 'expected', 'actual', 'ms']) {
           assert.ok(key in check, `check ${check.id} has ${key}`);
         }
         assert.match(check.outcome, /^(pass|fail|warn|skip|error)$/);

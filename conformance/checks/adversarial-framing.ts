@@ -10,10 +10,11 @@
 // the canary. No wrong reading waits for bytes that never come, so a wrong server fails rather than
 // timing out.
 import type { Check, CheckContext, Exchange, Verdict } from '../types.js';
-import { all, closedAfter, oneOf, status, statusAt } from '../verifiers.js';
+import { all, bodyEquals, closedAfter, oneOf, status, statusAt } from '../verifiers.js';
 import {
   CANARY,
   CL_INVALID,
+  BARE_CR,
   CL_TE_CLOSE,
   GRAMMAR,
   HTTP10_TE,
@@ -28,7 +29,10 @@ import {
   WS_BEFORE_COLON,
   adversarial,
   get,
+  neverFramed,
   nextOrClose,
+  nothingMore,
+  overflowRefusedOrClosed,
   rejected,
   rejectedAndClosed,
   servedIndex,
@@ -37,6 +41,21 @@ import {
   statusIn,
   thenCanary,
 } from './adversarial-support.js';
+import {
+  BARE_CR_CAUSE,
+  BARE_LF_IN_CHUNKED,
+  CHUNK_SIZE_INVALID,
+  CHUNK_SIZE_OVERFLOW,
+  CL_CONFLICT,
+  CL_INVALID_CAUSE,
+  CL_OVERFLOW,
+  CL_WITH_TE,
+  CONTENT_AS_REQUEST,
+  TE_CHUNKED_SPELLING,
+  TE_IN_HTTP10,
+  TE_NOT_FINAL_CAUSE,
+  WS_BEFORE_COLON_CAUSE,
+} from './causes.js';
 import { resourcePath } from './resource.js';
 
 const LAST_CHUNK = '0\r\n\r\n';
@@ -51,6 +70,7 @@ function clAndTe(slug: string, title: string, fields: string[], body: string): C
     slug,
     section: 'RFC 9112 §6.1',
     level: 'MUST',
+    cause: CL_WITH_TE,
     title,
     requirement: CL_TE_CLOSE,
     needs: 'resource',
@@ -65,6 +85,7 @@ function notChunked(slug: string, title: string, fields: string[]): Check {
     slug,
     section: 'RFC 9112 §6.3',
     level: 'MUST',
+    cause: TE_NOT_FINAL_CAUSE,
     title,
     requirement: TE_NOT_FINAL,
     needs: 'origin',
@@ -74,12 +95,20 @@ function notChunked(slug: string, title: string, fields: string[]): Check {
 }
 
 /** The content is read whole, or the connection closes after the response (§9.3). Judged on the
- * bundled index.html and style.css (NEXT): a check that uses it needs the fixtures. */
+ * bundled index.html and style.css (NEXT): a check that uses it needs the fixtures. A server may
+ * also refuse the request and still read its content whole: NEXT is then answered as itself, and a
+ * content read as a request would have been answered before it (a 400 for "5", or the canary). */
 function bodyReadOrClosed(ex: Exchange, ctx: CheckContext): Verdict {
   return oneOf({
     'content read, next request answered': all(servedIndex(ex, ctx), statusAt(ex, 1, 200), nextOrClose(ex, ctx)),
     'answered, then closed': all(servedIndex(ex, ctx), closedAfter(ex, 1)),
     'rejected, then closed': all(statusIn(ex, 400, 599, 'a 4xx or 5xx status'), closedAfter(ex, 1)),
+    'rejected, content read, next request answered': all(
+      statusIn(ex, 400, 599, 'a 4xx or 5xx status'),
+      statusAt(ex, 1, 200),
+      bodyEquals(ex, 1, ctx.fixture('style.css'), 'style.css'),
+      nothingMore(ex, 2),
+    ),
   });
 }
 
@@ -90,6 +119,7 @@ function chunkedFraming(slug: string, title: string, fields: string[]): Check {
     slug,
     section: 'RFC 9112 §9.3',
     level: 'MUST',
+    cause: TE_CHUNKED_SPELLING,
     title,
     requirement: READ_BODY_OR_CLOSE,
     needs: 'fixtures',
@@ -100,11 +130,12 @@ function chunkedFraming(slug: string, title: string, fields: string[]): Check {
 
 /** An invalid Content-Length: 400, then close (§6.3). `body` is what the most lenient reading of
  * the value would take, so that such a reading answers the canary. */
-function badLength(slug: string, title: string, fields: string[], body: string): Check {
+function badLength(slug: string, title: string, fields: string[], body: string, cause = CL_INVALID_CAUSE): Check {
   return adversarial({
     slug,
     section: 'RFC 9112 §6.3',
     level: 'MUST',
+    cause,
     title,
     requirement: UNRECOVERABLE,
     needs: 'origin',
@@ -115,38 +146,67 @@ function badLength(slug: string, title: string, fields: string[], body: string):
 
 /** A chunked body that cannot be decoded: the server cannot read it whole, so it closes after its
  * response (§9.3), preferably a 400 (§2.2); a response sent before the content was read is
- * allowed too. That branch serves the request: it needs the resource. */
-function badChunks(slug: string, title: string, chunks: string): Check {
+ * allowed too. That branch serves the request: it needs the resource.
+ *
+ * Which bytes cannot be decoded is the grammar's (§7.1: chunk-size = 1*HEXDIG, lines end in CRLF),
+ * and the grammar carries no keyword: these checks are level security, each with its rationale. */
+function badChunks(slug: string, title: string, chunks: string, cause: string, rationale: string): Check {
   return adversarial({
     slug,
     section: 'RFC 9112 §9.3',
-    level: 'MUST',
+    level: 'security',
+    cause,
+    rationale,
     title,
     requirement: READ_BODY_OR_CLOSE,
     needs: 'resource',
     request: (ctx) => thenCanary(get(resourcePath(ctx), 'Transfer-Encoding: chunked') + chunks, CANARY),
-    expect: (ex, ctx) =>
-      all(
-        oneOf({
-          'rejected (4xx)': statusIn(ex, 400, 499, 'a 4xx status'),
-          'answered before the content': servedResource(ex, ctx),
-        }),
-        closedAfter(ex, 1),
-      ),
+    expect: undecodableChunks,
   });
 }
 
+function undecodableChunks(ex: Exchange, ctx: CheckContext): Verdict {
+  return all(
+    oneOf({
+      'rejected (4xx)': statusIn(ex, 400, 499, 'a 4xx status'),
+      'answered before the content': servedResource(ex, ctx),
+    }),
+    closedAfter(ex, 1),
+  );
+}
+
+/** Why a bare LF inside chunked content is a security check. */
+const BARE_LF_RATIONALE =
+  'RFC 9112 §2.2 lets a recipient take a bare LF as a line end in the start-line and fields only; the chunked ' +
+  'coding (§7.1) has CRLF alone. Erratum 7633, which proposed bare LF there too, was rejected. A server that ends a ' +
+  'chunk line at a bare LF, behind one that reads it as part of a chunk-ext, lets a request be smuggled: Go fixed ' +
+  'this as CVE-2025-22871 (golang/go#71988) and nginx disabled bare LF in chunked bodies in 2025 (nginx/nginx#1016).';
+/** Why chunk-size junk is a security check. */
+const CHUNK_SIZE_RATIONALE =
+  'chunk-size = 1*HEXDIG (RFC 9112 §7.1) is grammar without a keyword. A parser that reads "0x5", "+5", " 5", ' +
+  '"-0", "0_2e", "Z" or an empty line as a size ends the content elsewhere than one that rejects it, and the bytes ' +
+  'between are a request to one and content to the other: HTTP Garden (kenballus/http-garden) found each of these ' +
+  'readings in deployed servers, the discrepancy behind CVE-2025-22871.';
+/** Why chunk data not followed by CRLF is a security check. */
+const CHUNK_DATA_CRLF_RATIONALE =
+  'chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF (RFC 9112 §7.1): a parser that skips whatever follows ' +
+  "the chunk-data instead of requiring CRLF takes the next chunk's size from other bytes than a strict one, the " +
+  'chunk-boundary discrepancy HTTP Garden (kenballus/http-garden) lists among its request-smuggling classes.';
+
 /** A number too large for any integer type: refused (400 or 413), then close. */
+/** A number too large for any integer type: refused (400 or 413), or answered without the content
+ * being read; then close either way. */
 function tooLarge(slug: string, section: 'RFC 9110 §8.6' | 'RFC 9112 §7.1', title: string, bytes: string): Check {
   return adversarial({
     slug,
     section,
     level: 'MUST',
+    cause: section === 'RFC 9110 §8.6' ? CL_OVERFLOW : CHUNK_SIZE_OVERFLOW,
     title,
     requirement: section === 'RFC 9110 §8.6' ? LARGE_DECIMAL : LARGE_HEX,
     needs: 'origin',
     request: thenCanary(bytes, CANARY),
-    expect: (ex) => rejectedAndClosed(ex, 400, 413),
+    expect: overflowRefusedOrClosed,
   });
 }
 
@@ -157,6 +217,7 @@ function contentIsRequest(slug: string, title: string, head: string, content: st
     slug,
     section: 'RFC 9112 §9.3',
     level: 'MUST',
+    cause: CONTENT_AS_REQUEST,
     title,
     requirement: READ_BODY_OR_CLOSE,
     needs: 'fixtures',
@@ -200,6 +261,7 @@ export const adversarialFramingChecks: Check[] = [
     slug: 'cl-te-identity',
     section: 'RFC 9112 §6.1',
     level: 'MUST',
+    cause: CL_WITH_TE,
     title: 'CL: 5 with TE: identity: rejected (400 or 501), then close; never framed by CL',
     requirement: CL_TE_CLOSE,
     needs: 'origin',
@@ -210,6 +272,7 @@ export const adversarialFramingChecks: Check[] = [
     slug: 'te-http10-keep-alive',
     section: 'RFC 9112 §6.1',
     level: 'MUST',
+    cause: TE_IN_HTTP10,
     title: 'HTTP/1.0 keep-alive request with TE: chunked: answered, then closed despite keep-alive',
     requirement: HTTP10_TE,
     // Any response will do, a 404 included: the verdict is the close after it.
@@ -221,6 +284,7 @@ export const adversarialFramingChecks: Check[] = [
     slug: 'cl-te-http10-keep-alive',
     section: 'RFC 9112 §6.1',
     level: 'MUST',
+    cause: TE_IN_HTTP10,
     title: 'HTTP/1.0 keep-alive request with CL and TE: answered, then closed despite keep-alive',
     requirement: HTTP10_TE,
     // Any response will do, a 404 included: the verdict is the close after it.
@@ -268,6 +332,7 @@ export const adversarialFramingChecks: Check[] = [
     slug: 'te-ws-before-colon',
     section: 'RFC 9112 §5.1',
     level: 'MUST',
+    cause: WS_BEFORE_COLON_CAUSE,
     title: '"Transfer-Encoding : chunked" (space before the colon): 400, and nothing after it answered',
     requirement: WS_BEFORE_COLON,
     needs: 'origin',
@@ -295,6 +360,23 @@ export const adversarialFramingChecks: Check[] = [
         }),
       ),
   }),
+  adversarial({
+    // The core of the check above that no server may miss: whatever it answers to "0", the bytes
+    // after the head are never read as a chunked body, so the canary is never the second answer.
+    slug: 'te-underscore-not-framing',
+    section: 'RFC 9112 §2.2',
+    level: 'security',
+    rationale:
+      'Transfer_Encoding is a field of its own (a token may hold "_"), so the request has no content. A server that ' +
+      'folds "_" into "-", as CGI-style header maps do, reads a chunked body that a conformant front end never saw: ' +
+      'the "underjoin" request-smuggling technique (PortSwigger smuggler), which is why nginx ignores field names ' +
+      'with underscores by default (underscores_in_headers off).',
+    title: 'Transfer_Encoding: chunked never frames the content: the canary after "0" is never the second answer',
+    requirement: GRAMMAR,
+    needs: 'resource',
+    request: (ctx) => thenCanary(get(resourcePath(ctx), 'Transfer_Encoding: chunked') + LAST_CHUNK, CANARY),
+    expect: neverFramed,
+  }),
 
   // --- Invalid Content-Length (RFC 9112 §6.3); "abc" and "-1" are in framing.ts ---
   badLength('cl-plus-sign', 'Content-Length: +5: 400, then close', ['Content-Length: +5'], 'hello'),
@@ -304,12 +386,13 @@ export const adversarialFramingChecks: Check[] = [
   badLength('cl-empty', 'An empty Content-Length: 400, then close', ['Content-Length: '], ''),
   badLength('cl-inner-space', 'Content-Length: 1 0: 400, then close', ['Content-Length: 1 0'], 'x'.repeat(10)),
   badLength('cl-negative-huge', 'Content-Length: -123456789123456789123456789: 400, then close', ['Content-Length: -123456789123456789123456789'], ''),
-  badLength('cl-list-different', 'Content-Length: 0, 5 (different values): 400, then close', ['Content-Length: 0, 5'], 'hello'),
-  badLength('cl-conflict-last', 'Content-Length: 0, then Content-Length: 5: 400, then close', ['Content-Length: 0', 'Content-Length: 5'], 'hello'),
+  badLength('cl-list-different', 'Content-Length: 0, 5 (different values): 400, then close', ['Content-Length: 0, 5'], 'hello', CL_CONFLICT),
+  badLength('cl-conflict-last', 'Content-Length: 0, then Content-Length: 5: 400, then close', ['Content-Length: 0', 'Content-Length: 5'], 'hello', CL_CONFLICT),
   adversarial({
     slug: 'cl-duplicate-lines',
     section: 'RFC 9112 §6.3',
     level: 'MUST',
+    cause: 'cl-same-list',
     title: 'Two Content-Length: 5 lines: read as 5, or rejected with 400 and close',
     requirement: CL_INVALID,
     // The "read as 5" branch is judged on the bundled index.html and style.css.
@@ -321,6 +404,7 @@ export const adversarialFramingChecks: Check[] = [
     slug: 'cl-ws-before-colon',
     section: 'RFC 9112 §5.1',
     level: 'MUST',
+    cause: WS_BEFORE_COLON_CAUSE,
     title: '"Content-Length : 5" (space before the colon): 400, and the 5 bytes and the canary never answered',
     requirement: WS_BEFORE_COLON,
     needs: 'origin',
@@ -331,6 +415,7 @@ export const adversarialFramingChecks: Check[] = [
     slug: 'cl-htab-before-colon',
     section: 'RFC 9112 §5.1',
     level: 'MUST',
+    cause: WS_BEFORE_COLON_CAUSE,
     title: '"Content-Length<HTAB>: 5" (tab before the colon): 400, and nothing after it answered',
     requirement: WS_BEFORE_COLON,
     needs: 'origin',
@@ -352,18 +437,62 @@ export const adversarialFramingChecks: Check[] = [
   ),
 
   // --- Chunk lines (RFC 9112 §7.1 grammar; §9.3: read the content whole or close) ---
-  badChunks('chunk-size-letter', 'Chunk size Z: 400, then close', `Z\r\nhello\r\n${LAST_CHUNK}`),
-  badChunks('chunk-size-0x', 'Chunk size 0x5: 400, then close', `0x5\r\nhello\r\n${LAST_CHUNK}`),
-  badChunks('chunk-size-plus', 'Chunk size +5: 400, then close', `+5\r\nhello\r\n${LAST_CHUNK}`),
-  badChunks('chunk-size-leading-space', 'Chunk size " 5": 400, then close', ` 5\r\nhello\r\n${LAST_CHUNK}`),
-  badChunks('chunk-size-minus-zero', 'Chunk size -0: 400, then close', `-0\r\n\r\n`),
-  badChunks('chunk-size-empty', 'An empty chunk-size line: 400, then close', `\r\nhello\r\n${LAST_CHUNK}`),
-  badChunks('chunk-size-underscore', 'Chunk size 0_2e: 400, then close', `0_2e\r\n${'x'.repeat(0x2e)}\r\n${LAST_CHUNK}`),
-  badChunks('chunk-size-bare-lf', 'A chunk-size line ended by a bare LF: 400, then close', `5\nhello\r\n${LAST_CHUNK}`),
-  badChunks('chunk-data-bare-lf', 'Chunk data followed by a bare LF: 400, then close', `5\r\nhello\n${LAST_CHUNK}`),
-  badChunks('last-chunk-bare-lf', 'A last-chunk line ended by a bare LF: 400, then close', `5\r\nhello\r\n0\n\r\n`),
-  badChunks('chunk-size-bare-cr', 'A chunk-size line with a bare CR (5\\r\\r;ABCD): 400, then close', `5\r\r;ABCD\r\nhello\r\n${LAST_CHUNK}`),
-  badChunks('chunk-data-no-crlf', 'Chunk data not followed by CRLF (5, helloX0): 400, then close', `5\r\nhelloX${LAST_CHUNK}`),
+  badChunks('chunk-size-letter', 'Chunk size Z: 400, then close', `Z\r\nhello\r\n${LAST_CHUNK}`, CHUNK_SIZE_INVALID, CHUNK_SIZE_RATIONALE),
+  badChunks('chunk-size-0x', 'Chunk size 0x5: 400, then close', `0x5\r\nhello\r\n${LAST_CHUNK}`, CHUNK_SIZE_INVALID, CHUNK_SIZE_RATIONALE),
+  badChunks('chunk-size-plus', 'Chunk size +5: 400, then close', `+5\r\nhello\r\n${LAST_CHUNK}`, CHUNK_SIZE_INVALID, CHUNK_SIZE_RATIONALE),
+  badChunks('chunk-size-leading-space', 'Chunk size " 5": 400, then close', ` 5\r\nhello\r\n${LAST_CHUNK}`, CHUNK_SIZE_INVALID, CHUNK_SIZE_RATIONALE),
+  badChunks('chunk-size-minus-zero', 'Chunk size -0: 400, then close', `-0\r\n\r\n`, CHUNK_SIZE_INVALID, CHUNK_SIZE_RATIONALE),
+  badChunks('chunk-size-empty', 'An empty chunk-size line: 400, then close', `\r\nhello\r\n${LAST_CHUNK}`, CHUNK_SIZE_INVALID, CHUNK_SIZE_RATIONALE),
+  badChunks(
+    'chunk-size-underscore',
+    'Chunk size 0_2e: 400, then close',
+    `0_2e\r\n${'x'.repeat(0x2e)}\r\n${LAST_CHUNK}`,
+    CHUNK_SIZE_INVALID,
+    CHUNK_SIZE_RATIONALE,
+  ),
+  badChunks('chunk-size-bare-lf', 'A chunk-size line ended by a bare LF: 400, then close', `5\nhello\r\n${LAST_CHUNK}`, BARE_LF_IN_CHUNKED, BARE_LF_RATIONALE),
+  badChunks('chunk-data-bare-lf', 'Chunk data followed by a bare LF: 400, then close', `5\r\nhello\n${LAST_CHUNK}`, BARE_LF_IN_CHUNKED, BARE_LF_RATIONALE),
+  badChunks('last-chunk-bare-lf', 'A last-chunk line ended by a bare LF: 400, then close', `5\r\nhello\r\n0\n\r\n`, BARE_LF_IN_CHUNKED, BARE_LF_RATIONALE),
+  // The exploit shape behind CVE-2025-22871: a bare LF inside a chunk extension, which a lenient
+  // parser takes as the end of the chunk line and a strict one as (invalid) extension bytes.
+  badChunks(
+    'chunk-ext-bare-lf',
+    'A bare LF inside a chunk extension (5;a\\nb): 400, then close',
+    `5;a\nb\r\nhello\r\n${LAST_CHUNK}`,
+    BARE_LF_IN_CHUNKED,
+    BARE_LF_RATIONALE,
+  ),
+  badChunks(
+    'chunk-ext-bare-cr',
+    'A bare CR inside a chunk extension (5;a\\rb): 400, then close',
+    `5;a\rb\r\nhello\r\n${LAST_CHUNK}`,
+    BARE_LF_IN_CHUNKED,
+    BARE_LF_RATIONALE,
+  ),
+  adversarial({
+    // "5\r\r;ABCD": each bare CR read as SP gives "5  ;ABCD", a size with BWS before a chunk-ext
+    // (§7.1.1), so the chunk is "hello" and the canary after the last chunk is a request like any.
+    slug: 'chunk-size-bare-cr',
+    section: 'RFC 9112 §2.2',
+    level: 'MUST',
+    cause: BARE_CR_CAUSE,
+    title: 'A chunk-size line with a bare CR (5\\r\\r;ABCD): 400 and close, or each CR read as SP',
+    requirement: BARE_CR,
+    needs: 'resource',
+    request: (ctx) => thenCanary(get(resourcePath(ctx), 'Transfer-Encoding: chunked') + `5\r\r;ABCD\r\nhello\r\n${LAST_CHUNK}`, CANARY),
+    expect: (ex, ctx) =>
+      oneOf({
+        rejected: undecodableChunks(ex, ctx),
+        'CR read as SP': all(servedResource(ex, ctx), oneOf({ 'then the next request answered': nothingMore(ex, 2), 'then closed': closedAfter(ex, 1) })),
+      }),
+  }),
+  badChunks(
+    'chunk-data-no-crlf',
+    'Chunk data not followed by CRLF (5, helloX0): 400, then close',
+    `5\r\nhelloX${LAST_CHUNK}`,
+    'chunk-data-no-crlf',
+    CHUNK_DATA_CRLF_RATIONALE,
+  ),
   tooLarge(
     'chunk-size-overflow',
     'RFC 9112 §7.1',

@@ -16,7 +16,7 @@
 // - 'fixtures' where a branch answers NEXT, whose bytes are the bundled style.css (nextOrClose):
 //   these still request /index.html and compare with the bundled index.html (servedIndex).
 import type { Check, CheckContext, Exchange, Level, Need, RequestCheck, RequestPlan, Verdict } from '../types.js';
-import { all, bodyEquals, closedAfter, describeEnd, describeResponse, finalResponses, status, statusAt, verdict } from '../verifiers.js';
+import { all, bodyEquals, closedAfter, describeEnd, describeResponse, finalResponses, oneOf, status, statusAt, verdict } from '../verifiers.js';
 import { get } from './requests.js';
 import { resourceBody, resourcePath } from './resource.js';
 
@@ -139,12 +139,15 @@ export interface Case {
   slug: string;
   section: string;
   level: Level;
-  /** default: true, except for MAY. The SHOULD checks whose failure means an answered canary or a
-   * request misread are required too: a smuggling hole makes a server unusable as an origin
-   * server (index.ts); the two SHOULDs about an exact status (501) are not. */
+  /** default: true for MUST, security and robustness; SHOULD and MAY are never required (a
+   * smuggling hole that the RFC leaves at SHOULD is a check of level security, with a rationale) */
   required?: boolean;
   title: string;
   requirement: string;
+  /** the root cause it shares with other checks (causes.ts) */
+  cause?: string;
+  /** for level security: why it is required, with its source */
+  rationale?: string;
   /** what the case needs of its target; see the head of this file */
   needs: Need;
   request: RequestCheck['request'];
@@ -158,9 +161,11 @@ export function adversarial(c: Case): Check {
     id: `rfc${m[1]}/${m[2]}/${c.slug}`,
     section: c.section,
     level: c.level,
-    required: c.required ?? c.level !== 'MAY',
+    required: c.required ?? (c.level !== 'MAY' && c.level !== 'SHOULD'),
     title: c.title,
     requirement: c.requirement,
+    ...(c.cause !== undefined ? { cause: c.cause } : {}),
+    ...(c.rationale !== undefined ? { rationale: c.rationale } : {}),
     needs: c.needs,
     request: c.request,
     expect: c.expect,
@@ -192,6 +197,17 @@ export function statusIn(ex: Exchange, lo: number, hi: number, label: string): V
 
 export const clientError = (ex: Exchange): Verdict => statusIn(ex, 400, 499, 'a 4xx status');
 
+/** A number too large for any integer: refused (400 or 413), or answered without the content being
+ * read; closed either way, so that the unread content is never taken for a request. RFC 9112 §9.3:
+ * "A server MUST read the entire request message body or close the connection after sending its
+ * response"; which status comes first is not what the overflow MUST is about. */
+export function overflowRefusedOrClosed(ex: Exchange): Verdict {
+  return oneOf({
+    'refused (400 or 413), then close': all(status(ex, 400, 413), closedAfter(ex, 1)),
+    'answered without reading the content, then close': all(statusIn(ex, 200, 499, 'a status below 500'), closedAfter(ex, 1)),
+  });
+}
+
 /** Exactly n responses and nothing after them: the request pipelined behind was never answered.
  * The server may have closed or left the connection open. */
 export function nothingMore(ex: Exchange, n = 1): Verdict {
@@ -203,6 +219,21 @@ export function nothingMore(ex: Exchange, n = 1): Verdict {
     return verdict(false, expected, `the pipelined request was answered: ${describeResponse(finals[n]!)}; ${describeEnd(ex)}`);
   }
   return verdict(false, expected, `${finals.length} of ${n} responses; ${describeEnd(ex)}`);
+}
+
+/** The bytes after a head that frames no content were never read as content: the request pipelined
+ * behind them is never the second answer. Either nothing follows the first answer, or the second
+ * is the 400 for those bytes read as a request-line (what a server that goes on reading answers). */
+export function neverFramed(ex: Exchange): Verdict {
+  const second = finalResponses(ex)[1];
+  return oneOf({
+    'no second answer': nothingMore(ex, 1),
+    'the bytes answered as a bad request-line (400)': verdict(
+      second?.status === 400,
+      'a 400 for the bytes after the head',
+      second ? describeResponse(second) : describeEnd(ex),
+    ),
+  });
 }
 
 /** Rejected with one of `allowed`, and nothing pipelined behind answered (closed or not). */

@@ -11,7 +11,7 @@
 // A check whose accepting branch answers NEXT (servedThenNext) needs the fixtures: NEXT's answer is
 // the bundled style.css. One whose every branch is a rejection needs nothing (origin).
 import type { Check } from '../types.js';
-import { all, closedAfter, oneOf, status, statusAt } from '../verifiers.js';
+import { all, closedAfter, notServed, oneOf, status, statusAt } from '../verifiers.js';
 import {
   BARE_CR,
   BARE_LF,
@@ -26,12 +26,12 @@ import {
   METHOD_TOO_LONG,
   NEXT,
   OBS_FOLD,
-  TARGET_TOO_LONG,
   WS_BEFORE_COLON,
   WS_BEFORE_FIRST_FIELD,
   adversarial,
   clientError,
   get,
+  neverFramed,
   nothingMore,
   rawHead,
   rejected,
@@ -40,6 +40,17 @@ import {
   servedThenNext,
   thenCanary,
 } from './adversarial-support.js';
+import {
+  BARE_CR_CAUSE,
+  FIELD_NAME_INVALID,
+  FIELDS_TOO_LARGE_CAUSE,
+  HOST_INVALID,
+  NUL_TRUNCATES_PATH,
+  OBS_FOLD_CAUSE,
+  REQUEST_LINE_INVALID,
+  WS_BEFORE_COLON_CAUSE,
+  WS_BEFORE_FIRST_FIELD_CAUSE,
+} from './causes.js';
 import { resourcePath } from './resource.js';
 
 const HIDDEN_CL = `Content-Length: ${NEXT.length}`;
@@ -50,6 +61,7 @@ function bareCr(slug: string, title: string, head: string): Check {
     slug,
     section: 'RFC 9112 §2.2',
     level: 'MUST',
+    cause: BARE_CR_CAUSE,
     title,
     requirement: BARE_CR,
     needs: 'fixtures',
@@ -72,12 +84,14 @@ function bareLf(slug: string, title: string, head: string): Check {
   });
 }
 
-/** A field line that does not match field-line = field-name ":" OWS field-value OWS: 400 and close. */
+/** A field line that does not match field-line = field-name ":" OWS field-value OWS: 400 and close
+ * (SHOULD: the grammar sentence of §2.2). */
 function badField(slug: string, title: string, line: string, body = ''): Check {
   return adversarial({
     slug,
     section: 'RFC 9112 §2.2',
     level: 'SHOULD',
+    cause: FIELD_NAME_INVALID,
     title,
     requirement: GRAMMAR,
     needs: 'origin',
@@ -86,17 +100,24 @@ function badField(slug: string, title: string, line: string, body = ''): Check {
   });
 }
 
-/** Too large to process: a 4xx, and nothing after it answered. */
-function tooLarge(slug: string, title: string, head: string): Check {
+/** Too large to process: a 4xx, and nothing after it answered; or processed, as any request, and
+ * the request after it answered too (the MUST binds only fields "larger than it wishes to
+ * process"). The processed branch serves the resource: it needs one. */
+function tooLarge(slug: string, title: string, fields: string[]): Check {
   return adversarial({
     slug,
     section: 'RFC 9110 §5.4',
     level: 'MUST',
+    cause: FIELDS_TOO_LARGE_CAUSE,
     title,
     requirement: FIELDS_TOO_LARGE,
-    needs: 'origin',
-    request: thenCanary(head, CANARY),
-    expect: (ex) => all(clientError(ex), nothingMore(ex)),
+    needs: 'resource',
+    request: (ctx) => thenCanary(get(resourcePath(ctx), ...fields), CANARY),
+    expect: (ex, ctx) =>
+      oneOf({
+        'refused (4xx), nothing after it answered': all(clientError(ex), nothingMore(ex)),
+        'processed, then the next request answered': all(servedResource(ex, ctx), oneOf({ answered: nothingMore(ex, 2), closed: closedAfter(ex, 1) })),
+      }),
   });
 }
 
@@ -116,6 +137,7 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'bare-cr-request-line',
     section: 'RFC 9112 §2.2',
     level: 'MUST',
+    cause: BARE_CR_CAUSE,
     title: 'A bare CR inside the request-line ("HTTP/1.1\\rX-Lab-Probe: 1"): 400, never a line break',
     requirement: BARE_CR,
     needs: 'origin',
@@ -148,6 +170,7 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'nul-in-host',
     section: 'RFC 9110 §5.5',
     level: 'MUST',
+    cause: HOST_INVALID,
     title: 'Host: http-lab\\x00.test: 400 (rejected, or "http-lab .test" is an invalid Host)',
     requirement: CR_LF_NUL,
     needs: 'origin',
@@ -159,11 +182,26 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'nul-in-target',
     section: 'RFC 9112 §3.2',
     level: 'SHOULD',
+    cause: REQUEST_LINE_INVALID,
     title: 'A NUL in the request-target (/index.html\\x00.txt): 400, or 301 to the encoded target',
     requirement: INVALID_REQUEST_LINE,
     needs: 'origin',
     request: thenCanary(`GET ${INDEX}\x00.txt HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
     expect: (ex) => oneOf({ 'rejected (400)': rejected(ex, 400), 'redirected (301)': status(ex, 301) }),
+  }),
+  adversarial({
+    // The core of the check above that no server may miss: /index.html\x00.txt names no file, and
+    // a server that cuts the path at the NUL, as a C string does, serves another one.
+    slug: 'nul-in-target-not-served',
+    section: 'RFC 9112 §3.2',
+    level: 'robustness',
+    cause: NUL_TRUNCATES_PATH,
+    title: 'A NUL in the request-target (/index.html\\x00.txt) never serves index.html: any refusal, a 404 included',
+    requirement: INVALID_REQUEST_LINE,
+    // Whether index.html's bytes came back needs the fixtures.
+    needs: 'fixtures',
+    request: `GET ${INDEX}\x00.txt HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`,
+    expect: (ex, ctx) => notServed(ex, ctx.fixture('index.html'), 'index.html'),
   }),
 
   // --- obs-fold and leading whitespace that hide a framing field ---
@@ -171,6 +209,7 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'obs-fold-hides-content-length',
     section: 'RFC 9112 §5.2',
     level: 'MUST',
+    cause: OBS_FOLD_CAUSE,
     title: 'An obs-fold " Content-Length: N" line: 400, or unfolded into the previous value (no content)',
     requirement: OBS_FOLD,
     needs: 'fixtures',
@@ -181,6 +220,7 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'obs-fold-hides-transfer-encoding',
     section: 'RFC 9112 §5.2',
     level: 'MUST',
+    cause: OBS_FOLD_CAUSE,
     title: 'An obs-fold "<HTAB>Transfer-Encoding: chunked" line: 400, or unfolded (no content)',
     requirement: OBS_FOLD,
     needs: 'fixtures',
@@ -191,6 +231,7 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'ws-before-first-field-content-length',
     section: 'RFC 9112 §2.2',
     level: 'MUST',
+    cause: WS_BEFORE_FIRST_FIELD_CAUSE,
     title: 'A "<HTAB>Content-Length: N" line right after the request-line: 400, or the line ignored (no content)',
     requirement: WS_BEFORE_FIRST_FIELD,
     needs: 'fixtures',
@@ -202,6 +243,7 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'ws-before-first-field-host',
     section: 'RFC 9112 §2.2',
     level: 'MUST',
+    cause: WS_BEFORE_FIRST_FIELD_CAUSE,
     title: 'The only Host line preceded by SP: 400 (rejected, or ignored and then Host is missing)',
     requirement: WS_BEFORE_FIRST_FIELD,
     needs: 'origin',
@@ -212,6 +254,7 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'host-ws-before-colon',
     section: 'RFC 9112 §5.1',
     level: 'MUST',
+    cause: WS_BEFORE_COLON_CAUSE,
     title: '"Host : http-lab.test" (space before the colon): 400, and nothing after it answered',
     requirement: WS_BEFORE_COLON,
     needs: 'origin',
@@ -222,6 +265,7 @@ export const adversarialSyntaxChecks: Check[] = [
     slug: 'host-nbsp',
     section: 'RFC 9112 §3.2',
     level: 'MUST',
+    cause: HOST_INVALID,
     title: 'Host: \\xa0http-lab.test (0xA0 is not whitespace): an invalid Host, 400',
     requirement: HOST_RULE,
     needs: 'origin',
@@ -236,18 +280,24 @@ export const adversarialSyntaxChecks: Check[] = [
   badField('field-name-obs-text', 'A field name starting with byte 0xEF: 400, then close', '\xefoo: bar'),
   badField('field-name-empty', 'An empty field name (": x"): 400, then close', ': x'),
   badField('field-line-no-colon', 'A field line without a colon ("Content-Length 5"): 400, then close', 'Content-Length 5', 'hello'),
+  adversarial({
+    // The core of the check above that no server may miss: a line without a colon is no
+    // Content-Length, so "hello" is never read as content and the canary is never the second answer.
+    slug: 'field-line-no-colon-not-framing',
+    section: 'RFC 9112 §2.2',
+    level: 'security',
+    rationale:
+      'A field line without a colon matches no field-line (RFC 9112 §5), a grammar rule without a keyword. A server ' +
+      'that reads "Content-Length 5" as a length frames content that a strict front end passes on as the next request: ' +
+      'HTTP Garden (kenballus/http-garden) lists the missing colon among its request-smuggling discrepancies.',
+    title: '"Content-Length 5" (no colon) never frames content: the canary after "hello" is never the second answer',
+    requirement: GRAMMAR,
+    needs: 'origin',
+    request: thenCanary(get(INDEX, 'Content-Length 5') + 'hello', CANARY),
+    expect: neverFramed,
+  }),
 
   // --- Oversized elements ---
-  adversarial({
-    slug: 'request-target-64k',
-    section: 'RFC 9112 §3',
-    level: 'MUST',
-    title: 'A 64 KiB request-target: 414, and nothing after it answered',
-    requirement: TARGET_TOO_LONG,
-    needs: 'origin',
-    request: thenCanary(get(`/${'a'.repeat(64 * 1024)}`), CANARY),
-    expect: (ex) => rejected(ex, 414),
-  }),
   adversarial({
     slug: 'method-10k',
     section: 'RFC 9112 §3',
@@ -259,14 +309,17 @@ export const adversarialSyntaxChecks: Check[] = [
     request: thenCanary(`${'X'.repeat(10 * 1024)} ${INDEX} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`, CANARY),
     expect: (ex) => status(ex, 501),
   }),
-  tooLarge('field-value-64k', 'A 64 KiB field value: a 4xx (431 preferred), and nothing after it answered', get(INDEX, `X-Lab-Big: ${'a'.repeat(64 * 1024)}`)),
-  tooLarge('field-count-flood', '1,200 field lines: a 4xx (431 preferred), and nothing after it answered', get(INDEX, ...flood)),
+  tooLarge('field-value-64k', 'A 64 KiB field value: a 4xx (431 preferred) and nothing after it answered, or processed', [
+    `X-Lab-Big: ${'a'.repeat(64 * 1024)}`,
+  ]),
+  tooLarge('field-count-flood', '1,200 field lines: a 4xx (431 preferred) and nothing after it answered, or processed', flood),
 
   // --- Garbage after a valid request (adversarial.md row 41) ---
   adversarial({
     slug: 'garbage-after-request',
     section: 'RFC 9112 §2.2',
     level: 'SHOULD',
+    cause: 'garbage-after-request',
     title: 'A valid request, then "Invalid\\r\\n\\r\\n": served, then 400 and close (or closed)',
     requirement: GRAMMAR,
     // The valid request must be served: it needs the resource.

@@ -12,7 +12,8 @@ import type { CheckContext, Level, Need, Offer, RequestCheck, RequestPlan } from
 import { catalogue } from './index.js';
 import { PROSE_QUOTES } from './prose.js';
 
-const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'robustness', 'architecture'];
+const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY', 'security', 'robustness', 'architecture'];
+const CAUSE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SECTION = /^RFC (9110|9112) §(\d+(?:\.\d+)*)$/;
 const ID = /^(?:rfc(9110|9112)\/(\d+(?:\.\d+)*)|path)\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ARCH_ID = /^arch\/([a-z0-9]+)\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -123,8 +124,40 @@ test('every check is well formed', () => {
       assert.notEqual(typeof c.request, 'function', `${where}: only a resource check's request depends on the resource`);
     }
     if (c.level === 'MUST') assert.equal(c.required, true, `${where}: a MUST check must be required`);
-    if (c.level === 'MAY') assert.equal(c.required, false, `${where}: a MAY check cannot be required`);
   }
+});
+
+// Required means MUST (DESIGN.md): a SHOULD or MAY fails a run only under --strict, and a property
+// the RFC leaves below MUST is required only as level security, with the source that makes it one.
+test('no SHOULD or MAY check is required; every security check is required and says why', () => {
+  for (const c of catalogue) {
+    const where = `check ${c.id}`;
+    if (c.level === 'SHOULD' || c.level === 'MAY') assert.equal(c.required, false, `${where}: a ${c.level} check cannot be required`);
+    if (c.level === 'security') {
+      assert.equal(c.required, true, `${where}: a security check is required`);
+      assert.ok((c.rationale ?? '').length >= 80, `${where}: a security check carries a rationale naming its source`);
+      assert.match(c.rationale!, /CVE-\d{4}-\d+|erratum|[a-z0-9-]+\/[a-z0-9-]+(#\d+)?|nginx|RFC \d+/i, `${where}: the rationale names a source`);
+    } else {
+      assert.equal(c.rationale, undefined, `${where}: only a security check carries a rationale`);
+    }
+  }
+});
+
+test('causes are slugs, and each groups checks of one level of obligation', () => {
+  const byCause = new Map<string, Set<boolean>>();
+  for (const c of catalogue) {
+    if (c.cause === undefined) continue;
+    assert.match(c.cause, CAUSE, `check ${c.id}: cause "${c.cause}" is not a slug`);
+    byCause.set(c.cause, (byCause.get(c.cause) ?? new Set()).add(c.required));
+  }
+  // A cause counts one fault: its checks fail a run together or warn together, never both.
+  for (const [cause, required] of byCause) assert.equal(required.size, 1, `cause ${cause} mixes required and not required checks`);
+  // The duplicates the real servers showed are counted once.
+  const members = (cause: string): string[] => catalogue.filter((c) => c.cause === cause).map((c) => c.id);
+  assert.ok(members('bare-lf-in-chunked').length >= 3);
+  assert.ok(members('cl-invalid').length >= 9);
+  assert.ok(members('ws-before-colon').length >= 5);
+  assert.ok(members('date-missing').length >= 5);
 });
 
 test('every built-in design has an architecture fingerprint', () => {

@@ -9,13 +9,16 @@ import { resourceBody, resourcePath } from './resource.js';
 const SUPPORT_GET_HEAD = 'All general-purpose servers MUST support the methods GET and HEAD.';
 const HEAD_NO_CONTENT = 'The HEAD method is identical to GET except that the server MUST NOT send content in the response.';
 
-/** GET `target` answers 200 with exactly the bytes of the docroot file `fixture`. */
-function servesFile(slug: string, title: string, target: string, fixture: string): Check {
+/** GET `target` answers 200 with exactly the bytes of the docroot file `fixture`. A folder's index
+ * is no RFC's rule but a setting (index.html is every stock server's default, and a server may
+ * list the folder or refuse it instead): those checks are robustness, and not required. */
+function servesFile(slug: string, title: string, target: string, fixture: string, index = false): Check {
   return {
     id: `rfc9110/9.1/${slug}`,
     section: 'RFC 9110 §9.1',
-    level: 'MUST',
-    required: true,
+    level: index ? 'robustness' : 'MUST',
+    required: !index,
+    ...(index ? { cause: 'directory-index' } : {}),
     title,
     requirement: SUPPORT_GET_HEAD,
     // Each of these names a bundled file (index.html included: it is the docroot's file here, not
@@ -69,8 +72,8 @@ export const getHeadChecks: Check[] = [
   servesFile('get-empty', 'GET /empty.txt serves an empty file as 200 with no content', '/empty.txt', 'empty.txt'),
   servesFile('get-pct-encoded', 'GET /with%20space.html serves "with space.html"', '/with%20space.html', 'with space.html'),
   servesFile('get-large', 'GET /large.bin serves 1 MiB byte for byte', '/large.bin', 'large.bin'),
-  servesFile('index-root', 'GET / serves the docroot index.html', '/', 'index.html'),
-  servesFile('index-subdir', 'GET /docs/ serves docs/index.html', '/docs/', 'docs/index.html'),
+  servesFile('index-root', 'GET / serves the docroot index.html (the directory-index setting)', '/', 'index.html', true),
+  servesFile('index-subdir', 'GET /docs/ serves docs/index.html (the directory-index setting)', '/docs/', 'docs/index.html', true),
   {
     id: 'rfc9110/9.3.2/head-no-content',
     section: 'RFC 9110 §9.3.2',

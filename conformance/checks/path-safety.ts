@@ -12,7 +12,9 @@
 // not one may answer any path (a catch-all 200, a 401, a 405) without mapping it to a file. The
 // request-target forms need only a resource (absolute-form) or nothing (a fragment).
 import type { Check, Exchange, RequestCheck, Verdict } from '../types.js';
-import { all, bodyEquals, describeExchange, describeResponse, finalResponses, status, verdict } from '../verifiers.js';
+import { all, bodyEquals, describeExchange, describeResponse, finalResponses, notServed, oneOf, status, verdict } from '../verifiers.js';
+import { NUL_TRUNCATES_PATH, PATH_TRAVERSAL, REQUEST_LINE_INVALID } from './causes.js';
+import { invalidRequestLineAnswer } from './message-syntax.js';
 import { HOST, get } from './requests.js';
 import { resourceBody, resourcePath } from './resource.js';
 import { PATH_NAMES } from './prose.js';
@@ -36,12 +38,13 @@ function staysInDocroot(ex: Exchange): Verdict {
 }
 
 /** A required robustness check of what GET `target` does with the file system's names. */
-function pathCheck(slug: string, title: string, target: string, expect: RequestCheck['expect']): Check {
+function pathCheck(slug: string, title: string, target: string, expect: RequestCheck['expect'], cause?: string): Check {
   return {
     id: `path/${slug}`,
     section: PATH_NAMES.section,
     level: 'robustness',
     required: true,
+    ...(cause !== undefined ? { cause } : {}),
     title,
     requirement: PATH_NAMES.text,
     needs: 'fixtures',
@@ -51,7 +54,7 @@ function pathCheck(slug: string, title: string, target: string, expect: RequestC
 }
 
 function traversal(slug: string, title: string, target: string): Check {
-  return pathCheck(slug, title, target, staysInDocroot);
+  return pathCheck(slug, title, target, staysInDocroot, PATH_TRAVERSAL);
 }
 
 /** `target` names `fixture` once normalised: it is served byte for byte, redirected (3xx with
@@ -73,14 +76,16 @@ function sameFile(slug: string, title: string, target: string, fixture: string):
 /** `target` names nothing the file system can hold: refused (400, 403, 404, 414). A server that
  * passes the file system's error (ENOTDIR, ENAMETOOLONG) on as a 5xx, or dies of it, fails. */
 function refusedName(slug: string, title: string, target: string): Check {
-  return pathCheck(slug, title, target, (ex) => {
-    const res = finalResponses(ex)[0];
-    const refused = res !== undefined && [400, 403, 404, 414].includes(res.status);
-    return {
-      ...verdict(refused, '404, or 400, 403, 414', res ? describeResponse(res) : describeExchange(ex)),
-      ...(refused ? { branch: `refused (${res.status})` } : {}),
-    };
-  });
+  return pathCheck(slug, title, target, refusedStatus);
+}
+
+function refusedStatus(ex: Exchange): Verdict {
+  const res = finalResponses(ex)[0];
+  const refused = res !== undefined && [400, 403, 404, 414].includes(res.status);
+  return {
+    ...verdict(refused, '404, or 400, 403, 414', res ? describeResponse(res) : describeExchange(ex)),
+    ...(refused ? { branch: `refused (${res.status})` } : {}),
+  };
 }
 
 const up = (segment: string, separator: string): string => Array(UP).fill(segment).join(separator);
@@ -94,27 +99,24 @@ export const pathSafetyChecks: Check[] = [
   traversal('traversal-backslash', 'GET /..\\..\\…\\etc\\passwd stays in the docroot', `/${up('..', '\\')}\\etc\\passwd`),
   traversal('traversal-encoded-backslash', 'GET /..%5c..%5c…etc%5cpasswd stays in the docroot', `/${up('..', '%5c')}%5cetc%5cpasswd`),
   traversal('traversal-overlong-utf8', 'GET /%c0%ae%c0%ae/…/etc/passwd (overlong UTF-8 dots) stays in the docroot', `/${up('%c0%ae%c0%ae', '/')}/etc/passwd`),
-  {
-    // A NUL ends a C string: a server that passes the decoded path to the file system unchecked
-    // opens /index.html for this name, which no file can have.
-    id: 'path/nul-byte',
-    section: PATH_NAMES.section,
-    level: 'robustness',
-    required: true,
-    title: 'GET /index.html%00.txt is refused, not served as /index.html',
-    requirement: PATH_NAMES.text,
-    needs: 'fixtures',
-    request: get('/index.html%00.txt'),
-    expect: (ex) => {
-      const res = finalResponses(ex)[0];
-      const refused = res !== undefined && [400, 403, 404].includes(res.status);
-      return {
-        ...verdict(refused, '400, 403 or 404', res ? describeResponse(res) : describeExchange(ex)),
-        ...(refused ? { branch: `refused (${res.status})` } : {}),
-      };
-    },
-  },
-  refusedName('file-as-directory', 'GET /index.html/x (a file used as a folder) is answered 404, not an error', '/index.html/x'),
+  // A NUL ends a C string: a server that passes the decoded path to the file system unchecked
+  // opens /index.html for this name, which no file can have. How it refuses is its own affair.
+  pathCheck(
+    'nul-byte',
+    'GET /index.html%00.txt is never served as /index.html',
+    '/index.html%00.txt',
+    (ex, ctx) => notServed(ex, ctx.fixture('index.html'), 'index.html'),
+    NUL_TRUNCATES_PATH,
+  ),
+  // A server with PATH_INFO (Apache's AcceptPathInfo, lighttpd) maps /index.html/x to the file
+  // index.html with the extra path "/x": serving that file's bytes is that mapping, not an error.
+  pathCheck(
+    'file-as-directory',
+    'GET /index.html/x (a file used as a folder) is answered 404, or index.html served with PATH_INFO; not an error',
+    '/index.html/x',
+    (ex, ctx) =>
+      oneOf({ refused: refusedStatus(ex), 'PATH_INFO (index.html served)': all(status(ex, 200), bodyEquals(ex, 0, ctx.fixture('index.html'), 'index.html')) }),
+  ),
   refusedName(
     'long-segment',
     'GET /<300 octets>.html (a segment longer than any file name) is answered 404 (or 400, 414), not an error',
@@ -153,7 +155,8 @@ export const pathSafetyChecks: Check[] = [
     id: 'rfc9112/3.2/fragment-in-target',
     section: 'RFC 9112 §3.2',
     level: 'SHOULD',
-    required: true,
+    required: false,
+    cause: REQUEST_LINE_INVALID,
     title: 'GET /index.html#x (a fragment in the request-target) is rejected with 400',
     requirement:
       'Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved ' +
@@ -161,6 +164,6 @@ export const pathSafetyChecks: Check[] = [
     // An invalid request-line whatever the path: /index.html is only some target.
     needs: 'origin',
     request: get('/index.html#x'),
-    expect: (ex) => status(ex, 400, 301),
+    expect: (ex) => invalidRequestLineAnswer(ex),
   },
 ];

@@ -11,6 +11,7 @@ import { all, bodyEquals, describeExchange, describeResponse, finalResponses, he
 import { NO_ETAG, etagOf, fieldValues, followUp, imfFixdateMs, isEntityTag, revalidationFields, single } from './fields.js';
 import { get, head } from './requests.js';
 import { resourceBody, resourcePath } from './resource.js';
+import { DATE_MISSING, IF_UNMODIFIED_SINCE } from './causes.js';
 
 const DATE_REQUIRED =
   'An origin server with a clock (as defined in [http.date]) MUST generate a Date header field in all 2xx ' +
@@ -28,8 +29,9 @@ const SEND_ETAG =
 
 /** A condition that no server's validators can satisfy. */
 const NO_SUCH_ETAG = '"http-lab-no-such-etag"';
-/** An HTTP-date earlier than any file's modification time. */
-const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT';
+/** An HTTP-date earlier than any file's modification time: the RFC's own example date. Not the Unix
+ * epoch, which some servers (Apache's apr_date_parse_http) take for "no date" and ignore. */
+const PAST = 'Sun, 06 Nov 1994 08:49:37 GMT';
 
 /** Plain GET (or HEAD) of `path`, then the same with fields built from its answer. */
 function askTwice(path: string, method: 'GET' | 'HEAD', fields: (first: WireResponse | undefined) => string[], more: string[] = []): RequestPlan {
@@ -240,6 +242,7 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §6.6.1',
     level: 'MUST',
     required: true,
+    cause: DATE_MISSING,
     title: 'A 304 response carries a Date header field',
     requirement: DATE_REQUIRED,
     needs: 'resource',
@@ -257,7 +260,12 @@ export const validatorChecks: Check[] = [
     level: 'MUST',
     required: true,
     title: 'GET with an If-Match that matches nothing is not served (412)',
-    requirement: 'An origin server that evaluates an If-Match condition MUST NOT perform the requested method if the condition evaluates to false.',
+    // The MUST NOT binds a server "that evaluates"; the MUST to evaluate is this sentence, the one a
+    // server that ignores If-Match breaks.
+    requirement:
+      'When an origin server receives a request that selects a representation and that request includes an If-Match ' +
+      'header field, the origin server MUST evaluate the If-Match condition per [evaluation] prior to performing the ' +
+      'method.',
     // The resource, not any path: a precondition is evaluated only where the response would be 2xx
     // (RFC 9110 §13.2.1), so a 404 would pass without testing anything. An If-Match that lists no
     // current entity-tag is false with or without an ETag: no offer.
@@ -284,13 +292,17 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §13.1.4',
     level: 'MUST',
     required: true,
-    title: `GET with If-Unmodified-Since: ${EPOCH} is not served (412)`,
-    requirement: 'An origin server that evaluates an If-Unmodified-Since condition MUST NOT perform the requested method if the condition evaluates to false.',
+    cause: IF_UNMODIFIED_SINCE,
+    title: `GET with If-Unmodified-Since: ${PAST} is not served (412)`,
+    requirement:
+      'When an origin server receives a request that selects a representation and that request includes an ' +
+      'If-Unmodified-Since header field without an If-Match header field, the origin server MUST evaluate the ' +
+      'If-Unmodified-Since condition per [evaluation] prior to performing the method.',
     // "A recipient MUST ignore the If-Unmodified-Since header field if the resource does not have a
     // modification date available" (RFC 9110 §13.1.4): only a resource with a Last-Modified can refuse.
     needs: 'resource',
     offers: ['last-modified'],
-    request: (ctx) => get(resourcePath(ctx), `If-Unmodified-Since: ${EPOCH}`),
+    request: (ctx) => get(resourcePath(ctx), `If-Unmodified-Since: ${PAST}`),
     expect: notPerformed,
   },
   {
@@ -300,12 +312,13 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §13.1.4',
     level: 'MUST',
     required: true,
-    title: `Two If-Unmodified-Since lines (a list of dates, ${EPOCH} twice) are ignored (200), or the request is rejected (400), not evaluated`,
+    cause: IF_UNMODIFIED_SINCE,
+    title: `Two If-Unmodified-Since lines (a list of dates, ${PAST} twice) are ignored (200), or the request is rejected (400), not evaluated`,
     requirement:
       'A recipient MUST ignore the If-Unmodified-Since header field if the received field value is not a valid ' +
       'HTTP-date (including when the field value appears to be a list of dates).',
     needs: 'resource',
-    request: (ctx) => get(resourcePath(ctx), `If-Unmodified-Since: ${EPOCH}`, `If-Unmodified-Since: ${EPOCH}`),
+    request: (ctx) => get(resourcePath(ctx), `If-Unmodified-Since: ${PAST}`, `If-Unmodified-Since: ${PAST}`),
     expect: (ex, ctx) =>
       oneOf({
         'ignored (200)': all(status(ex, 200), bodyEquals(ex, 0, resourceBody(ctx), resourcePath(ctx))),
