@@ -335,7 +335,10 @@ async function conformanceNow(settings: GateSettings): Promise<ConformanceReport
 }
 
 function outcomesOf(report: ConformanceReport): CurrentMeasurement['conformance'][number] {
-  return { target: report.target, outcomes: new Map(report.checks.map((c) => [c.id, { title: c.title, outcome: c.outcome, actual: c.actual }])) };
+  return {
+    target: report.target,
+    outcomes: new Map(report.checks.map((c) => [c.id, { title: c.title, outcome: c.outcome, actual: c.actual, cause: c.cause }])),
+  };
 }
 
 /** What --results may hold: a bench@1 document, or the lab's results@1 with the bench inside. Its

@@ -38,14 +38,19 @@ function baseline(samples: SampleSet[], floor = { rps: 0.03, cpu: 0.03, p50: 0.0
   };
 }
 
-function current(samples: SampleSet[], outcomes: Record<string, string> = { a: 'pass', b: 'pass' }): CurrentMeasurement {
+function current(samples: SampleSet[], outcomes: Record<string, string> = { a: 'pass', b: 'pass' }, causes: Record<string, string> = {}): CurrentMeasurement {
   return {
     machine: MACHINE,
     samples,
     conformance: [
       {
         target: 'epoll',
-        outcomes: new Map(Object.entries(outcomes).map(([id, outcome]) => [id, { title: `check ${id}`, outcome, actual: outcome === 'pass' ? '' : '500' }])),
+        outcomes: new Map(
+          Object.entries(outcomes).map(([id, outcome]) => [
+            id,
+            { title: `check ${id}`, outcome, actual: outcome === 'pass' ? '' : '500', cause: causes[id] ?? id },
+          ]),
+        ),
       },
     ],
   };
@@ -98,7 +103,16 @@ describe('gate comparison', () => {
     const set = [{ target: 'epoll', scenario: 'keepalive', runs: runs(5, 60_000, 80_000, 0.03, 1) }];
     const report = compare(baseline(set), current(set, { a: 'pass', b: 'fail' }), 0.1, 'now');
     assert.equal(report.verdict, 'regression');
-    assert.deepEqual(report.conformance, [{ target: 'epoll', checks: [{ id: 'b', title: 'check b', outcome: 'fail', actual: '500' }] }]);
+    assert.deepEqual(report.conformance, [
+      { target: 'epoll', checks: [{ id: 'b', title: 'check b', outcome: 'fail', actual: '500' }], causes: [{ cause: 'b', checks: ['b'] }] },
+    ]);
+  });
+
+  it('checks that regress for one root cause count as one cause, listing them', () => {
+    const set = [{ target: 'epoll', scenario: 'keepalive', runs: runs(5, 60_000, 80_000, 0.03, 1) }];
+    const base = { ...baseline(set), conformance: [{ target: 'epoll', requiredPassed: ['a', 'b', 'c'] }] };
+    const report = compare(base, current(set, { a: 'fail', b: 'pass', c: 'fail' }, { a: 'allow-on-405', c: 'allow-on-405' }), 0.1, 'now');
+    assert.deepEqual(report.conformance[0]!.causes, [{ cause: 'allow-on-405', checks: ['a', 'c'] }]);
   });
 
   it('a required check that erred now (not judged) is a note, not a regression', () => {

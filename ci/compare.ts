@@ -6,6 +6,7 @@ import { decide } from './decision.js';
 import { GATED_METRICS, type MetricKey } from './metrics.js';
 import { GATE_SCHEMA, type Baseline, type ConformanceRegression, type GateReport, type MetricComparison, type RunSample, type SampleSet } from './model.js';
 import { machineLine, sameMachine } from '../loadtest/machine.js';
+import { causesOf } from '../conformance/summary.js';
 
 /** Per run: the figure over the reference's beside it, so that machine speed cancels out. */
 export function normalized(runs: readonly RunSample[], metric: MetricKey): number[] {
@@ -16,7 +17,7 @@ export interface CurrentMeasurement {
   machine: MachineDescription;
   samples: SampleSet[];
   /** per target: every check's outcome now, for the required checks the baseline passed */
-  conformance: Array<{ target: string; outcomes: Map<string, { title: string; outcome: string; actual: string }> }>;
+  conformance: Array<{ target: string; outcomes: Map<string, { title: string; outcome: string; actual: string; cause: string }> }>;
 }
 
 export function compare(baseline: Baseline, current: CurrentMeasurement, threshold: number, createdAt: string): GateReport {
@@ -63,7 +64,14 @@ export function compare(baseline: Baseline, current: CurrentMeasurement, thresho
     const checks = judged
       .filter(({ result }) => result !== undefined && result.outcome === 'fail')
       .map(({ id, result }) => ({ id, title: result!.title, outcome: result!.outcome, actual: result!.actual }));
-    if (checks.length > 0) conformance.push({ target: base.target, checks });
+    if (checks.length > 0) {
+      // One server fault fails every check that exercises it: the causes say how many faults.
+      const causes = causesOf(
+        checks.map((c) => ({ id: c.id, cause: now.outcomes.get(c.id)!.cause, outcome: 'fail' as const })),
+        'fail',
+      );
+      conformance.push({ target: base.target, checks, causes });
+    }
     const unjudged = judged.filter(({ result }) => result !== undefined && result.outcome !== 'pass' && result.outcome !== 'fail').map(({ id }) => id);
     if (unjudged.length > 0)
       notes.push(

@@ -4,6 +4,7 @@ import type { StoredRequest } from '../loadtest/requests.js';
 import type { MachineDescription } from '../loadtest/types.js';
 import type { MetricKey, Direction } from './metrics.js';
 import type { MetricVerdict } from './decision.js';
+import type { CauseSummary } from '../conformance/types.js';
 
 export const BASELINE_SCHEMA = 'http-lab/baseline@1';
 export const GATE_SCHEMA = 'http-lab/gate@1';
@@ -80,6 +81,8 @@ export interface ConformanceRegression {
   target: string;
   /** required checks that passed in the baseline and do not pass now */
   checks: Array<{ id: string; title: string; outcome: string; actual: string }>;
+  /** the same checks by root cause: one fault counts once */
+  causes: CauseSummary[];
 }
 
 export interface GateReport {

@@ -52,9 +52,14 @@ describe('conformance Markdown renderer', () => {
       ]),
     );
     assert.match(md, /^## http-lab conformance: python\n/);
-    assert.match(md, /❌ 1 required check failed/);
-    const [summary, failures, reasons, skipped] = tables(md);
+    assert.match(md, /❌ 1 required check failed \(1 root cause\)/);
+    const [summary, causes, failures, reasons, skipped] = tables(md);
     assert.deepEqual(summary![2]!.slice(0, 7), ['python', '5', '1', '1', '1', '1', '1']);
+    // what there is to fix: each root cause with its level, its sentence and its checks
+    assert.match(md, /^### Root causes of the required failures: 1 check in 1 root cause \(MUST 1\)$/m);
+    assert.deepEqual(causes![2]!.slice(0, 3), ['a/fail', 'MUST', 'RFC 9112 §3.2']);
+    assert.match(causes![2]![3]!, /^A server MUST respond with a 400/);
+    assert.equal(causes![2]![4], 'a/fail');
     // fail first, then error, then warn; never the pass or the skip
     assert.deepEqual(
       failures!.slice(2).map((r) => r[1]),

@@ -7,6 +7,7 @@
 // such as "<!DOCTYPE html>" would otherwise be read as a tag); line breaks become spaces.
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
 import { buildMatrix, disagreementsFirst } from './conformance-matrix.js';
+import { causeRows, causesLine, type CauseRow } from './conformance-causes.js';
 import { coverageLine, profileLine, skipGroups } from './conformance-coverage.js';
 
 /** characters of expected/actual kept in a cell */
@@ -27,7 +28,10 @@ const ICONS: Record<Outcome, string> = { pass: '✅ pass', fail: '❌ **fail**',
 
 function verdict(report: ConformanceReport): string {
   const s = report.summary;
-  if (s.fail > 0) return `❌ ${s.fail} required check${s.fail === 1 ? '' : 's'} failed`;
+  if (s.fail > 0) {
+    const causes = causeRows(report, 'fail').length;
+    return `❌ ${s.fail} required check${s.fail === 1 ? '' : 's'} failed (${causes} root cause${causes === 1 ? '' : 's'})`;
+  }
   return '✅ every required check passed';
 }
 
@@ -61,6 +65,17 @@ function failureTable(results: readonly CheckResult[]): string[] {
   return lines;
 }
 
+/** One row per root cause: what it is, its level, the sentence it breaks, and its checks. */
+export function causeTable(rows: readonly CauseRow[]): string[] {
+  const lines = ['| root cause | level | section | requirement | checks |', '|---|---|---|---|---|'];
+  for (const r of rows) {
+    lines.push(
+      `| ${mdCell(r.cause)} | ${r.levels.join(', ')} | ${mdCell(r.section)} | ${mdCell(r.requirement ?? '')} | ${r.checks.map((c) => mdCell(c)).join('<br>')} |`,
+    );
+  }
+  return lines;
+}
+
 export function renderConformanceMarkdown(report: ConformanceReport): string {
   const lines = [
     `## http-lab conformance: ${mdCell(report.target)}`,
@@ -71,6 +86,8 @@ export function renderConformanceMarkdown(report: ConformanceReport): string {
     ...summaryTable([report]),
     '',
   ];
+  const causes = causeRows(report, 'fail');
+  if (causes.length > 0) lines.push(`### Root causes of the required failures: ${mdCell(causesLine(causes))}`, '', ...causeTable(causes), '');
   const bad = notPassing(report);
   if (bad.length === 0) lines.push('Every check that ran passed.', '');
   else lines.push(`### Checks that did not pass (${bad.length})`, '', ...failureTable(bad), '');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { summarize } from '../conformance/summary.js';
 import type { CheckResult, ConformanceReport } from '../conformance/types.js';
 import { renderConformanceJson, renderConformanceText } from './conformance-text.js';
 
@@ -45,11 +46,29 @@ const report: ConformanceReport = {
   ],
 };
 
-test('one line per check with outcome, id, section and title, then the summary', () => {
+test('one line per check with outcome, id, section, level and title, then the summary and the root causes', () => {
   const lines = renderConformanceText(report).trimEnd().split('\n');
-  assert.ok(lines.includes('PASS  a/pass  RFC 9112 §3.2  An HTTP/1.1 request without Host is rejected with 400 [rejected (400)]'));
-  assert.ok(lines.includes('FAIL  a/fail  RFC 9112 §3.2  An HTTP/1.1 request without Host is rejected with 400'));
-  assert.equal(lines.at(-1), '4 checks: 1 pass, 1 fail, 1 warn, 0 skip, 1 error');
+  assert.ok(lines.includes('PASS  a/pass  RFC 9112 §3.2 MUST  An HTTP/1.1 request without Host is rejected with 400 [rejected (400)]'));
+  assert.ok(lines.includes('FAIL  a/fail  RFC 9112 §3.2 MUST  An HTTP/1.1 request without Host is rejected with 400'));
+  assert.deepEqual(lines.slice(-4), [
+    '4 checks: 1 pass, 1 fail, 1 warn, 0 skip, 1 error',
+    'required failures: 1 check in 1 root cause (MUST 1):',
+    '  host-missing (MUST, RFC 9112 §3.2): a/fail',
+    'warnings: 1 check in 1 root cause (SHOULD 1)',
+  ]);
+});
+
+test('several failed checks of one cause count once, and a security cause reads apart from MUST', () => {
+  const bareLf = (id: string): CheckResult =>
+    result({ id, outcome: 'fail', level: 'security', cause: 'bare-lf-in-chunked', section: 'RFC 9112 §9.3', rationale: 'erratum 7633 was rejected' });
+  const checks = [bareLf('x/size-lf'), bareLf('x/data-lf'), result({ id: 'x/host', outcome: 'fail' })];
+  const text = renderConformanceText({ ...report, checks, summary: summarize(checks) });
+  assert.match(text, /^required failures: 3 checks in 2 root causes \(MUST 1, security 1\):$/m);
+  assert.match(text, /^ {2}bare-lf-in-chunked \(security, RFC 9112 §9\.3\): x\/size-lf, x\/data-lf$/m);
+  assert.match(text, /why required: erratum 7633 was rejected/);
+  // A document written before causes were recorded is recounted from its checks.
+  const { failedCauses: _f, warnedCauses: _w, ...old } = summarize(checks);
+  assert.match(renderConformanceText({ ...report, checks, summary: old as ConformanceReport['summary'] }), /^required failures: 3 checks in 2 root causes/m);
 });
 
 test('a failure shows the requirement, what was expected and what came back; a pass does not', () => {

@@ -3,6 +3,7 @@
 // NO_COLOR), never detected here.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
+import { causeRows, causesLine } from './conformance-causes.js';
 import { coverageLine, profileLine, skipGroups } from './conformance-coverage.js';
 
 export interface ConformanceTextOptions {
@@ -54,6 +55,7 @@ function details(r: CheckResult, verbose: boolean, paint: ChalkInstance): string
   const failed = r.outcome === 'fail' || r.outcome === 'warn';
   if (r.reason !== undefined) lines.push(`${INDENT}reason:      ${r.reason}`);
   if (r.requirement !== undefined && (failed || verbose)) lines.push(`${INDENT}requirement: ${paint.dim(`"${r.requirement}"`)}`);
+  if (r.rationale !== undefined && (failed || verbose)) lines.push(`${INDENT}why required: ${paint.dim(r.rationale)}`);
   if (r.expected && (failed || r.outcome === 'error' || verbose)) lines.push(`${INDENT}expected:    ${r.expected}`);
   if (r.actual && (failed || verbose)) lines.push(`${INDENT}actual:      ${r.actual}`);
   if (verbose && r.trace) {
@@ -71,11 +73,19 @@ export function renderConformanceText(report: ConformanceReport, opts: Conforman
   lines.push('');
   for (const r of report.checks) {
     const branch = r.branch !== undefined ? paint.dim(` [${r.branch}]`) : '';
-    lines.push(`${paintOutcome(paint, r.outcome)} ${r.id}  ${paint.dim(r.section)}  ${r.title}${branch}`);
+    lines.push(`${paintOutcome(paint, r.outcome)} ${r.id}  ${paint.dim(`${r.section} ${r.level}`)}  ${r.title}${branch}`);
     lines.push(...details(r, verbose, paint));
   }
   const s = report.summary;
   lines.push('', `${s.total} checks: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.error} error`);
+  // One server fault fails every check that exercises it: the causes are what there is to fix.
+  const failed = causeRows(report, 'fail');
+  if (failed.length > 0) {
+    lines.push(`required failures: ${causesLine(failed)}:`);
+    for (const c of failed) lines.push(`  ${paintByOutcome(paint, 'fail', c.cause)} (${c.levels.join(', ')}, ${c.section}): ${c.checks.join(', ')}`);
+  }
+  const warned = causeRows(report, 'warn');
+  if (warned.length > 0) lines.push(`warnings: ${causesLine(warned)}`);
   const groups = skipGroups(report.checks);
   if (groups.length > 0) {
     lines.push(`${coverageLine(report)}:`);

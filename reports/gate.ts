@@ -2,7 +2,7 @@
 // and a calibration's noise floor. Pure: (document) => string.
 import { Chalk } from 'chalk';
 import { GATED_METRICS, type MetricKey } from '../ci/metrics.js';
-import type { GateReport, GateSettings, MetricComparison, SampleSet } from '../ci/model.js';
+import type { ConformanceRegression, GateReport, GateSettings, MetricComparison, SampleSet } from '../ci/model.js';
 import type { MachineDescription } from '../loadtest/types.js';
 import { mdCell } from './conformance-markdown.js';
 import { machineLine } from '../loadtest/machine.js';
@@ -46,7 +46,7 @@ export function renderGateMarkdown(report: GateReport): string {
   ];
   for (const r of report.conformance) {
     lines.push(
-      `### ❌ ${mdCell(r.target)}: required checks that passed in the baseline and fail now (${r.checks.length})`,
+      `### ❌ ${mdCell(r.target)}: required checks that passed in the baseline and fail now (${r.checks.length}, ${rootCauses(r)})`,
       '',
       '| check | title | outcome | actual |',
       '|---|---|---|---|',
@@ -88,7 +88,7 @@ export function renderGateText(report: GateReport, options: { color: boolean }):
   lines.push(chalk.bold(line(header)));
   rows.forEach((r, i) => lines.push(report.comparisons[i]!.verdict === 'regression' ? chalk.red(line(r)) : line(r)));
   for (const r of report.conformance) {
-    lines.push('', chalk.red(`${r.target}: required checks that passed in the baseline fail now:`));
+    lines.push('', chalk.red(`${r.target}: required checks that passed in the baseline fail now (${r.checks.length}, ${rootCauses(r)}):`));
     for (const c of r.checks) lines.push(chalk.red(`  ${c.outcome.toUpperCase()} ${c.id}: ${c.title}`));
   }
   for (const note of report.notes) lines.push('', `note: ${note}`);
@@ -119,4 +119,12 @@ export function renderCalibrationText(doc: CalibrationDoc): string {
     'The gate applies the larger of --threshold and this floor to each metric.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** "2 root causes: allow-on-405 (5 checks), host-invalid" */
+function rootCauses(r: ConformanceRegression): string {
+  // a gate report written before causes were recorded has none
+  const causes = r.causes ?? [];
+  const named = causes.map((c) => (c.checks.length === 1 ? c.cause : `${c.cause} (${c.checks.length} checks)`));
+  return `${causes.length} root cause${causes.length === 1 ? '' : 's'}${named.length > 0 ? `: ${named.join(', ')}` : ''}`;
 }

@@ -5,6 +5,7 @@
 // model's. Every string from the data is escaped.
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
 import type { BenchResult, WarningCode } from '../loadtest/types.js';
+import { causeRows } from './conformance-causes.js';
 import { buildMatrix, type MatrixRow } from './conformance-matrix.js';
 import { scenariosOf, targetsOf, type LabResults } from './model.js';
 import { barChart, colorAt, escapeHtml as esc, formatCompact, formatMicros, logLineChart, PALETTE, type BarDatum, type BarGroup } from './svg-charts.js';
@@ -217,7 +218,13 @@ function glance(page: Page, hasBench: boolean, hasConformance: boolean): string 
     const failing = page.results.conformance.filter((r) => requiredFailures(r) > 0);
     const line: string[] = [];
     if (clean.length > 0) line.push(`Every required conformance check passes on ${clean.map((r) => targetName(page, r.target)).join(', ')}.`);
-    if (failing.length > 0) line.push(`Required checks fail on ${failing.map((r) => `${targetName(page, r.target)} (${requiredFailures(r)})`).join(', ')}.`);
+    if (failing.length > 0) {
+      const count = (r: ConformanceReport): string => {
+        const causes = causeRows(r, 'fail').length;
+        return `${requiredFailures(r)} in ${causes} root cause${causes === 1 ? '' : 's'}`;
+      };
+      line.push(`Required checks fail on ${failing.map((r) => `${targetName(page, r.target)} (${count(r)})`).join(', ')}.`);
+    }
     parts.push(`<p class="verdict">${line.join(' ')}</p>`);
   }
   if (!hasBench && !hasConformance) parts.push('<p class="note">This report holds no results.</p>');
