@@ -162,7 +162,7 @@ const CONFORM_HELP = `Examples:
   $ http-lab conform --url http://127.0.0.1:8080/ --format junit --out conformance.xml
   $ http-lab conform --url http://127.0.0.1:3000/ --path /health        # your own server
 
-Targets: ${SERVER_NAMES.join(', ')} (the designs, with their architecture fingerprints); nginx and python (peers: the system's nginx with one worker, or python3 -m http.server, on the bundled html/; a missing program exits 2). Several targets run one after another and print a checks × targets matrix; the targets' disagreements are marked and listed first.
+Targets: ${SERVER_NAMES.join(', ')} (the designs, with their architecture fingerprints); ${PEER_NAMES.join(', ')} (peers: the system's nginx with one worker, Apache, lighttpd, h2o and Caddy with Debian's stock configuration, python3 -m http.server, or a hand-written static server on Node's http module, on the bundled html/; a missing program exits 2). Several targets run one after another and print a checks × targets matrix; the targets' disagreements are marked and listed first.
 
 Any server: each check needs either nothing but HTTP/1.1, one existing resource (--path: any path that answers 200 to GET, the same bytes twice), or the bundled fixtures (GET /index.html must answer the --docroot's index.html byte for byte). Both are found out before the checks run; a check whose need the target cannot give skips, with the reason, and so does one that exercises ETags or ranges on a resource that offers none.
 
@@ -218,7 +218,7 @@ const cli = yargs(hideBin(process.argv))
           array: true,
           choices: TARGET_NAMES,
           defaultDescription: SERVER_NAMES.join(' '),
-          describe: 'which servers; the peers nginx and python join when named',
+          describe: `which servers; the peers (${PEER_NAMES.join(', ')}) join when named`,
         })
         .option('out-dir', { alias: 'o', type: 'string', default: 'http-lab-report', describe: 'folder for results.json, report.md and report.html' })
         .check((a) => {

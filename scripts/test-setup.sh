@@ -4,6 +4,8 @@
 #   metapackage that depends on it plus an extra module).
 # - lighttpd (the lighttpd peer, and conform on a stock web server's default site that has no copy of
 #   html/) comes from Debian's `lighttpd`.
+# - apache2 (the apache peer) comes from Debian's `apache2`, with its stock modules and confs enabled in
+#   /etc/apache2, which the peer includes.
 # - chromium (test/html-report.browser.test.ts renders the HTML report in it, headless, through
 #   playwright-core) comes from Debian's `chromium`, with `fonts-liberation` so that text has a font
 #   (chromium only recommends it). HTTP_LAB_CHROMIUM names another binary; none is installed then.
@@ -11,7 +13,8 @@
 # dev box); anywhere else this prints why and carries on: those tests then skip with that reason.
 # It never fails the test run, and takes no time once all are there.
 # python3 (`--target python`) is not installed here: it is on every machine these tests run on, and
-# its tests skip with a reason where it is not.
+# its tests skip with a reason where it is not. Nor are h2o and caddy (`--target h2o`, `caddy`): their
+# tests skip with a reason unless someone installed them.
 set -u
 
 have_nginx() {
@@ -26,6 +29,10 @@ have_lighttpd() {
   command -v lighttpd >/dev/null 2>&1 || [ -x /usr/sbin/lighttpd ]
 }
 
+have_apache2() {
+  command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ]
+}
+
 have_chromium() {
   [ -x "${HTTP_LAB_CHROMIUM:-/usr/bin/chromium}" ]
 }
@@ -36,6 +43,7 @@ skips() {
     nginx) echo "the nginx peer tests will skip" ;;
     wrk) echo "the bench --engine wrk test will skip" ;;
     lighttpd) echo "the lighttpd tests will skip" ;;
+    apache2) echo "the apache peer tests will skip" ;;
     chromium) echo "the HTML report's browser test will skip" ;;
   esac
 }
@@ -44,6 +52,7 @@ packages=()
 have_nginx || packages+=(nginx)
 have_wrk || packages+=(wrk)
 have_lighttpd || packages+=(lighttpd)
+have_apache2 || packages+=(apache2)
 if ! have_chromium; then
   if [ -n "${HTTP_LAB_CHROMIUM:-}" ]; then
     echo "test-setup: HTTP_LAB_CHROMIUM=$HTTP_LAB_CHROMIUM is not an executable: $(skips chromium) (not installing another one)"
@@ -68,7 +77,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 echo "test-setup: installing Debian's ${packages[*]} for the tests (apt-get install ${packages[*]})"
-# Installing nginx or lighttpd must not start a system server on port 80: where no policy-rc.d says otherwise
+# Installing nginx, lighttpd or apache2 must not start a system server on port 80: where no policy-rc.d says otherwise
 # already (Docker images ship one), forbid service starts for the duration of the install.
 policy=/usr/sbin/policy-rc.d
 added_policy=0
@@ -101,6 +110,8 @@ for name in "${packages[@]}"; do
       echo "test-setup: installed $(nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1)"
     elif [ "$name" = lighttpd ]; then
       echo "test-setup: installed $(lighttpd -v 2>&1 | head -n 1)"
+    elif [ "$name" = apache2 ]; then
+      echo "test-setup: installed $( (apache2 -v 2>&1 || /usr/sbin/apache2 -v 2>&1) | head -n 1)"
     elif [ "$name" = wrk ]; then
       echo "test-setup: installed $(wrk --version 2>&1 | head -n 1)"
     else

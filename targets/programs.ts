@@ -20,8 +20,12 @@ export interface ServerProgram {
   installHint: string;
   /** folders searched before PATH (a program built by http-lab itself) */
   searchDirs?: string[];
-  /** the command line that serves `docroot` on 127.0.0.1:`port`, with `dir` a private temp folder */
-  command(program: string, port: number, docroot: string, dir: string): { args: string[]; ready: ReadySignal };
+  /** the signal that stops it at once, its children too (default SIGTERM); also the one it gets when
+   * http-lab dies */
+  stopSignal?: 'SIGTERM' | 'SIGINT';
+  /** the command line that serves `docroot` on 127.0.0.1:`port`, with `dir` a private temp folder;
+   * `env` is added to http-lab's own environment (caddy's HOME, so that it writes nothing elsewhere) */
+  command(program: string, port: number, docroot: string, dir: string): { args: string[]; ready: ReadySignal; env?: Record<string, string> };
 }
 
 /** How a program says it is listening, besides accepting a connection: a line on stdout (python),
@@ -64,8 +68,11 @@ export function findProgram(server: ServerProgram, env: NodeJS.ProcessEnv = proc
 /** setpriv --pdeathsig makes the kernel send the program SIGTERM when http-lab dies, even by SIGKILL
  * (PR_SET_PDEATHSIG, kept across exec, so the pid stays the program's), as `serve --parent-pid` does
  * for the built-in servers (with SIGKILL there). SIGTERM here: nginx's master stops its workers
- * on it, and would orphan them on SIGKILL; so peers are never paused (`bench`). Without
- * util-linux's setpriv, the program is started directly. */
+ * on it, and would orphan them on SIGKILL; so peers are never paused (`bench`). A program whose
+ * SIGTERM waits for its clients gets its `stopSignal` instead (h2o: SIGINT). The kernel forgets the
+ * signal when the program changes its user: a peer that does so must keep a parent process that
+ * does not (Apache's), or not do it (h2o). Without util-linux's setpriv, the program is started
+ * directly. */
 let setprivPath: string | null | undefined;
 function setpriv(): string | null {
   if (setprivPath !== undefined) return setprivPath;
@@ -81,7 +88,8 @@ function setpriv(): string | null {
 }
 
 class AddressInUse extends TargetStartError {}
-const ADDRESS_IN_USE = /Address already in use|EADDRINUSE|Errno 98/;
+// Go (caddy) says "bind: address already in use".
+const ADDRESS_IN_USE = /address already in use|EADDRINUSE|Errno 98/i;
 
 const BIND_TRIES = 3;
 
@@ -124,8 +132,10 @@ async function startOnce(
     throw err;
   }
   const wrapper = setpriv();
-  const [file, args] = wrapper === null ? [program, command.args] : [wrapper, ['--pdeathsig', 'TERM', '--', program, ...command.args]];
-  const child = spawn(file, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stopSignal = server.stopSignal ?? 'SIGTERM';
+  const [file, args] = wrapper === null ? [program, command.args] : [wrapper, ['--pdeathsig', stopSignal.replace(/^SIG/, ''), '--', program, ...command.args]];
+  const env = command.env === undefined ? process.env : { ...process.env, ...command.env };
+  const child = spawn(file, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   // Keep reading both pipes for the program's whole life (python logs every request on stderr): a
@@ -138,7 +148,7 @@ async function startOnce(
   const stop = stopOnExit(async (graceMs = 3000): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       // nginx's master stops its worker on SIGTERM, then exits; python exits at once.
-      child.kill('SIGTERM');
+      child.kill(stopSignal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exitedOrClosed(child, exit);
       clearTimeout(timer);
