@@ -35,8 +35,14 @@ export const BARE_CR_CAUSE = 'bare-cr';
 export const FIELD_NAME_INVALID = 'field-name-invalid';
 /** An invalid request-line (RFC 9112 §3.2, SHOULD). */
 export const REQUEST_LINE_INVALID = 'request-line-invalid';
-/** A Host field with an invalid value (RFC 9112 §3.2). */
-export const HOST_INVALID = 'host-invalid';
+/** A Host field missing, repeated or invalid, answered instead of refused (RFC 9112 §3.2). */
+export const HOST_RULE = 'host-rule';
+/** If-None-Match not evaluated as the list of entity-tags it is, compared weakly (RFC 9110 §13.1.2). */
+export const IF_NONE_MATCH = 'if-none-match';
+/** If-Match not evaluated (RFC 9110 §13.1.1). */
+export const IF_MATCH = 'if-match';
+/** If-Range not evaluated before a range is served (RFC 9110 §13.1.5). */
+export const IF_RANGE = 'if-range';
 /** An obs-fold line neither rejected nor unfolded (RFC 9112 §5.2). */
 export const OBS_FOLD_CAUSE = 'obs-fold';
 /** A whitespace-preceded line after the request-line (RFC 9112 §2.2). */

@@ -4,6 +4,7 @@ import type { Check } from '../types.js';
 import { all, bodyEquals, header, noBody, oneOf, status } from '../verifiers.js';
 import { MISSING, get } from './requests.js';
 import { resourceBody, resourcePath } from './resource.js';
+import { IF_NONE_MATCH } from './causes.js';
 
 /** When the catalogue was loaded: later than any fixture's modification time, so a server that
  * evaluates If-Modified-Since against it finds the file not modified. */
@@ -24,6 +25,7 @@ export const conditionalRangeChecks: Check[] = [
     section: 'RFC 9110 §13.1.2',
     level: 'MUST',
     required: true,
+    cause: IF_NONE_MATCH,
     title: 'GET with If-None-Match: * on an existing file answers 304 without content',
     requirement: INM_FALSE,
     // No offer: * matches any current representation, with or without an ETag.
@@ -36,6 +38,7 @@ export const conditionalRangeChecks: Check[] = [
     section: 'RFC 9110 §13.1.2',
     level: 'MUST',
     required: true,
+    cause: IF_NONE_MATCH,
     title: 'GET with an If-None-Match that matches nothing serves the file',
     requirement: INM_EVALUATE,
     needs: 'resource',

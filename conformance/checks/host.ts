@@ -1,6 +1,7 @@
 // The Host header field (RFC 9112 §3.2): one sentence, three ways to break it.
 import type { Check } from '../types.js';
 import { status } from '../verifiers.js';
+import { HOST_RULE as HOST_RULE_CAUSE } from './causes.js';
 
 const HOST_RULE =
   'A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host ' +
@@ -13,6 +14,7 @@ function rejected(slug: string, title: string, bytes: string): Check {
     section: 'RFC 9112 §3.2',
     level: 'MUST',
     required: true,
+    cause: HOST_RULE_CAUSE,
     title,
     requirement: HOST_RULE,
     // 400 whatever the path names: /index.html is only some request-target.

@@ -20,6 +20,7 @@ import {
 import { NO_ETAG, etagOf, fieldValues, followUp, listMembers, mediaType, single } from './fields.js';
 import { get, head } from './requests.js';
 import { resourceBody, resourcePath } from './resource.js';
+import { IF_RANGE } from './causes.js';
 
 const SINGLE_PART =
   'If a single part is being transferred, the server generating the 206 response MUST generate a Content-Range ' +
@@ -212,6 +213,7 @@ export const rangeChecks: Check[] = [
     section: 'RFC 9110 §13.1.5',
     level: 'MUST',
     required: true,
+    cause: IF_RANGE,
     title: 'Range with an If-Range ETag that does not match sends the whole file (200)',
     requirement: 'A recipient of an If-Range header field MUST ignore the Range header field if the If-Range condition evaluates to false.',
     needs: 'resource',
@@ -226,6 +228,7 @@ export const rangeChecks: Check[] = [
     section: 'RFC 9110 §13.1.5',
     level: 'MUST',
     required: true,
+    cause: IF_RANGE,
     title: 'Range with two If-Range lines (the current ETag, then another) sends the whole file (200), or is rejected (400)',
     requirement: 'A recipient of an If-Range header field MUST ignore the Range header field if the If-Range condition evaluates to false.',
     needs: 'resource',

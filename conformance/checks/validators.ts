@@ -12,6 +12,7 @@ import { NO_ETAG, etagOf, fieldValues, followUp, imfFixdateMs, isEntityTag, reva
 import { get, head } from './requests.js';
 import { resourceBody, resourcePath } from './resource.js';
 import { DATE_MISSING, IF_UNMODIFIED_SINCE } from './causes.js';
+import { IF_MATCH, IF_NONE_MATCH } from './causes.js';
 
 const DATE_REQUIRED =
   'An origin server with a clock (as defined in [http.date]) MUST generate a Date header field in all 2xx ' +
@@ -164,6 +165,7 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §13.1.2',
     level: 'MUST',
     required: true,
+    cause: IF_NONE_MATCH,
     title: 'If-None-Match with the ETag just received answers 304 with that ETag and no content',
     requirement: INM_FALSE,
     // No offer: without an ETag the check passes as "not applicable" (see the top of this file).
@@ -176,6 +178,7 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §13.1.2',
     level: 'MUST',
     required: true,
+    cause: IF_NONE_MATCH,
     title: 'If-None-Match: W/"<the ETag>" matches by weak comparison: 304',
     requirement:
       'A recipient MUST use the weak comparison function when comparing entity tags for If-None-Match ' +
@@ -194,6 +197,7 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §13.1.2',
     level: 'MUST',
     required: true,
+    cause: IF_NONE_MATCH,
     title: 'If-None-Match with a list that holds the ETag (not first) answers 304',
     requirement: INM_FALSE,
     needs: 'resource',
@@ -205,6 +209,7 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §13.1.2',
     level: 'MUST',
     required: true,
+    cause: IF_NONE_MATCH,
     title: 'HEAD with If-None-Match of the ETag answers 304',
     requirement: INM_FALSE,
     needs: 'resource',
@@ -259,6 +264,7 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §13.1.1',
     level: 'MUST',
     required: true,
+    cause: IF_MATCH,
     title: 'GET with an If-Match that matches nothing is not served (412)',
     // The MUST NOT binds a server "that evaluates"; the MUST to evaluate is this sentence, the one a
     // server that ignores If-Match breaks.
@@ -278,6 +284,7 @@ export const validatorChecks: Check[] = [
     section: 'RFC 9110 §13.1.1',
     level: 'MUST',
     required: true,
+    cause: IF_MATCH,
     title: 'GET with If-Match: * on an existing file serves it',
     requirement:
       'When an origin server receives a request that selects a representation and that request includes an If-Match ' +
