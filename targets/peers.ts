@@ -96,7 +96,8 @@ export const PEERS: readonly Peer[] = [
   },
   {
     name: 'python',
-    summary: "Python's http.server (python3 -m http.server), one thread per connection",
+    summary:
+      "Python's http.server (python3 -m http.server), one thread per connection; it speaks HTTP/1.0 (protocol_version), so every answer is an HTTP/1.0 one and closes",
     program: 'python3',
     envVar: 'HTTP_LAB_PYTHON',
     installHint: 'apt-get install python3',
