@@ -321,7 +321,7 @@ describe('http-lab conform --target epoll nginx python --format markdown', { ski
     assert.match(stdout, /^## http-lab conformance: epoll, nginx, python$/m);
     // The design's own health is the contract suite's business: here, the peers' columns.
     assert.match(stdout, /^\| epoll \| \d+ \| /m);
-    assert.match(stdout, /^\| python \| \d+ \| \d+ \| [1-9]\d* \| \d+ \| \d+ \| 0 \| [\d.]+ s \| ❌ \d+ required checks? failed \|$/m);
+    assert.match(stdout, /^\| python \| \d+ \| \d+ \| [1-9]\d* \| \d+ \| \d+ \| 0 \| [\d.]+ s \| ❌ \d+ required checks? failed \(\d+ root causes?\) \|$/m);
     assert.match(stdout, /^\| nginx \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| 0 \| /m);
     assert.match(stdout, /^### Where the targets disagree \(\d+\)$/m);
     assert.match(stdout, /^\| ≠ rfc9112\/3\.2\/host-missing \| RFC 9112 §3\.2 \| MUST \| [^|]+ \| ✅ pass \| ❌ \*\*fail\*\* \|$/m);
