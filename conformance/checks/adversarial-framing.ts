@@ -98,7 +98,7 @@ function notChunked(slug: string, title: string, fields: string[]): Check {
  * bundled index.html and style.css (NEXT): a check that uses it needs the fixtures. A server may
  * also refuse the request and still read its content whole: NEXT is then answered as itself, and a
  * content read as a request would have been answered before it (a 400 for "5", or the canary). */
-function bodyReadOrClosed(ex: Exchange, ctx: CheckContext): Verdict {
+export function bodyReadOrClosed(ex: Exchange, ctx: CheckContext): Verdict {
   return oneOf({
     'content read, next request answered': all(servedIndex(ex, ctx), statusAt(ex, 1, 200), nextOrClose(ex, ctx)),
     'answered, then closed': all(servedIndex(ex, ctx), closedAfter(ex, 1)),

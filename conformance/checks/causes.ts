@@ -67,3 +67,5 @@ export const IF_UNMODIFIED_SINCE = 'if-unmodified-since';
 export const CONTENT_TYPE = 'content-type';
 /** A path that leaves the docroot (robustness). */
 export const PATH_TRAVERSAL = 'path-traversal';
+/** A valid chunked body refused, or not read whole (RFC 9112 §7.1, §7.1.1). */
+export const VALID_CHUNKED_REFUSED = 'valid-chunked-refused';

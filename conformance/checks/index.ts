@@ -12,6 +12,7 @@ import type { Check } from '../types.js';
 import { adversarialChecks } from './adversarial.js';
 import { architectureChecks } from './architecture.js';
 import { conditionalRangeChecks } from './conditional-range.js';
+import { coverageChecks } from './coverage.js';
 import { framingChecks } from './framing.js';
 import { getHeadChecks } from './get-head.js';
 import { hostChecks } from './host.js';
@@ -32,6 +33,7 @@ export const catalogue: readonly Check[] = [
   ...persistenceChecks,
   ...framingChecks,
   ...adversarialChecks,
+  ...coverageChecks,
   ...conditionalRangeChecks,
   ...validatorChecks,
   ...rangeChecks,

@@ -23,4 +23,12 @@ export const HTTP10_PERSISTENCE: ProseQuote = {
     'The connection will close after the current response.',
 };
 
-export const PROSE_QUOTES: readonly ProseQuote[] = [PATH_NAMES, HTTP10_PERSISTENCE];
+export const CHUNK_EXT_LIMIT: ProseQuote = {
+  section: 'RFC 9112 §7.1.1',
+  text:
+    'A server ought to limit the total length of chunk extensions received in a request to an amount reasonable for ' +
+    'the services provided, in the same way that it applies length limitations and timeouts for other parts of a ' +
+    'message, and generate an appropriate 4xx (Client Error) response if that amount is exceeded.',
+};
+
+export const PROSE_QUOTES: readonly ProseQuote[] = [PATH_NAMES, HTTP10_PERSISTENCE, CHUNK_EXT_LIMIT];
