@@ -177,11 +177,17 @@ export function renderCauseMatrixMarkdown(reports: readonly ConformanceReport[],
     row.cells.forEach((cell, i) => {
       if (cell.failing.length === 0) return;
       lines.push(`- **${mdCell(matrix.targets[i]!)}**:`);
-      for (const r of cell.failing) lines.push(`  - ${r.outcome === 'fail' ? '❌' : '⚠️'} \`${r.id}\`: ${mdCell(r.actual, 300)}`);
+      for (const r of cell.failing) lines.push(`  - ${r.outcome === 'fail' ? '❌' : '⚠️'} \`${r.id}\`: ${mdCell(r.actual, 300)}${ownSentence(r, row)}`);
     });
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** A check of the cause that quotes another sentence than the cause's first one names it too, so
+ * that every failure shows the sentence it breaks. */
+function ownSentence(r: CheckResult, row: CauseMatrixRow): string {
+  return r.requirement !== undefined && r.requirement !== row.requirement ? ` (${r.section}: "${mdCell(r.requirement, 2000)}")` : '';
 }
 
 function anchor(cause: string): string {
@@ -224,7 +230,7 @@ export function renderCauseMatrixHtml(reports: readonly ConformanceReport[], opt
         .map((cell, i) =>
           cell.failing.length === 0
             ? ''
-            : `<li><b>${esc(matrix.targets[i]!)}</b><ul>${cell.failing.map((r) => `<li><code>${esc(r.id)}</code>: ${esc(r.actual)}</li>`).join('')}</ul></li>`,
+            : `<li><b>${esc(matrix.targets[i]!)}</b><ul>${cell.failing.map((r) => `<li><code>${esc(r.id)}</code>: ${esc(r.actual)}${r.requirement !== undefined && r.requirement !== row.requirement ? ` <span class="req">(${esc(r.section)}: <q>${esc(r.requirement)}</q>)</span>` : ''}</li>`).join('')}</ul></li>`,
         )
         .join('');
       return `<section id="${anchor(row.cause)}"><h3>${esc(row.cause)}</h3><p>${esc(row.section)}, ${esc(row.level)}${row.required ? ', required' : ''}: <q>${esc(row.requirement)}</q></p>${row.rationale !== undefined ? `<p class="why">Why required: ${esc(row.rationale)}</p>` : ''}<p class="checks">${row.checks.map((c) => `<code>${esc(c)}</code>`).join(' ')}</p><ul>${servers}</ul></section>`;
