@@ -13,6 +13,14 @@ export interface LatencyUs {
   max: number;
 }
 
+/** One slice of a run: the responses completed in the 100 ms from `tMs` (from the run's start), and
+ * the p99 of their latencies (corrected ones in an open-model run); 0 where none came. */
+export interface TimelinePoint {
+  tMs: number;
+  responses: number;
+  p99Us: number;
+}
+
 /** One measured run of one scenario against one target. */
 export interface BenchRun {
   /** responses per second, every status counted */
