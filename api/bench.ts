@@ -43,8 +43,13 @@ export interface BenchOptions extends RequestOptions {
   warmupS?: number;
   /** the folder built-in targets serve and docroot files are checked against (default: the bundled html/) */
   docroot?: string;
-  /** the load generator (default autocannon) */
+  /** the load generator of the closed model (default autocannon) */
   engine?: 'autocannon' | 'wrk';
+  /** the open model: this many requests per second in total, at evenly spaced intended starts,
+   * whatever the server does; latency is counted from each intended start */
+  rate?: number;
+  /** with rate: connections open at once, at most (default: the scenario's connections) */
+  maxConnections?: number;
   /** pin the servers started here to CPU 0 and the generator to the others */
   pin?: boolean;
   /** progress on stderr (default none) */
@@ -62,8 +67,23 @@ export function checkBenchOptions(o: BenchOptions): boolean {
     (o.pipelining === undefined || checkPositiveInteger('pipelining', o.pipelining)) &&
     (o.durationS === undefined || checkPositive('duration', o.durationS)) &&
     (o.runs === undefined || checkPositiveInteger('runs', o.runs)) &&
-    (o.warmupS === undefined || checkNonNegative('warmup', o.warmupS))
+    (o.warmupS === undefined || checkNonNegative('warmup', o.warmupS)) &&
+    (o.rate === undefined || checkPositive('rate', o.rate)) &&
+    (o.maxConnections === undefined || checkPositiveInteger('max-connections', o.maxConnections)) &&
+    checkOpenModel(o)
   );
+}
+
+/** --rate chooses the open model and its own generator: the closed model's settings do not apply. */
+function checkOpenModel(o: BenchOptions): boolean {
+  if (o.rate === undefined) {
+    if (o.maxConnections !== undefined) fail('--max-connections applies to the open model: give --rate too');
+    return true;
+  }
+  if (o.engine !== undefined) fail("--engine chooses the closed model's generator; --rate runs http-lab's open-model generator: drop one");
+  if (o.pipelining !== undefined && o.pipelining > 1) fail('--rate sends one request at a time on each connection: drop --pipelining');
+  if (o.connections !== undefined) fail('--rate opens connections as the rate needs them: give --max-connections instead of --connections');
+  return true;
 }
 
 /** Measures the targets and returns the BenchReport. A target refused before load (its answer did
@@ -93,6 +113,8 @@ export async function bench(o: BenchOptions): Promise<BenchReport> {
     progress: o.progress ?? 'none',
     ...(wrk !== undefined ? { wrk } : {}),
     pin: o.pin ?? false,
+    ...(o.rate !== undefined ? { rate: o.rate } : {}),
+    ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections } : {}),
   });
 }
 

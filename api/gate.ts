@@ -17,7 +17,7 @@ import type { ConformanceReport } from '../conformance/types.js';
 import { describeMachine } from '../loadtest/machine.js';
 import { findScenario, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { describeStored, loadRequests, storeRequests } from '../loadtest/requests.js';
-import type { BenchReport, BenchRun } from '../loadtest/types.js';
+import { BENCH_SCHEMA, BENCH_SCHEMA_V1, type BenchReport, type BenchRun } from '../loadtest/types.js';
 import type { CalibrationDoc } from '../reports/gate.js';
 import { REFERENCE } from '../targets/measure.js';
 import { bundledDocroot, packageVersion } from '../system/package.js';
@@ -286,7 +286,7 @@ function targetLabels(settings: GateSettings): string[] {
 function values(run: BenchRun): MetricValues {
   // 0 where the server's process is unknown: such a metric is not judged (ci/compare.ts)
   const cpuUsPerResponse = run.serverCpuPct !== null && run.rps > 0 ? (run.serverCpuPct / 100) * (1e6 / run.rps) : 0;
-  return { rps: run.rps, cpu: cpuUsPerResponse, p50: run.latencyUs.p50, p99: run.latencyUs.p99, rss: run.serverRssBytes ?? 0 };
+  return { rps: run.rps, cpu: cpuUsPerResponse, p50: run.latencyUs.p50, p99: run.latencyUs.p99, pss: run.serverPssBytes ?? 0 };
 }
 
 /** A session's runs, each target's paired with the reference's run of the same round. */
@@ -361,13 +361,13 @@ function fromResultsFile(path: string, settings: GateSettings): CurrentMeasureme
     throw new HttpLabUsageError(`--results ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const bench =
-    doc.schema === 'http-lab/bench@1'
+    doc.schema === BENCH_SCHEMA || doc.schema === BENCH_SCHEMA_V1
       ? { results: doc.results ?? [], refused: doc.refused ?? [] }
       : doc.schema === 'http-lab/results@1'
         ? doc.bench
         : undefined;
   if (bench === undefined || doc.machine === undefined)
-    throw new HttpLabUsageError(`--results ${path}: not an http-lab/bench@1 or http-lab/results@1 document with load results`);
+    throw new HttpLabUsageError(`--results ${path}: not an ${BENCH_SCHEMA}, ${BENCH_SCHEMA_V1} or http-lab/results@1 document with load results`);
   if (settings.reference !== 'none' && !bench.results.some((r) => r.target === REFERENCE)) {
     throw new HttpLabUsageError(`--results ${path}: the baseline pairs every run with a "${REFERENCE}" target, and these results have none`);
   }

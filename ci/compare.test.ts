@@ -18,13 +18,13 @@ function runs(n: number, rps: number, refRps: number, noise: number, seed: numbe
       cpu: ((12 * 60_000) / base / speed) * jitter(),
       p50: (600 / speed) * jitter(),
       p99: (2000 / speed) * jitter(),
-      rss: 90e6 * jitter(),
+      pss: 90e6 * jitter(),
     });
     return { target: metrics(rps), reference: metrics(refRps), session };
   });
 }
 
-function baseline(samples: SampleSet[], floor = { rps: 0.03, cpu: 0.03, p50: 0.03, p99: 0.1, rss: 0.02 }): Baseline {
+function baseline(samples: SampleSet[], floor = { rps: 0.03, cpu: 0.03, p50: 0.03, p99: 0.1, pss: 0.02 }): Baseline {
   return {
     schema: BASELINE_SCHEMA,
     version: '0.1.0',
@@ -59,10 +59,10 @@ function current(samples: SampleSet[], outcomes: Record<string, string> = { a: '
 describe('gate comparison', () => {
   it('normalizes each run by the reference beside it', () => {
     assert.deepEqual(
-      normalized([{ target: { rps: 50, cpu: 1, p50: 1, p99: 1, rss: 1 }, reference: { rps: 100, cpu: 1, p50: 2, p99: 1, rss: 1 }, session: 0 }], 'rps'),
+      normalized([{ target: { rps: 50, cpu: 1, p50: 1, p99: 1, pss: 1 }, reference: { rps: 100, cpu: 1, p50: 2, p99: 1, pss: 1 }, session: 0 }], 'rps'),
       [0.5],
     );
-    assert.deepEqual(normalized([{ target: { rps: 50, cpu: 1, p50: 1, p99: 1, rss: 1 }, session: 0 }], 'rps'), [50]);
+    assert.deepEqual(normalized([{ target: { rps: 50, cpu: 1, p50: 1, p99: 1, pss: 1 }, session: 0 }], 'rps'), [50]);
   });
 
   it('A/A on a noisy machine, even a 30% slower one: no regression', () => {
@@ -91,7 +91,7 @@ describe('gate comparison', () => {
       cpu: 0.03,
       p50: 0.03,
       p99: 0.1,
-      rss: 0.02,
+      pss: 0.02,
     });
     const now = current([{ target: 'epoll', scenario: 'keepalive', runs: runs(5, 42_000, 80_000, 0.03, 2) }]);
     const rps = compare(base, now, 0.1, 'now').comparisons.find((c) => c.metric === 'rps')!;
@@ -131,7 +131,7 @@ describe('gate comparison', () => {
       target: 'epoll',
       scenario: 'keepalive',
       runs: [0, 1, 2].flatMap((session) =>
-        [100, 100, 100].map((v) => ({ target: { rps: v * (1 + session * 0.05), cpu: 3, p50: 10, p99: 20, rss: 5 }, session })),
+        [100, 100, 100].map((v) => ({ target: { rps: v * (1 + session * 0.05), cpu: 3, p50: 10, p99: 20, pss: 5 }, session })),
       ),
     };
     const floor = noiseFloor([set]);

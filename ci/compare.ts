@@ -106,7 +106,7 @@ export function compare(baseline: Baseline, current: CurrentMeasurement, thresho
  * from what this machine does on its own.
  */
 export function noiseFloor(samples: readonly SampleSet[]): Record<MetricKey, number> {
-  const floor = { rps: 0, cpu: 0, p50: 0, p99: 0, rss: 0 } as Record<MetricKey, number>;
+  const floor = { rps: 0, cpu: 0, p50: 0, p99: 0, pss: 0 } as Record<MetricKey, number>;
   for (const set of samples) {
     const sessions = [...new Set(set.runs.map((r) => r.session))];
     for (const metric of GATED_METRICS) {

@@ -9,7 +9,7 @@ export interface GatedMetric {
   better: Direction;
 }
 
-export type MetricKey = 'rps' | 'cpu' | 'p50' | 'p99' | 'rss';
+export type MetricKey = 'rps' | 'cpu' | 'p50' | 'p99' | 'pss';
 
 export const GATED_METRICS: readonly GatedMetric[] = [
   { key: 'rps', label: 'throughput', unit: 'rps', better: 'higher' },
@@ -18,5 +18,7 @@ export const GATED_METRICS: readonly GatedMetric[] = [
   { key: 'cpu', label: 'CPU per request', unit: 'µs CPU', better: 'lower' },
   { key: 'p50', label: 'p50 latency', unit: 'µs', better: 'lower' },
   { key: 'p99', label: 'p99 latency', unit: 'µs', better: 'lower' },
-  { key: 'rss', label: 'peak RSS', unit: 'bytes', better: 'lower' },
+  // PSS counts each page once; summed RSS counts a page shared by N processes N times, so a
+  // forking server's RSS moves with its process count, not its memory.
+  { key: 'pss', label: 'peak PSS', unit: 'bytes', better: 'lower' },
 ];

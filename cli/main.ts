@@ -97,8 +97,10 @@ interface BenchValues extends RequestOptionValues {
   runs: number;
   warmup: number;
   docroot: string;
-  engine: 'autocannon' | 'wrk';
+  engine?: 'autocannon' | 'wrk' | undefined;
   pin: boolean;
+  rate?: number | undefined;
+  'max-connections'?: number | undefined;
 }
 
 function benchOptionsOf(a: BenchValues): BenchOptions {
@@ -113,8 +115,10 @@ function benchOptionsOf(a: BenchValues): BenchOptions {
     runs: a.runs,
     warmupS: a.warmup,
     docroot: a.docroot,
-    engine: a.engine,
+    ...(a.engine !== undefined ? { engine: a.engine } : {}),
     pin: a.pin,
+    ...(a.rate !== undefined ? { rate: a.rate } : {}),
+    ...(a['max-connections'] !== undefined ? { maxConnections: a['max-connections'] } : {}),
     ...requestOptionsOf(a),
   };
 }
@@ -407,11 +411,20 @@ const cli = yargs(hideBin(process.argv))
         })
         .option('engine', {
           choices: ['autocannon', 'wrk'] as const,
-          default: 'autocannon' as const,
-          describe: 'load generator: autocannon, or wrk where installed (about half the CPU per request)',
+          defaultDescription: 'autocannon',
+          describe: "the closed model's load generator: autocannon, or wrk where installed (about half the CPU per request)",
+        })
+        .option('rate', {
+          type: 'number',
+          describe:
+            'the open model: this many requests per second in total, at evenly spaced intended starts, whatever the server does; latency counts from each intended start (coordinated omission corrected), the uncorrected latency beside it',
+        })
+        .option('max-connections', {
+          type: 'number',
+          describe: "with --rate: connections open at once, at most (default: the scenario's connections); a request that finds none free waits, counted late",
         })
         .option('pin', { type: 'boolean', default: false, describe: 'pin the servers started here to CPU 0 and the generator to the others (taskset)' })
-        .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format (json: http-lab/bench@1)' })
+        .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format (json: http-lab/bench@2)' })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
         .check((a) => checkBenchOptions(benchOptionsOf(a)) && (a.out === undefined || checkWritable(a.out)))
         .epilogue(wrapWords(BENCH_HELP, WIDTH - 1)),

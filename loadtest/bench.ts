@@ -5,6 +5,7 @@
 // would take it from the one under load).
 import { cpus as osCpus } from 'node:os';
 import { runLoad, type LoadResult } from './load.js';
+import { runOpenLoad, type OpenLoadResult } from './open-model.js';
 import { runWrk, type WrkProgram } from './wrk.js';
 import { ResourceSampler, ResourceSamplerError } from './resources.js';
 import type { Scenario } from './scenarios.js';
@@ -50,6 +51,11 @@ export interface BenchPlan {
   warmupS: number;
   /** the folder whose files the responses must match byte for byte */
   docroot: string;
+  /** open model: requests per second in total, at evenly spaced intended starts (runOpenLoad);
+   * undefined: the closed model of `engine` */
+  rate?: number;
+  /** open model: connections open at once, at most */
+  maxConnections?: number;
 }
 
 export type BenchEvent =
@@ -131,14 +137,14 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
       for (const { target, scenario: asRun } of entries) {
         if (signal?.aborted) return { results, refused };
         onEvent({ kind: 'start', target: target.name, scenario: scenario.name, phase: 'warmup', run: 0, runs: plan.runs, durationS: plan.warmupS });
-        await withResumed(target, () => measure(target, asRun, plan.warmupS, plan.engine, onEvent, signal));
+        await withResumed(target, () => measure(target, asRun, plan.warmupS, plan, onEvent, signal));
       }
     }
     for (let run = 1; run <= plan.runs; run++) {
       for (const { target, scenario: asRun } of entries) {
         if (signal?.aborted) return { results, refused };
         onEvent({ kind: 'start', target: target.name, scenario: scenario.name, phase: 'run', run, runs: plan.runs, durationS: plan.durationS });
-        const result = await withResumed(target, () => measure(target, asRun, plan.durationS, plan.engine, onEvent, signal));
+        const result = await withResumed(target, () => measure(target, asRun, plan.durationS, plan, onEvent, signal));
         runs.get(target.name)!.push(result);
         onEvent({ kind: 'run', target: target.name, scenario: scenario.name, run, runs: plan.runs, result });
       }
@@ -151,6 +157,7 @@ export async function runBench(plan: BenchPlan, onEvent: (event: BenchEvent) => 
         durationS: plan.durationS,
         warmupS: plan.warmupS,
         cpus,
+        ...(plan.rate !== undefined ? { rate: plan.rate, maxConnections: plan.maxConnections ?? asRun.connections } : {}),
       });
       result.warnings.unshift(...notes);
       if (asRun.requests !== undefined) {
@@ -183,10 +190,11 @@ async function measure(
   target: BenchTarget,
   scenario: Scenario,
   durationS: number,
-  engine: Engine | undefined,
+  plan: Pick<BenchPlan, 'engine' | 'rate' | 'maxConnections'>,
   onEvent: (event: BenchEvent) => void,
   signal?: AbortSignal,
 ): Promise<BenchRun> {
+  const engine = plan.engine;
   const sampler = target.pid !== undefined ? new ResourceSampler(target.pid) : undefined;
   try {
     sampler?.start();
@@ -195,7 +203,7 @@ async function measure(
   }
   const generatorStart = process.cpuUsage();
   const wallStart = performance.now();
-  let load: LoadResult & { generatorCpuMs?: number };
+  let load: (LoadResult | OpenLoadResult) & { generatorCpuMs?: number };
   try {
     const options = {
       url: target.url,
@@ -205,9 +213,11 @@ async function measure(
       ...(signal ? { signal } : {}),
     };
     load =
-      engine?.kind === 'wrk'
-        ? await runWrk({ ...options, program: engine.program, ...(engine.cpus !== undefined ? { cpus: engine.cpus } : {}) })
-        : await runLoad(options);
+      plan.rate !== undefined
+        ? await runOpenLoad({ ...options, rate: plan.rate, maxConnections: plan.maxConnections ?? scenario.connections })
+        : engine?.kind === 'wrk'
+          ? await runWrk({ ...options, program: engine.program, ...(engine.cpus !== undefined ? { cpus: engine.cpus } : {}) })
+          : await runLoad(options);
   } catch (err) {
     sampler?.cancel();
     throw err;
@@ -232,11 +242,19 @@ async function measure(
     non2xx: load.non2xx,
     serverCpuPct: resources ? round1(resources.serverCpuPct) : null,
     serverRssBytes: resources ? resources.serverRssBytes : null,
+    serverPssBytes: resources ? resources.serverPssBytes : null,
+    serverPssAtRestBytes: resources ? resources.serverPssAtRestBytes : null,
     generatorCpuPct: round1(generatorCpuPct),
     serverBusiestThreadPct: resources ? round1(resources.busiestThreadPct) : null,
     responses: load.responses,
     elapsedS: Math.round(load.elapsedS * 1000) / 1000,
+    timeline: load.timeline,
+    ...(isOpen(load) ? { uncorrectedLatencyUs: load.uncorrectedLatencyUs, sendLagUs: load.sendLagUs, late: load.late, dropped: load.dropped } : {}),
   };
+}
+
+function isOpen(load: LoadResult | OpenLoadResult): load is OpenLoadResult {
+  return 'sendLagUs' in load;
 }
 
 function round1(x: number): number {

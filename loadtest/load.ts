@@ -6,9 +6,10 @@
 import { inspect } from 'node:util';
 import autocannon from 'autocannon';
 import { LatencyRecorder } from './latency.js';
+import { Timeline } from './timeline.js';
 import { cycleOf } from './requests.js';
 import { RESPONSE_TIMEOUT_S, type Scenario } from './scenarios.js';
-import type { LatencyUs } from './types.js';
+import type { LatencyUs, TimelinePoint } from './types.js';
 
 export interface LoadOptions {
   /** the target's base URL; the scenario's path is requested from it */
@@ -28,6 +29,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** responses and their p99 per 100 ms; [] where the engine gives none */
+  timeline: TimelinePoint[];
 }
 
 /** autocannon's `stop` flag is read at each sampling tick: a short tick ends the load on time. */
@@ -40,6 +43,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   let non2xx = 0;
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const timeline = new Timeline(started);
     const instance = autocannon(
       {
         url: new URL(scenario.requests === undefined ? scenario.path : '/', url).href,
@@ -83,13 +87,22 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         const summary = latency.summary();
         latency.destroy();
         // autocannon's `errors` includes its timeouts; they are reported apart.
-        resolve({ responses, elapsedS, latencyUs: summary, errors: result.errors - result.timeouts, timeouts: result.timeouts, non2xx });
+        resolve({
+          responses,
+          elapsedS,
+          latencyUs: summary,
+          errors: result.errors - result.timeouts,
+          timeouts: result.timeouts,
+          non2xx,
+          timeline: timeline.points(),
+        });
       },
     );
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
       responses++;
       if (statusCode < 200 || statusCode > 299) non2xx++;
       latency.recordMs(responseTimeMs);
+      timeline.record(performance.now(), responseTimeMs * 1000);
     });
     const stop = (): void => instance.stop();
     options.signal?.addEventListener('abort', stop, { once: true });

@@ -45,8 +45,8 @@ export interface OpenLoadResult {
   latencyUs: LatencyUs;
   /** from each request's actual send to its response's last byte */
   uncorrectedLatencyUs: LatencyUs;
-  /** how far each send came after its intended start: the generator's own scheduling error for the
-   * requests sent on time, and the wait of the late ones */
+  /** how far the generator dispatched each request after its intended start: its own scheduling
+   * error (a request that then waits for a connection is late, and that wait is not in here) */
   sendLagUs: LatencyUs;
   /** requests that found no free connection at their intended start, and waited */
   late: number;
@@ -128,12 +128,14 @@ export function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadResult> {
 
     const send = (conn: Conn, p: Pending): void => {
       const now = performance.now();
-      lag.recordMs(now - p.intended);
       conn.inFlight = { ...p, sent: now };
       conn.socket.write(p.request);
     };
 
     const dispatch = (p: Pending): void => {
+      // The scheduler's own lateness: a request waiting for a connection is the server's delay, and
+      // is counted as late, not here.
+      lag.recordMs(performance.now() - p.intended);
       const conn = idle.pop();
       if (conn !== undefined) return send(conn, p);
       if (open.size < maxConnections) return openConnection(p);

@@ -34,6 +34,7 @@ import {
   gone,
   pageSize,
   readMachineCpu,
+  readPssBytes,
   readStat,
   scanProcesses,
   threadStats,
@@ -44,6 +45,8 @@ import {
 } from '../system/proc.js';
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 100;
+/** PSS is read at start, at stop and every this many samples (500 ms at the default interval). */
+const PSS_EVERY = 5;
 
 /** What one interval cost. Percentages are of one core: 100 is one core busy the whole interval. */
 export interface ResourceUsage {
@@ -53,6 +56,11 @@ export interface ResourceUsage {
    * that processes share (the program's code, copy-on-write pages of a forked child) count once per
    * process, so for a multi-process server this is an upper bound of the memory it really holds. */
   serverRssBytes: number;
+  /** the peak of the PSS summed over the tree (smaps_rollup): every page once, a shared page split
+   * among its processes; null where a process's smaps_rollup could not be read */
+  serverPssBytes: number | null;
+  /** the same at the start snapshot, before the load: the server at rest */
+  serverPssAtRestBytes: number | null;
   /** the highest CPU of any one server thread (every thread of every process of the tree) over the
    * interval: near 100 means a single-threaded server, or that thread, is saturated. Threads present
    * at both start and stop count with what they used in between; threads started after the start
@@ -113,6 +121,23 @@ export function treeCpuTicks(processes: readonly ProcStat[]): number {
 }
 
 /** RSS summed over the live processes of a tree, in bytes (a zombie has none). */
+/** PSS summed over the live processes of a tree: every resident page counted once, however many of
+ * its processes map it. Undefined when a process's smaps_rollup cannot be read (another user's
+ * process, or a kernel without it); a process that exits meanwhile is skipped. */
+export function treePssBytes(processes: readonly ProcStat[], readPss: (pid: number) => number = readPssBytes): number | undefined {
+  let bytes = 0;
+  for (const p of processes) {
+    if (p.state === 'Z' || p.state === 'X') continue;
+    try {
+      bytes += readPss(p.pid);
+    } catch (err) {
+      if (gone(err)) continue;
+      return undefined;
+    }
+  }
+  return bytes;
+}
+
 export function treeRssBytes(processes: readonly ProcStat[], bytesPerPage: number): number {
   let pages = 0;
   for (const p of processes) if (p.state !== 'Z' && p.state !== 'X') pages += p.rssPages;
@@ -243,6 +268,10 @@ export class ResourceSampler {
   #done = false;
   #pageBytes = 0;
   #peakRss = 0;
+  /** PSS at start, its peak, and whether it could be read at all */
+  #pssAtRest: number | undefined;
+  #peakPss: number | undefined;
+  #pssKnown = true;
   #peakProcesses = 0;
   #peakThreads = 0;
   #samples = 0;
@@ -265,6 +294,8 @@ export class ResourceSampler {
     const t0 = performance.now();
     const snapshot = takeSnapshot(this.pid);
     this.#record(snapshot.processes, snapshot.threads.length);
+    this.#recordPss(snapshot.processes);
+    this.#pssAtRest = this.#peakPss;
     this.#samplerMs += performance.now() - t0;
     this.#start = snapshot;
     this.#timer = setInterval(() => this.#sample(), this.intervalMs);
@@ -284,10 +315,13 @@ export class ResourceSampler {
     const t0 = performance.now();
     const stop = takeSnapshot(this.pid);
     this.#record(stop.processes, stop.threads.length);
+    this.#recordPss(stop.processes);
     this.#samplerMs += performance.now() - t0;
     return {
       ...cpuBetween(start, stop, clockTicksPerSecond()),
       serverRssBytes: this.#peakRss,
+      serverPssBytes: this.#pssKnown ? (this.#peakPss ?? null) : null,
+      serverPssAtRestBytes: this.#pssKnown ? (this.#pssAtRest ?? null) : null,
       serverProcesses: this.#peakProcesses,
       serverThreads: this.#peakThreads,
       samples: this.#samples,
@@ -309,6 +343,8 @@ export class ResourceSampler {
       let threads = 0;
       for (const p of tree) if (p.state !== 'Z' && p.state !== 'X') threads += p.threads;
       this.#record(tree, threads);
+      // smaps_rollup walks every mapping of a process: read it every PSS_EVERY samples, not each
+      if (this.#samples % PSS_EVERY === 0) this.#recordPss(tree);
     } catch (err) {
       // The server gone is remembered for stop(), which reports it; sampling more would only repeat
       // it. Any other failure (EMFILE while the generator holds many sockets, say) only loses this
@@ -320,6 +356,13 @@ export class ResourceSampler {
       }
     }
     this.#samplerMs += performance.now() - t0;
+  }
+
+  #recordPss(tree: readonly ProcStat[]): void {
+    if (!this.#pssKnown) return;
+    const pss = treePssBytes(tree);
+    if (pss === undefined) this.#pssKnown = false;
+    else this.#peakPss = Math.max(this.#peakPss ?? 0, pss);
   }
 
   #record(tree: readonly ProcStat[], threads: number): void {

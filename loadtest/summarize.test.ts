@@ -15,10 +15,13 @@ function run(rps: number, extra: Partial<BenchRun> = {}): BenchRun {
     non2xx: 0,
     serverCpuPct: 95,
     serverRssBytes: 50 * 2 ** 20,
+    serverPssBytes: 20 * 2 ** 20,
+    serverPssAtRestBytes: 10 * 2 ** 20,
     generatorCpuPct: 80,
     serverBusiestThreadPct: 95,
     responses: rps * 3,
     elapsedS: 3,
+    timeline: [],
     ...extra,
   };
 }

@@ -18,6 +18,8 @@ export interface CountingServerOptions {
   /** answer as HTTP/1.0 without keep-alive, closing after every response (as python3 -m
    * http.server does) */
   http10?: boolean;
+  /** answer each request this many ms after it arrived (in order), as a server with work to do */
+  answerAfterMs?: number;
   /** called after each connection and each request is counted, with the counts so far: a test can
    * end the load once the server has seen enough of it, rather than after a time */
   onCount?: (counts: { connections: number; requests: number }) => void;
@@ -44,16 +46,17 @@ export async function countingServer(body: Buffer | string = 'hello\n', options:
         const close = /\r\nconnection:\s*close/i.test(head) || options.http10 === true || answered === options.closeAfter;
         const version = options.http10 ? '1.0' : '1.1';
         // one write: head and body in separate writes would meet Nagle and delayed ACKs (40 ms)
-        socket.write(
-          Buffer.concat([
-            Buffer.from(`HTTP/${version} ${status} X\r\nContent-Length: ${payload.length}\r\n${close && !options.http10 ? 'Connection: close\r\n' : ''}\r\n`),
-            payload,
-          ]),
-        );
-        if (close) {
-          socket.end();
-          return;
-        }
+        const response = Buffer.concat([
+          Buffer.from(`HTTP/${version} ${status} X\r\nContent-Length: ${payload.length}\r\n${close && !options.http10 ? 'Connection: close\r\n' : ''}\r\n`),
+          payload,
+        ]);
+        const answer = (): void => {
+          socket.write(response);
+          if (close) socket.end();
+        };
+        if (options.answerAfterMs !== undefined) setTimeout(answer, options.answerAfterMs);
+        else answer();
+        if (close) return;
       }
     });
     socket.on('error', () => socket.destroy());

@@ -1,8 +1,19 @@
-// The bench result model: what `http-lab bench --format json` writes (schema http-lab/bench@1).
+// The bench result model: what `http-lab bench --format json` writes (schema http-lab/bench@2).
 // Renderers in reports/ read only these types.
+//
+// From bench@1 to bench@2 (readers of @1 documents fill the new fields as below):
+// - every run has a `timeline` (responses and p99 per 100 ms; [] in an @1 document) and
+//   `serverPssBytes`/`serverPssAtRestBytes` (null in @1: it had only summed RSS, kept as
+//   `serverRssBytes`);
+// - an open-model run (`bench --rate`) adds `uncorrectedLatencyUs`, `sendLagUs`, `late` and
+//   `dropped`, and its `latencyUs` is corrected: from each request's intended start. A closed-model
+//   run has none of them, and its `latencyUs` means what it meant in @1;
+// - a result says its `model`, and for the open model its `rate` and `maxConnections`.
 import type { RequestDescription } from './requests.js';
 
-export const BENCH_SCHEMA = 'http-lab/bench@1';
+export const BENCH_SCHEMA = 'http-lab/bench@2';
+/** The schema this model replaced, which readers still accept. */
+export const BENCH_SCHEMA_V1 = 'http-lab/bench@1';
 
 export interface LatencyUs {
   mean: number;
@@ -25,9 +36,19 @@ export interface TimelinePoint {
 export interface BenchRun {
   /** responses per second, every status counted */
   rps: number;
-  /** per response, in µs, from writing the request to its last byte (a new connection's set-up
-   * included, for scenarios that open one per request) */
+  /** per response, in µs, to its last byte: in the closed model from writing the request (a new
+   * connection's set-up included, for scenarios that open one per request); in the open model from
+   * the request's intended start, so that a stall counts for every request it delayed */
   latencyUs: LatencyUs;
+  /** open model: per response, from the request's actual send, as a closed-model tool measures */
+  uncorrectedLatencyUs?: LatencyUs;
+  /** open model: how far the generator dispatched each request after its intended start, its own
+   * scheduling error (the wait of a late request for a connection is not in it) */
+  sendLagUs?: LatencyUs;
+  /** open model: requests that found no free connection at their intended start and waited */
+  late?: number;
+  /** open model: requests never sent, the run having ended first */
+  dropped?: number;
   /** connection errors (refused, reset, closed before the response), timeouts excluded */
   errors: number;
   /** responses not complete within the response timeout */
@@ -37,8 +58,14 @@ export interface BenchRun {
   /** CPU time of the server's whole process tree over wall time, in % of one core; null when the
    * server's process is unknown (a --url whose listener is not ours to read) */
   serverCpuPct: number | null;
-  /** peak of the summed RSS over the server's process tree, in bytes; null as above */
+  /** peak of the summed RSS over the server's process tree, in bytes: a page shared by N processes
+   * counts N times; null as above */
   serverRssBytes: number | null;
+  /** peak PSS of the server's process tree (smaps_rollup), in bytes: every page once; the memory
+   * figure reports lead with. Null as above, or where smaps_rollup cannot be read */
+  serverPssBytes: number | null;
+  /** the tree's PSS before the run's load, at rest */
+  serverPssAtRestBytes: number | null;
   /** the load generator's (this process's) CPU time over wall time, in % of one core */
   generatorCpuPct: number;
   /** the busiest single server thread, in % of one core: near 100 means a single-threaded server is
@@ -47,6 +74,8 @@ export interface BenchRun {
   /** responses counted, and the wall time they were counted over */
   responses: number;
   elapsedS: number;
+  /** responses and their p99 per 100 ms over the run; [] where the engine gives none (wrk) */
+  timeline: TimelinePoint[];
 }
 
 export interface BenchSpread {
@@ -69,6 +98,11 @@ export interface BenchResult {
   connections: number;
   pipelining: number;
   newConnectionPerRequest: boolean;
+  /** closed: each connection sends its next request when the last is answered; open: `rate`
+   * requests per second at evenly spaced intended starts, on up to `maxConnections` */
+  model: 'closed' | 'open';
+  rate?: number;
+  maxConnections?: number;
   durationS: number;
   warmupS: number;
   runs: BenchRun[];
@@ -97,7 +131,11 @@ export type BenchWarning =
   /** the server closes each connection, so it was measured with a new connection per request */
   | { code: 'closes-connections'; message: string }
   /** the check before load held the answers to their status only: no body was given to compare */
-  | { code: 'status-only'; message: string };
+  | { code: 'status-only'; message: string }
+  /** a stretch with no response while requests were outstanding: the server stalled */
+  | { code: 'stall'; message: string; /** which run, from 1 */ run: number; startMs: number; lengthMs: number }
+  /** open model: requests waited for a connection, or were never sent */
+  | { code: 'late'; message: string };
 
 export type WarningCode = BenchWarning['code'];
 
@@ -125,7 +163,8 @@ export interface BenchReport {
   machine: MachineDescription;
   /** the load generator and its settings */
   generator: {
-    engine: 'autocannon' | 'wrk';
+    /** open-model: http-lab's own generator (bench --rate) */
+    engine: 'autocannon' | 'wrk' | 'open-model';
     version: string;
     responseTimeoutS: number;
     /** CPUs the generator and the servers we started were pinned to */ pinned?: { generator: string; servers: string };

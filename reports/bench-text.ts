@@ -28,10 +28,28 @@ const COLUMNS: Column[] = [
   { title: 'mean', right: true, cell: (r) => thousands(r.median.latencyUs.mean) },
   { title: 'err/to/non2xx', right: true, cell: (r) => `${total(r, 'errors')}/${total(r, 'timeouts')}/${total(r, 'non2xx')}` },
   { title: 'srv CPU', right: true, cell: (r) => (r.median.serverCpuPct === null ? '?' : `${r.median.serverCpuPct.toFixed(0)}%`) },
-  { title: 'srv RSS', right: true, cell: (r) => (r.median.serverRssBytes === null ? '?' : `${(r.median.serverRssBytes / 2 ** 20).toFixed(1)} MiB`) },
+  { title: 'srv PSS', right: true, cell: (r) => mib(r.median.serverPssBytes) },
+  { title: 'RSS sum', right: true, cell: (r) => mib(r.median.serverRssBytes) },
   { title: 'gen CPU', right: true, cell: (r) => `${r.median.generatorCpuPct.toFixed(0)}%` },
   { title: 'flags', right: false, cell: flags },
 ];
+
+/** The open model's own columns, shown where a result has them. */
+const OPEN_COLUMNS: Column[] = [
+  { title: 'rate', right: true, cell: (r) => (r.rate === undefined ? '-' : thousands(r.rate)) },
+  { title: 'p99 uncorr.', right: true, cell: (r) => (r.median.uncorrectedLatencyUs === undefined ? '-' : thousands(r.median.uncorrectedLatencyUs.p99)) },
+  { title: 'late', right: true, cell: (r) => (r.model === 'open' ? thousands(r.runs.reduce((n, x) => n + (x.late ?? 0), 0)) : '-') },
+  { title: 'dropped', right: true, cell: (r) => (r.model === 'open' ? thousands(r.runs.reduce((n, x) => n + (x.dropped ?? 0), 0)) : '-') },
+  {
+    title: 'send lag p50/p99',
+    right: true,
+    cell: (r) => (r.median.sendLagUs === undefined ? '-' : `${thousands(r.median.sendLagUs.p50)}/${thousands(r.median.sendLagUs.p99)}`),
+  },
+];
+
+function mib(bytes: number | null): string {
+  return bytes === null ? '?' : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
 
 export function renderBenchText(report: BenchReport, options: BenchTextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
@@ -50,17 +68,24 @@ export function benchTableLines(results: readonly BenchResult[], refused: readon
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
   const first = results[0];
+  const open = results.some((r) => r.model === 'open');
   if (first)
     lines.push(
-      `medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up; latency in µs from request written to response read; CPU in % of one core; RSS is the peak summed over the server's processes (shared pages count once per process)`,
+      `medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up; ` +
+        (open
+          ? 'open model: latency in µs from each request\'s intended start to its response (corrected for coordinated omission), "p99 uncorr." from the actual send; late and dropped summed over the runs; '
+          : 'latency in µs from request written to response read; ') +
+        "CPU in % of one core; PSS is the peak over the server's processes with every page counted once, RSS sum counts a shared page once per process",
     );
   lines.push('');
-  const rows = results.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((row) => row[i]!.length)));
-  const pad = (text: string, i: number): string => (COLUMNS[i]!.right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  const columns = open ? [...COLUMNS.slice(0, -1), ...OPEN_COLUMNS, COLUMNS[COLUMNS.length - 1]!] : COLUMNS;
+  const rows = results.map((r) => columns.map((c) => c.cell(r)));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((row) => row[i]!.length)));
+  const pad = (text: string, i: number): string => (columns[i]!.right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
   lines.push(
     chalk.bold(
-      COLUMNS.map((c, i) => pad(c.title, i))
+      columns
+        .map((c, i) => pad(c.title, i))
         .join('  ')
         .trimEnd(),
     ),
@@ -96,7 +121,7 @@ export function benchTableLines(results: readonly BenchResult[], refused: readon
 }
 
 export const FLAGS_KEY =
-  "flags: GEN = generator-bound (the load generator, not the server, was the limit); NOISY = runs more than 10% apart; LITTLE = rps and mean latency disagree (Little's law); FAIL = errors, timeouts or non-2xx responses";
+  "flags: GEN = generator-bound (the load generator, not the server, was the limit); NOISY = runs more than 10% apart; LITTLE = rps and mean latency disagree (Little's law); FAIL = errors, timeouts or non-2xx responses; STALL = no response for a stretch while requests were outstanding; LATE = open model: requests waited for a connection or were dropped";
 
 export function flags(r: BenchResult): string {
   const out: string[] = [];
@@ -104,6 +129,8 @@ export function flags(r: BenchResult): string {
   if (r.warnings.some((w) => w.code === 'noisy')) out.push('NOISY');
   if (r.warnings.some((w) => w.code === 'littles-law')) out.push('LITTLE');
   if (r.warnings.some((w) => w.code === 'failures')) out.push('FAIL');
+  if (r.warnings.some((w) => w.code === 'stall')) out.push('STALL');
+  if (r.warnings.some((w) => w.code === 'late')) out.push('LATE');
   return out.join(',');
 }
 

@@ -120,10 +120,11 @@ describe('renderHtml on the sample lab run', () => {
     for (const label of ['100 µs', '1 ms', '10 ms', '100 ms', '1 s']) assert.ok(html.includes(`>${label}</text>`), label);
     assert.match(html, /no responses, not drawn: process, thread/);
   });
-  it('server CPU and RSS charts, with the note on shared pages', () => {
+  it('server CPU and PSS charts, with the note on shared pages and the summed RSS beside', () => {
     assert.match(html, /id="chart-cpu"/);
-    assert.match(html, /id="chart-rss"/);
-    assert.match(html, /count once per process/);
+    assert.match(html, /id="chart-pss"/);
+    assert.match(html, /every resident page counted once/);
+    assert.match(html, /<td class="num" title="RSS summed over the processes: [\d.]+ MiB">/);
   });
   it('the matrix: a row per check, disagreements first, the all-pass rows folded', () => {
     const ids = new Set(results.conformance.flatMap((r) => r.checks.map((c) => c.id)));

@@ -194,7 +194,7 @@ function glance(page: Page, hasBench: boolean, hasConformance: boolean): string 
             )}">${answered.length - consistent.length} left out (Little's law)</span>`
           : '';
       const cpu = lowest(answered, cpuPerRequestUs);
-      const rss = lowest(answered, (r) => r.median.serverRssBytes);
+      const pss = lowest(answered, (r) => r.median.serverPssBytes);
       parts.push(`<tr><th scope="row">${esc(s)}</th>${rpsCell}`);
       parts.push(
         p99
@@ -202,7 +202,7 @@ function glance(page: Page, hasBench: boolean, hasConformance: boolean): string 
           : `<td class="none">n/a${p99Note}</td>`,
       );
       parts.push(cpu ? `<td>${targetName(page, cpu.target)} <b>${esc(formatMicros(cpuPerRequestUs(cpu)!))}</b> of CPU</td>` : '<td class="none">n/a</td>');
-      parts.push(rss ? `<td>${targetName(page, rss.target)} <b>${esc(mib(rss.median.serverRssBytes!))}</b></td>` : '<td class="none">n/a</td>');
+      parts.push(pss ? `<td>${targetName(page, pss.target)} <b>${esc(mib(pss.median.serverPssBytes!))}</b> PSS</td>` : '<td class="none">n/a</td>');
       parts.push('</tr>');
     }
     parts.push('</tbody></table>');
@@ -290,12 +290,15 @@ const WARNING_FLAG: Record<WarningCode, Flag> = {
   'one-run': NOTE,
   'resources-unknown': NOTE,
   'status-only': NOTE,
+  stall: { code: 'STALL', title: 'a stretch with no response while requests were outstanding: the server stalled', tone: 'fail' },
+  late: { code: 'LATE', title: 'open model: requests waited for a connection, or were never sent', tone: 'little' },
 };
 
 function flagsOf(page: Page, r: BenchResult): Flag[] {
   const flags: Flag[] = [];
   if (r.generatorBound) flags.push(WARNING_FLAG['generator-bound']);
-  for (const code of ['noisy', 'littles-law', 'failures'] as const) if (r.warnings.some((w) => w.code === code)) flags.push(WARNING_FLAG[code]);
+  for (const code of ['noisy', 'littles-law', 'failures', 'stall', 'late'] as const)
+    if (r.warnings.some((w) => w.code === code)) flags.push(WARNING_FLAG[code]);
   // Only where it differs from the scenario's others: for `close` every target opens a connection
   // per request.
   if (r.newConnectionPerRequest && page.bench.some((o) => o.scenario === r.scenario && !o.newConnectionPerRequest)) {
@@ -329,7 +332,7 @@ function summary(page: Page, hasBench: boolean, hasConformance: boolean): string
       '<th scope="col" class="num">p50</th>',
       '<th scope="col" class="num">p99</th>',
       '<th scope="col" class="num" title="CPU time of the server\'s whole process tree, in % of one core">server CPU</th>',
-      '<th scope="col" class="num" title="peak RSS summed over the server\'s processes: shared pages count once per process">peak RSS</th>',
+      '<th scope="col" class="num" title="peak PSS of the server\'s processes (smaps_rollup): every page counted once, a shared page split among the processes that map it; the RSS summed over them is in the tooltip">peak PSS</th>',
       '<th scope="col">flags</th>',
     );
   }
@@ -368,7 +371,7 @@ function summary(page: Page, hasBench: boolean, hasConformance: boolean): string
         `<td class="num">${m.rps > 0 ? esc(formatMicros(m.latencyUs.p50)) : '–'}</td>`,
         `<td class="num">${m.rps > 0 ? esc(formatMicros(m.latencyUs.p99)) : '–'}</td>`,
         `<td class="num">${m.serverCpuPct === null ? '?' : `${Math.round(m.serverCpuPct)}%`}</td>`,
-        `<td class="num">${m.serverRssBytes === null ? '?' : esc(mib(m.serverRssBytes))}</td>`,
+        `<td class="num"${m.serverRssBytes === null ? '' : ` title="RSS summed over the processes: ${esc(mib(m.serverRssBytes))}"`}>${m.serverPssBytes === null ? '?' : esc(mib(m.serverPssBytes))}</td>`,
         `<td class="flags">${flagBadges(flagsOf(page, r))}</td>`,
       ]);
     }
@@ -518,8 +521,8 @@ function resources(page: Page): string {
     (r) => r.median.serverCpuPct,
     (v) => `${Math.round(v)}% of one core`,
   );
-  const rssGroups = groupsOf(
-    (r) => (r.median.serverRssBytes === null ? null : r.median.serverRssBytes / 2 ** 20),
+  const pssGroups = groupsOf(
+    (r) => (r.median.serverPssBytes === null ? null : r.median.serverPssBytes / 2 ** 20),
     (v) => mibOf(v),
   );
   const cpu = barChart({
@@ -532,22 +535,22 @@ function resources(page: Page): string {
     independentScales: scalesDiffer(cpuGroups),
     height: 200,
   });
-  const rss = barChart({
-    id: 'chart-rss',
-    title: 'Server peak RSS, MiB',
+  const pss = barChart({
+    id: 'chart-pss',
+    title: 'Server peak PSS, MiB',
     series,
-    groups: rssGroups,
-    yLabel: 'peak RSS, MiB',
+    groups: pssGroups,
+    yLabel: 'peak PSS, MiB',
     format: mibOf,
-    independentScales: scalesDiffer(rssGroups),
+    independentScales: scalesDiffer(pssGroups),
     height: 200,
   });
   return `<section id="resources">
 <h2>Server CPU and memory</h2>
-<p class="explain">What each design costs under the same load. CPU is the server's whole process tree (children and threads, reaped children included) over the run, in % of one core: above 100% uses more than one core. Memory is the <b>peak RSS summed over the server's processes</b>: pages shared between processes (the runtime, the cached files) count once per process, so a process-per-connection server's figure overstates what it really holds.</p>
+<p class="explain">What each design costs under the same load. CPU is the server's whole process tree (children and threads, reaped children included) over the run, in % of one core: above 100% uses more than one core. Memory is the <b>peak PSS of the server's processes</b> (proportional set size, from <code>/proc/PID/smaps_rollup</code>): every resident page counted once, a page shared by several processes split among them. Summed RSS, which counts a shared page once per process and so overstates a process-per-connection server several times over, is in each table cell's tooltip and in the JSON.</p>
 ${legend(page, targets)}
 <div class="chart-wrap"><h3>Server CPU</h3>${cpu}</div>
-<div class="chart-wrap"><h3>Peak RSS</h3>${rss}</div>
+<div class="chart-wrap"><h3>Peak PSS</h3>${pss}</div>
 </section>`;
 }
 

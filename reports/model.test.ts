@@ -4,11 +4,17 @@ import { benchReport, benchResult, conformanceReport, MACHINE } from './test-fix
 import { mergeResults, ModelError, RESULTS_SCHEMA, scenariosOf, targetsOf, toResults } from './model.js';
 
 describe('the result model', () => {
-  it('reads bench@1, conformance@1 and conformance-matrix@1 documents', () => {
+  it('reads bench@2, bench@1, conformance@1 and conformance-matrix@1 documents', () => {
     const b = toResults(benchReport([benchResult('epoll', 'keepalive', 1000)]), 'b.json');
     assert.equal(b.schema, RESULTS_SCHEMA);
     assert.equal(b.bench!.results.length, 1);
     assert.deepEqual(b.machine, MACHINE);
+    // bench@1 had no model, timeline or PSS: it was the closed model, and PSS is unknown
+    const { model: _model, ...v1Result } = benchResult('epoll', 'keepalive', 1000);
+    const v1Run = { ...v1Result.median, timeline: undefined, serverPssBytes: undefined, serverPssAtRestBytes: undefined };
+    const old = toResults({ ...benchReport([]), schema: 'http-lab/bench@1', results: [{ ...v1Result, runs: [v1Run], median: v1Run }] }, 'old.json');
+    const [r] = old.bench!.results;
+    assert.deepEqual([r!.model, r!.median.timeline, r!.median.serverPssBytes, r!.runs[0]!.serverPssAtRestBytes], ['closed', [], null, null]);
     const c = toResults(conformanceReport('epoll'), 'c.json');
     assert.equal(c.conformance.length, 1);
     assert.equal(c.bench, undefined);

@@ -1,11 +1,19 @@
 // The one result model every renderer reads: conformance runs and bench runs, with the machine
 // and the http-lab version that produced them (schema http-lab/results@1). `http-lab lab` writes
-// it as results.json; `http-lab report` builds it from any mix of results@1, bench@1,
+// it as results.json; `http-lab report` builds it from any mix of results@1, bench@2, bench@1,
 // conformance@1 and conformance-matrix@1 files, merged into one comparison.
 import type { ConformanceMatrixReport, ConformanceReport } from '../conformance/types.js';
-import type { BenchReport, BenchResult, BenchWarning, MachineDescription, Refusal } from '../loadtest/types.js';
+import {
+  BENCH_SCHEMA,
+  BENCH_SCHEMA_V1,
+  type BenchReport,
+  type BenchResult,
+  type BenchWarning,
+  type MachineDescription,
+  type Refusal,
+} from '../loadtest/types.js';
 import { machineLine, sameMachine } from '../loadtest/machine.js';
-import { warningFromSentence } from '../loadtest/old-warnings.js';
+import { resultFromV1, warningFromSentence } from '../loadtest/old-warnings.js';
 
 export const RESULTS_SCHEMA = 'http-lab/results@1';
 
@@ -43,7 +51,8 @@ export function toResults(doc: unknown, source: string): LabResults {
       const results = doc as LabResults;
       return results.bench === undefined ? results : { ...results, bench: { ...results.bench, results: withWarningCodes(results.bench.results, source) } };
     }
-    case 'http-lab/bench@1': {
+    case BENCH_SCHEMA_V1:
+    case BENCH_SCHEMA: {
       const bench = doc as BenchReport;
       return {
         schema: RESULTS_SCHEMA,
@@ -61,7 +70,7 @@ export function toResults(doc: unknown, source: string): LabResults {
       return conformanceOnly((doc as ConformanceMatrixReport).reports);
     default:
       throw new ModelError(
-        `${source}: schema ${JSON.stringify(schema)} is not one http-lab report reads (${RESULTS_SCHEMA}, http-lab/bench@1, http-lab/conformance@1, http-lab/conformance-matrix@1)`,
+        `${source}: schema ${JSON.stringify(schema)} is not one http-lab report reads (${RESULTS_SCHEMA}, ${BENCH_SCHEMA}, ${BENCH_SCHEMA_V1}, http-lab/conformance@1, http-lab/conformance-matrix@1)`,
       );
   }
 }
@@ -70,7 +79,7 @@ export function toResults(doc: unknown, source: string): LabResults {
 type StoredBenchResult = Omit<BenchResult, 'warnings'> & { warnings: Array<BenchWarning | string> };
 
 function withWarningCodes(results: readonly StoredBenchResult[], source: string): BenchResult[] {
-  return results.map((r) => ({ ...r, warnings: r.warnings.map((w) => (typeof w === 'string' ? codedWarning(w, source) : w)) }));
+  return results.map(({ warnings, ...r }) => ({ ...resultFromV1(r), warnings: warnings.map((w) => (typeof w === 'string' ? codedWarning(w, source) : w)) }));
 }
 
 function codedWarning(sentence: string, source: string): BenchWarning {

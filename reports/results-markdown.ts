@@ -36,10 +36,10 @@ export function renderResultsMarkdown(results: LabResults): string {
     lines.push(
       '## Load',
       '',
-      `${bench.generator.engine} ${bench.generator.version}; medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up. Latency from request written to response read; CPU in % of one core; RSS is the peak summed over the server's processes.`,
+      `${bench.generator.engine} ${bench.generator.version}; medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up. ${bench.results.some((r) => r.model === 'open') ? "Open model: latency from each request's intended start to its response (corrected for coordinated omission)." : 'Latency from request written to response read.'} CPU in % of one core; PSS is the peak over the server's processes with every page counted once; RSS sum counts a page shared by N processes N times.`,
       '',
-      '| target | scenario | connections | rps | ±cv | p50 | p90 | p99 | p99.9 | errors/timeouts/non-2xx | server CPU | server RSS | generator CPU | flags |',
-      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| target | scenario | connections | rps | ±cv | p50 | p90 | p99 | p99.9 | errors/timeouts/non-2xx | server CPU | server PSS | RSS sum | generator CPU | flags |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
       ...bench.results.map(loadRow),
       '',
     );
@@ -62,11 +62,11 @@ export function renderResultsMarkdown(results: LabResults): string {
 
 function loadRow(r: BenchResult): string {
   const m = r.median;
-  const rss = m.serverRssBytes === null ? '?' : `${(m.serverRssBytes / 2 ** 20).toFixed(1)} MiB`;
+  const mib = (bytes: number | null): string => (bytes === null ? '?' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
   const cpu = m.serverCpuPct === null ? '?' : `${m.serverCpuPct.toFixed(0)}%`;
   const cv = r.runs.length > 1 ? `${(r.spread.rpsCv * 100).toFixed(1)}%` : '–';
   const conns = `${r.connections}${r.pipelining > 1 ? ` × ${r.pipelining}` : ''}`;
-  return `| ${mdCell(r.target)} | ${mdCell(r.scenario)} | ${conns} | ${thousands(m.rps)} | ${cv} | ${us(m.latencyUs.p50)} | ${us(m.latencyUs.p90)} | ${us(m.latencyUs.p99)} | ${us(m.latencyUs.p999)} | ${total(r, 'errors')}/${total(r, 'timeouts')}/${total(r, 'non2xx')} | ${cpu} | ${rss} | ${m.generatorCpuPct.toFixed(0)}% | ${flags(r) || '–'} |`;
+  return `| ${mdCell(r.target)} | ${mdCell(r.scenario)} | ${conns} | ${thousands(m.rps)} | ${cv} | ${us(m.latencyUs.p50)} | ${us(m.latencyUs.p90)} | ${us(m.latencyUs.p99)} | ${us(m.latencyUs.p999)} | ${total(r, 'errors')}/${total(r, 'timeouts')}/${total(r, 'non2xx')} | ${cpu} | ${mib(m.serverPssBytes)} | ${mib(m.serverRssBytes)} | ${m.generatorCpuPct.toFixed(0)}% | ${flags(r) || '–'} |`;
 }
 
 /** µs as µs below 10 ms, then ms, then s: latency spans six decades. */

@@ -57,10 +57,13 @@ export function benchResult(target: string, scenario: string, rps: number, extra
     non2xx: 0,
     serverCpuPct: 90,
     serverRssBytes: 64 * 2 ** 20,
+    serverPssBytes: 24 * 2 ** 20,
+    serverPssAtRestBytes: 12 * 2 ** 20,
     generatorCpuPct: 80,
     serverBusiestThreadPct: 90,
     responses: rps * 2,
     elapsedS: 2,
+    timeline: [],
   };
   return {
     target,
@@ -70,6 +73,7 @@ export function benchResult(target: string, scenario: string, rps: number, extra
     connections: 50,
     pipelining: 1,
     newConnectionPerRequest: scenario === 'close',
+    model: 'closed',
     durationS: 2,
     warmupS: 1,
     runs: [run, run],
@@ -83,7 +87,7 @@ export function benchResult(target: string, scenario: string, rps: number, extra
 
 export function benchReport(results: BenchResult[], machine = MACHINE): BenchReport {
   return {
-    schema: 'http-lab/bench@1',
+    schema: 'http-lab/bench@2',
     version: '0.1.0',
     startedAt: '2026-11-25T00:00:00.000Z',
     machine,

@@ -249,6 +249,19 @@ export interface MachineCpu {
   cpus: number;
 }
 
+/** The Pss line of /proc/PID/smaps_rollup, in bytes: the process's resident pages, each shared page
+ * divided among the processes that map it. Summed over a process tree it counts every page once,
+ * where summed RSS counts a page shared by N processes N times. */
+export function parsePssBytes(text: string): number {
+  const m = /^Pss:\s+(\d+) kB$/m.exec(text);
+  if (m === null) throw new Error('no Pss line in smaps_rollup');
+  return Number(m[1]) * 1024;
+}
+
+export function readPssBytes(pid: number): number {
+  return parsePssBytes(readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'));
+}
+
 /** The aggregate `cpu` line of /proc/stat: `cpu user nice system idle iowait irq softirq steal guest
  * guest_nice`, in clock ticks since boot. Busy is all but idle and iowait; steal (time a hypervisor
  * gave to someone else) counts as busy, since this machine could not use it. guest and guest_nice are

@@ -39,6 +39,10 @@ export interface MeasureOptions {
   wrk?: WrkProgram;
   /** pin the servers we start to the first CPU and the generator to the others */
   pin?: boolean;
+  /** the open model: requests per second in total, on up to maxConnections (default: the
+   * scenario's connections); the generator is then http-lab's own */
+  rate?: number;
+  maxConnections?: number;
 }
 
 /**
@@ -70,7 +74,17 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
     for (const t of targets) t.pause?.();
 
     const engine: Engine = o.wrk !== undefined ? { kind: 'wrk', program: o.wrk, ...(pinned ? { cpus: pinned.generator } : {}) } : { kind: 'autocannon' };
-    const plan: BenchPlan = { targets, engine, scenarios: o.scenarios, durationS: o.durationS, runs: o.runs, warmupS: o.warmupS, docroot: o.docroot };
+    const plan: BenchPlan = {
+      targets,
+      engine,
+      scenarios: o.scenarios,
+      durationS: o.durationS,
+      runs: o.runs,
+      warmupS: o.warmupS,
+      docroot: o.docroot,
+      ...(o.rate !== undefined ? { rate: o.rate } : {}),
+      ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections } : {}),
+    };
     const progress = o.progress === 'bar' ? barProgress(plan) : o.progress === 'lines' ? lineProgress() : silentProgress();
     const startedAt = new Date().toISOString();
     let outcome;
@@ -85,8 +99,8 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
       startedAt,
       machine: describeMachine(),
       generator: {
-        engine: engine.kind,
-        version: engine.kind === 'wrk' ? engine.program.version : autocannonVersion(),
+        engine: o.rate !== undefined ? 'open-model' : engine.kind,
+        version: o.rate !== undefined ? packageVersion() : engine.kind === 'wrk' ? engine.program.version : autocannonVersion(),
         responseTimeoutS: RESPONSE_TIMEOUT_S,
         ...(pinned ? { pinned } : {}),
       },

@@ -42,7 +42,7 @@ describe('the programmatic API', () => {
 
   it('bench returns the BenchReport of the url at its own path', async () => {
     const report: BenchReport = await bench({ url: `${url}health`, durationS: 0.5, runs: 1, warmupS: 0 });
-    assert.equal(report.schema, 'http-lab/bench@1');
+    assert.equal(report.schema, 'http-lab/bench@2');
     assert.equal(report.refused.length, 0);
     const result = report.results[0]!;
     assert.equal(result.requests?.[0]?.path, '/health');

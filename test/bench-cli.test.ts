@@ -1,4 +1,4 @@
-// `http-lab bench` as a user runs it: the JSON contract (http-lab/bench@1), refusal of a target
+// `http-lab bench` as a user runs it: the JSON contract (http-lab/bench@2), refusal of a target
 // that answers wrong bytes, and exit 2 with a one-line reason on bad usage. No timing thresholds:
 // only that figures exist, are consistent, and have µs resolution.
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +13,7 @@ import { createApp } from '../examples/node-app/app.js';
 import { runCli } from './helpers.js';
 
 describe('http-lab bench', () => {
-  it('measures two servers and writes the bench@1 JSON: µs latency, Little-consistent, CPU and RSS for both', async () => {
+  it('measures two servers and writes the bench@2 JSON: µs latency, Little-consistent, CPU and RSS for both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'http-lab-bench-cli-'));
     try {
       const out = join(dir, 'r.json');
@@ -42,7 +42,7 @@ describe('http-lab bench', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /epoll keepalive: run 2\/2/);
       const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
-      assert.equal(report.schema, 'http-lab/bench@1');
+      assert.equal(report.schema, 'http-lab/bench@2');
       assert.ok(report.machine.cpus >= 1 && typeof report.machine.node === 'string' && typeof report.machine.kernel === 'string');
       assert.equal(report.generator.engine, 'autocannon');
       assert.deepEqual(report.refused, []);

@@ -45,7 +45,7 @@ describe('http-lab gate', () => {
     assert.equal(b.samples[0]!.runs.length, 10);
     assert.deepEqual([...new Set(b.samples[0]!.runs.map((r: { session: number }) => r.session))], [0, 1]);
     for (const run of b.samples[0]!.runs) assert.ok(run.target.rps > 0 && run.reference !== undefined && run.reference.rps > 0);
-    for (const key of ['rps', 'cpu', 'p50', 'p99', 'rss'] as const) assert.equal(typeof b.noiseFloor[key], 'number');
+    for (const key of ['rps', 'cpu', 'p50', 'p99', 'pss'] as const) assert.equal(typeof b.noiseFloor[key], 'number');
     assert.ok(b.machine.cpus >= 1);
     assert.ok(b.conformance[0]!.requiredPassed.length > 100);
   });
@@ -62,7 +62,7 @@ describe('http-lab gate', () => {
     assert.equal(report.verdict, 'pass');
     assert.deepEqual(
       report.comparisons.map((c: { metric: string }) => c.metric),
-      ['rps', 'cpu', 'p50', 'p99', 'rss'],
+      ['rps', 'cpu', 'p50', 'p99', 'pss'],
     );
     assert.deepEqual(report.conformance, []);
     assert.match(readFileSync(summary, 'utf8'), /^## http-lab gate: ✅ no regression/m);
@@ -74,18 +74,21 @@ describe('http-lab gate', () => {
     // made the median one: a loaded machine's runs spread so widely that the bootstrap interval of
     // even this change can reach past the threshold, and that spread is the decision's business.
     const b = JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline;
-    const asRun = (v: { rps: number; cpu: number; p50: number; p99: number; rss: number }): object => ({
+    const asRun = (v: { rps: number; cpu: number; p50: number; p99: number; pss: number }): object => ({
       rps: v.rps,
       latencyUs: { mean: v.p50, p50: v.p50, p90: v.p99, p99: v.p99, p999: v.p99, max: v.p99 },
       errors: 0,
       timeouts: 0,
       non2xx: 0,
       serverCpuPct: (v.cpu * v.rps) / 1e4,
-      serverRssBytes: v.rss,
+      serverRssBytes: v.pss,
+      serverPssBytes: v.pss,
+      serverPssAtRestBytes: v.pss,
       generatorCpuPct: 50,
       serverBusiestThreadPct: 50,
       responses: v.rps,
       elapsedS: 1,
+      timeline: [],
     });
     const set = b.samples[0]!;
     const typical = [...set.runs].sort((x, y) => x.target.rps - y.target.rps)[set.runs.length >> 1]!;
@@ -93,6 +96,7 @@ describe('http-lab gate', () => {
     const result = (target: string, runs: object[]): object => ({
       target,
       scenario: 'keepalive',
+      model: 'closed',
       runs,
       median: runs[0],
       spread: {},
@@ -103,7 +107,7 @@ describe('http-lab gate', () => {
     writeFileSync(
       current,
       JSON.stringify({
-        schema: 'http-lab/bench@1',
+        schema: 'http-lab/bench@2',
         machine: b.machine,
         results: [
           result(

@@ -91,7 +91,7 @@ describe('the HTML report in headless chromium', { skip: skip ?? false, timeout:
     const scenarios = scenariosOf(results);
     assert.deepEqual(
       charts.map((c) => c.id),
-      ['chart-rps', ...scenarios.map((_, i) => `chart-latency-${i}`), 'chart-cpu', 'chart-rss'],
+      ['chart-rps', ...scenarios.map((_, i) => `chart-latency-${i}`), 'chart-cpu', 'chart-pss'],
     );
     for (const c of charts) {
       assert.ok(c.width > 200 && c.height > 150, `${c.id} is ${c.width}×${c.height}`);
