@@ -312,6 +312,29 @@ test('delayMs separates the chunks', async (t) => {
   assert.ok(writes[1]! - writes[0]! >= delayMs - 1, `gap ${writes[1]! - writes[0]!} ms`);
 });
 
+test('sentAtMs and atMs tell a response sent before a later chunk from one sent after it', async (t) => {
+  // A 100 (Continue) as soon as the head is in, the final response only after the content.
+  const port = await serve(t, (socket) => {
+    let got = '';
+    socket.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      if (got.endsWith('\r\n\r\n')) socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+      else if (got.endsWith('hello')) socket.write(OK);
+    });
+  });
+  const delayMs = 200;
+  const ex = await run(port, { chunks: ['POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n', 'hello'], delayMs });
+  assert.deepEqual(
+    ex.responses.map((r) => r.status),
+    [100, 200],
+  );
+  const [head, content] = ex.sentAtMs!;
+  const [interim, final] = ex.responses.map((r) => r.atMs!);
+  assert.ok(content! - head! >= delayMs - 1, `chunks ${head} and ${content} ms`);
+  assert.ok(interim! < content!, `the 100 at ${interim} ms, the content sent at ${content} ms`);
+  assert.ok(final! >= content!, `the 200 at ${final} ms, the content sent at ${content} ms`);
+});
+
 test('a refused connection rejects with a clear message', async () => {
   const port = await refusedPort();
   await assert.rejects(run(port, { chunks: [REQ] }), new RegExp(`^Error: cannot connect to 127\\.0\\.0\\.1:${port}: ECONNREFUSED$`));

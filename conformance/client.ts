@@ -294,7 +294,9 @@ function exchangeOnce(host: string, port: number, plan: RequestPlan, opts: Excha
     const socket = net.connect({ host, port });
     const received = new ByteBuffer();
     const sent: Buffer[] = [];
+    const sentAtMs: number[] = [];
     const responses: WireResponse[] = [];
+    const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10;
     let finals = 0;
     let offset = 0;
     let need = 0;
@@ -337,7 +339,8 @@ function exchangeOnce(host: string, port: number, plan: RequestPlan, opts: Excha
         ...(parseError ? { parseError } : {}),
         received: Buffer.from(bytes),
         sent: Buffer.concat(sent),
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        sentAtMs,
+        ms: elapsed(),
         timedOut,
       });
     }
@@ -352,6 +355,7 @@ function exchangeOnce(host: string, port: number, plan: RequestPlan, opts: Excha
         return fail(new Error(`request ${nextChunk} could not be built: ${err instanceof Error ? err.message : String(err)}`));
       }
       sent.push(bytes);
+      sentAtMs.push(elapsed());
       socket.write(bytes);
       if (plan.awaitEachResponse || nextChunk >= plan.chunks.length) return;
       if (plan.delayMs) writeDelay = setTimeout(writeNext, plan.delayMs);
@@ -372,7 +376,7 @@ function exchangeOnce(host: string, port: number, plan: RequestPlan, opts: Excha
           parseError = step.message;
           break;
         }
-        responses.push(step.response);
+        responses.push({ ...step.response, atMs: elapsed() });
         offset = step.end;
         need = 0;
         if (step.response.status >= 200) {

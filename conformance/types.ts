@@ -26,6 +26,9 @@ export interface WireResponse {
   raw: Buffer;
   /** trailer fields of a chunked body, in order, names as sent */
   trailers?: Array<[string, string]>;
+  /** when the response was complete, in ms after its connection began (the connect included), as
+   * conformance/client.ts recorded it; compare with Exchange.sentAtMs */
+  atMs?: number;
 }
 
 /** What happened on one connection. */
@@ -41,6 +44,9 @@ export interface Exchange {
   received: Buffer;
   /** every byte the client sent */
   sent: Buffer;
+  /** when each chunk of the plan was written, in ms after the connection began; with
+   * RequestPlan.reconnect, those of the last connection */
+  sentAtMs?: number[];
   ms: number;
   /** the hard deadline passed before the expected responses were complete: a harness error, not a
    * verdict on the server */

@@ -15,7 +15,7 @@
 //   (resourcePath), and the body it must answer with is the resource's (servedResource);
 // - 'fixtures' where a branch answers NEXT, whose bytes are the bundled style.css (nextOrClose):
 //   these still request /index.html and compare with the bundled index.html (servedIndex).
-import type { Check, CheckContext, Exchange, Level, Need, RequestCheck, RequestPlan, Verdict } from '../types.js';
+import type { Check, CheckContext, Exchange, Level, Need, Offer, RequestCheck, RequestPlan, Verdict } from '../types.js';
 import { all, bodyEquals, closedAfter, describeEnd, describeResponse, finalResponses, oneOf, status, statusAt, verdict } from '../verifiers.js';
 import { get } from './requests.js';
 import { resourceBody, resourcePath } from './resource.js';
@@ -150,6 +150,8 @@ export interface Case {
   rationale?: string;
   /** what the case needs of its target; see the head of this file */
   needs: Need;
+  /** with needs 'resource': what the resource must offer, or the check skips */
+  offers?: Offer[];
   request: RequestCheck['request'];
   expect: RequestCheck['expect'];
 }
@@ -167,6 +169,7 @@ export function adversarial(c: Case): Check {
     ...(c.cause !== undefined ? { cause: c.cause } : {}),
     ...(c.rationale !== undefined ? { rationale: c.rationale } : {}),
     needs: c.needs,
+    ...(c.offers !== undefined ? { offers: c.offers } : {}),
     request: c.request,
     expect: c.expect,
   };

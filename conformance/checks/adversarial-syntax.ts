@@ -103,7 +103,7 @@ function badField(slug: string, title: string, line: string, body = ''): Check {
 /** Too large to process: a 4xx, and nothing after it answered; or processed, as any request, and
  * the request after it answered too (the MUST binds only fields "larger than it wishes to
  * process"). The processed branch serves the resource: it needs one. */
-function tooLarge(slug: string, title: string, fields: string[]): Check {
+export function tooLarge(slug: string, title: string, fields: string[]): Check {
   return adversarial({
     slug,
     section: 'RFC 9110 §5.4',

@@ -48,12 +48,12 @@ const ABSOLUTE_FORM_HOST =
   'When an origin server receives a request with an absolute-form of request-target, the origin server MUST ignore ' +
   'the received Host header field (if any) and instead use the host information of the request-target.';
 /** RFC 9112 §3 (the sentence goes on to list the whitespace octets) */
-const WORD_BOUNDARIES =
+export const WORD_BOUNDARIES =
   'Although the request-line grammar rule requires that each of the component elements be separated by a single SP ' +
   'octet, recipients MAY instead parse on whitespace-delimited word boundaries and, aside from the CRLF terminator, ' +
   'treat any form of whitespace as the SP separator while ignoring preceding or trailing whitespace';
 /** RFC 9110 §9.1 */
-const UNKNOWN_METHOD =
+export const UNKNOWN_METHOD =
   'An origin server that receives a request method that is unrecognized or not implemented SHOULD respond with the ' + '501 (Not Implemented) status code.';
 /** RFC 9112 §2.2 */
 const OCTETS = 'A recipient MUST parse an HTTP message as a sequence of octets in an encoding that is a superset of US-ASCII [USASCII].';
@@ -93,7 +93,7 @@ function clientErrorAt(ex: Exchange, i: number): Verdict {
  * Content-Length by responding with 411 (Length Required)", so a 411 passes too. What never passes
  * is a 400 or 501 for a body every recipient MUST be able to parse, or its content answered as a
  * request. */
-function chunkedAccepted(ex: Exchange, ctx: CheckContext): Verdict {
+export function chunkedAccepted(ex: Exchange, ctx: CheckContext): Verdict {
   const [without, answer] = finalResponses(ex);
   const same = verdict(
     without !== undefined && answer !== undefined && answer.status === without.status && answer.body.equals(without.body),
@@ -108,7 +108,7 @@ function chunkedAccepted(ex: Exchange, ctx: CheckContext): Verdict {
 }
 
 /** A valid chunked body: read whole, never refused as malformed (RFC 9112 §7.1, §7.1.1). */
-function chunked(slug: string, section: 'RFC 9112 §7.1' | 'RFC 9112 §7.1.1', title: string, content: string): Check {
+export function chunked(slug: string, section: 'RFC 9112 §7.1' | 'RFC 9112 §7.1.1', title: string, content: string): Check {
   return adversarial({
     slug,
     section,
@@ -133,7 +133,7 @@ function closedAsAnnounced(ex: Exchange): Verdict {
 }
 
 /** An invalid request-line (RFC 9112 §3.2, SHOULD): 400, or 301 to the target properly encoded. */
-function invalidLine(slug: string, title: string, line: string, ...also: Array<[string, (ex: Exchange) => Verdict]>): Check {
+export function invalidLine(slug: string, title: string, line: string, ...also: Array<[string, (ex: Exchange) => Verdict]>): Check {
   return adversarial({
     slug,
     section: 'RFC 9112 §3.2',

@@ -19,6 +19,7 @@ import { hostChecks } from './host.js';
 import { messageSyntaxChecks } from './message-syntax.js';
 import { methodChecks } from './methods.js';
 import { pathSafetyChecks } from './path-safety.js';
+import { probeGapChecks } from './probe-gaps.js';
 import { persistenceChecks } from './persistence.js';
 import { rangeChecks } from './ranges.js';
 import { responseChecks } from './responses.js';
@@ -34,6 +35,7 @@ export const catalogue: readonly Check[] = [
   ...framingChecks,
   ...adversarialChecks,
   ...coverageChecks,
+  ...probeGapChecks,
   ...conditionalRangeChecks,
   ...validatorChecks,
   ...rangeChecks,

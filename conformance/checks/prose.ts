@@ -31,4 +31,11 @@ export const CHUNK_EXT_LIMIT: ProseQuote = {
     'message, and generate an appropriate 4xx (Client Error) response if that amount is exceeded.',
 };
 
-export const PROSE_QUOTES: readonly ProseQuote[] = [PATH_NAMES, HTTP10_PERSISTENCE, CHUNK_EXT_LIMIT];
+/** The seventh and last rule of the message body length: a request without Content-Length or
+ * Transfer-Encoding has none. */
+export const REQUEST_WITHOUT_LENGTH: ProseQuote = {
+  section: 'RFC 9112 §6.3',
+  text: 'If this is a request message and none of the above are true, then the message body length is zero (no message body is present).',
+};
+
+export const PROSE_QUOTES: readonly ProseQuote[] = [PATH_NAMES, HTTP10_PERSISTENCE, CHUNK_EXT_LIMIT, REQUEST_WITHOUT_LENGTH];

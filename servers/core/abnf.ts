@@ -46,6 +46,10 @@ export const LF = 0x0a;
 export const SP = 0x20;
 export const HTAB = 0x09;
 export const COLON = 0x3a;
+export const SEMICOLON = 0x3b;
+export const EQUALS = 0x3d;
+export const DQUOTE = 0x22;
+export const BACKSLASH = 0x5c;
 
 /** True when every byte of s (a latin1 string) is a tchar: a valid token. */
 export function isToken(s: string): boolean {

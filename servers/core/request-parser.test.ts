@@ -384,7 +384,7 @@ describe('request parser: Content-Length framing (RFC 9112 §6)', () => {
 
 describe('request parser: Transfer-Encoding and chunked (RFC 9112 §6.1, §7.1)', () => {
   it('reads a chunked body with extensions and trailers, then the next request', () => {
-    const body = '5;a=b\r\nhello\r\n6 ; name="quoted value"\r\n world\r\nA;x\r\n0123456789\r\n0\r\nX-Trailer: t\r\nX-Other: u\r\n\r\n';
+    const body = '5;a=b\r\nhello\r\n6 ; name="quoted \\"value\\"" ;x = y\r\n world\r\nA;x;y\r\n0123456789\r\n0\r\nX-Trailer: t\r\nX-Other: u\r\n\r\n';
     const events = assertTargets(chunked(body) + get('/next'), ['/upload', '/next']);
     const first = requests(events)[0]!;
     assert.equal(first.contentLength, 21);
@@ -427,6 +427,13 @@ describe('request parser: Transfer-Encoding and chunked (RFC 9112 §6.1, §7.1)'
     ['chunk data followed by X LF', chunked('5\r\nhelloX\n0\r\n\r\n'), 400],
     ['chunk data longer than its size', chunked('3\r\nhello\r\n0\r\n\r\n'), 400],
     ['control character in a chunk extension', chunked('5;a=\x01\r\nhello\r\n0\r\n\r\n'), 400],
+    ['";" without a chunk extension name', chunked('5;\r\nhello\r\n0\r\n\r\n'), 400],
+    ['a chunk extension name that is not a token', chunked('5;bad[=x\r\nhello\r\n0\r\n\r\n'), 400],
+    ['a NUL in a chunk extension', chunked('5;\x00ext\r\nhello\r\n0\r\n\r\n'), 400],
+    ['"=" without a chunk extension value', chunked('5;a=\r\nhello\r\n0\r\n\r\n'), 400],
+    ['whitespace after a chunk extension name', chunked('5;a \r\nhello\r\n0\r\n\r\n'), 400],
+    ['an unclosed quoted chunk extension value', chunked('5;a="b\r\nhello\r\n0\r\n\r\n'), 400],
+    ['two chunk extension values', chunked('5;a=b c\r\nhello\r\n0\r\n\r\n'), 400],
     ['a huge chunk size (no overflow)', chunked('ffffffffffffffffffffffff\r\n'), 413],
     [
       'chunks summing above maxBodyBytes',

@@ -18,7 +18,23 @@
 //   stops and leaves that line to the general path, whose verdict is the reference. Strings are cut
 //   from one latin1 conversion of the buffer (str()), and common field names are matched on their
 //   bytes and come out as constants (headers.ts, matchFieldName).
-import { COLON, CR, FIELD_VALUE_CHAR, HEX_VALUE, HTAB, HOST_CHAR, LF, SP, TARGET_CHAR, TCHAR, splitList } from './abnf.js';
+import {
+  BACKSLASH,
+  COLON,
+  CR,
+  DQUOTE,
+  EQUALS,
+  FIELD_VALUE_CHAR,
+  HEX_VALUE,
+  HTAB,
+  HOST_CHAR,
+  LF,
+  SEMICOLON,
+  SP,
+  TARGET_CHAR,
+  TCHAR,
+  splitList,
+} from './abnf.js';
 import { ProtocolError, badRequest } from './errors.js';
 import { FieldList, matchFieldName, type KnownFieldName } from './headers.js';
 import { DEFAULT_LIMITS, LONGEST_KNOWN_METHOD, type Limits } from './limits.js';
@@ -671,16 +687,57 @@ export class RequestParser {
     return size;
   }
 
-  /** chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ). RFC 9112 §7.1.1:
-   * "A recipient MUST ignore unrecognized chunk extensions." They are checked for syntax only. */
+  /** chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), chunk-ext-name =
+   * token, chunk-ext-val = token / quoted-string (RFC 9112 §7.1.1). RFC 9112 §7.1.1: "A recipient
+   * MUST ignore unrecognized chunk extensions": they are checked for syntax only. What does not match
+   * (";" without a name, a name that is not a token, BWS not followed by ";" or "=", an unclosed
+   * quoted-string) is answered 400, as RFC 9112 §2.2 says of octets that do not match the grammar. */
   private validateChunkExtensions(from: number, end: number): void {
     const b = this.buf;
     let i = from;
-    while (i < end && (b[i] === SP || b[i] === HTAB)) i++;
-    if (i === end || b[i] !== 0x3b) throw badRequest('invalid chunk size');
-    for (; i < end; i++) {
-      if (FIELD_VALUE_CHAR[b[i]!] !== 1) throw badRequest('invalid byte in a chunk extension');
+    const skipBws = (): void => {
+      while (i < end && (b[i] === SP || b[i] === HTAB)) i++;
+    };
+    for (let first = true; i < end; first = false) {
+      skipBws();
+      if (i === end || b[i] !== SEMICOLON) throw badRequest(first ? 'invalid chunk size' : 'invalid chunk extension');
+      i++;
+      skipBws();
+      const name = i;
+      while (i < end && TCHAR[b[i]!] === 1) i++;
+      if (i === name) throw badRequest('a chunk extension without a name');
+      const afterName = i;
+      skipBws();
+      if (i === end || b[i] !== EQUALS) {
+        // No value: whatever follows the name must be another ";" (with BWS before it).
+        i = afterName;
+        continue;
+      }
+      i++;
+      skipBws();
+      if (i < end && b[i] === DQUOTE) {
+        i = this.quotedStringEnd(i + 1, end);
+      } else {
+        const value = i;
+        while (i < end && TCHAR[b[i]!] === 1) i++;
+        if (i === value) throw badRequest('a chunk extension without a value after "="');
+      }
     }
+  }
+
+  /** The index just past the DQUOTE that closes a quoted-string whose first byte after the opening
+   * DQUOTE is at `from`: quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110 §5.6.4). */
+  private quotedStringEnd(from: number, end: number): number {
+    const b = this.buf;
+    for (let i = from; i < end; i++) {
+      const c = b[i]!;
+      if (c === DQUOTE) return i + 1;
+      if (c === BACKSLASH) i++;
+      // qdtext and the octet of a quoted-pair: HTAB, SP, VCHAR and obs-text (a DQUOTE or "\" only
+      // escaped, which the branch above has taken care of).
+      if (i === end || FIELD_VALUE_CHAR[b[i]!] !== 1) throw badRequest('invalid byte in a chunk extension');
+    }
+    throw badRequest('an unclosed quoted-string in a chunk extension');
   }
 
   private complete(): ParseEvent {
