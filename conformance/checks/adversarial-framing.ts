@@ -54,6 +54,7 @@ import {
   TE_CHUNKED_SPELLING,
   TE_IN_HTTP10,
   TE_NOT_FINAL_CAUSE,
+  UNDERSCORE_FOLDED,
   WS_BEFORE_COLON_CAUSE,
 } from './causes.js';
 import { resourcePath } from './resource.js';
@@ -366,6 +367,7 @@ export const adversarialFramingChecks: Check[] = [
     slug: 'te-underscore-not-framing',
     section: 'RFC 9112 §2.2',
     level: 'security',
+    cause: UNDERSCORE_FOLDED,
     rationale:
       'Transfer_Encoding is a field of its own (a token may hold "_"), so the request has no content. A server that ' +
       'folds "_" into "-", as CGI-style header maps do, reads a chunked body that a conformant front end never saw: ' +

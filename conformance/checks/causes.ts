@@ -65,6 +65,10 @@ export const NUL_TRUNCATES_PATH = 'nul-truncates-path';
 export const IF_UNMODIFIED_SINCE = 'if-unmodified-since';
 /** A Content-Type missing or wrong for a static file (RFC 9110 §8.3, SHOULD). */
 export const CONTENT_TYPE = 'content-type';
+/** A Range honoured for a method without range handling: HEAD, POST, an unknown one (RFC 9110 §14.2). */
+export const RANGE_METHOD_CAUSE = 'range-method';
+/** A field name with "_" folded into "-", so that Transfer_Encoding or Content_Length frames content (security). */
+export const UNDERSCORE_FOLDED = 'underscore-folded';
 /** A path that leaves the docroot (robustness). */
 export const PATH_TRAVERSAL = 'path-traversal';
 /** A valid chunked body refused, or not read whole (RFC 9112 §7.1, §7.1.1). */

@@ -45,7 +45,7 @@ import {
   thenCanary,
 } from './adversarial-support.js';
 import { tooLarge } from './adversarial-syntax.js';
-import { CL_WITH_TE, HOST_RULE as HOST_RULE_CAUSE, TE_NOT_FINAL_CAUSE } from './causes.js';
+import { CL_WITH_TE, HOST_RULE as HOST_RULE_CAUSE, RANGE_METHOD_CAUSE, TE_NOT_FINAL_CAUSE, UNDERSCORE_FOLDED } from './causes.js';
 import { UNKNOWN_METHOD, WORD_BOUNDARIES, chunked, invalidLine } from './coverage.js';
 import { fieldValues } from './fields.js';
 import { invalidRequestLineAnswer } from './message-syntax.js';
@@ -426,6 +426,7 @@ export const probeGapChecks: Check[] = [
     slug: 'cl-underscore-name-not-framing',
     section: 'RFC 9112 §2.2',
     level: 'security',
+    cause: UNDERSCORE_FOLDED,
     rationale:
       'Content_Length is a field of its own (a token may hold "_"), so the request has no content and the bytes after ' +
       'its head are the next request. A server that folds "_" into "-", as CGI-style header maps do (HTTP_CONTENT_LENGTH), ' +
@@ -657,6 +658,7 @@ export const probeGapChecks: Check[] = [
     slug: 'range-on-post',
     section: 'RFC 9110 §14.2',
     level: 'MUST',
+    cause: RANGE_METHOD_CAUSE,
     title: 'Range: bytes=0-4 on POST and on an unknown method (FOO) is ignored: no 206',
     requirement: RANGE_METHOD,
     needs: 'fixtures',

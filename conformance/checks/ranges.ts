@@ -20,7 +20,7 @@ import {
 import { NO_ETAG, etagOf, fieldValues, followUp, listMembers, mediaType, single } from './fields.js';
 import { get, head } from './requests.js';
 import { resourceBody, resourcePath } from './resource.js';
-import { IF_RANGE } from './causes.js';
+import { IF_RANGE, RANGE_METHOD_CAUSE } from './causes.js';
 
 const SINGLE_PART =
   'If a single part is being transferred, the server generating the 206 response MUST generate a Content-Range ' +
@@ -260,6 +260,7 @@ export const rangeChecks: Check[] = [
     section: 'RFC 9110 §14.2',
     level: 'MUST',
     required: true,
+    cause: RANGE_METHOD_CAUSE,
     title: 'HEAD with Range is answered as a plain HEAD: 200, no Content-Range, no content',
     requirement: 'A server MUST ignore a Range header field received with a request method that is unrecognized or for which range handling is not defined.',
     // Fixtures: the pipelined GET is for /style.css, whose bytes prove that the HEAD response ended.
