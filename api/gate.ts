@@ -67,6 +67,9 @@ export interface GateOptions extends RequestOptions {
   sessions?: number;
   /** the built-in server run beside every run (update, calibrate; default epoll) */
   reference?: 'epoll' | 'none';
+  /** the open model at this many requests per second (update, calibrate): the gated latencies are
+   * then corrected for coordinated omission; a comparison repeats the baseline's */
+  rate?: number;
   /** progress of the load on stderr (default none) */
   progress?: 'bar' | 'lines' | 'none';
   /** where the gate says what it is doing, line by line (default: nowhere) */
@@ -107,11 +110,11 @@ export function checkGateOptions(o: GateOptions): boolean {
   if (o.targets !== undefined && o.targets.length === 0) fail('--target needs at least one name');
   checkRequestOptions(o);
   if (!measuring) {
-    const flags = { runs: 'runs', durationS: 'duration', warmupS: 'warmup', sessions: 'sessions', reference: 'reference' } as const;
+    const flags = { runs: 'runs', durationS: 'duration', warmupS: 'warmup', sessions: 'sessions', reference: 'reference', rate: 'rate' } as const;
     const given = (Object.keys(flags) as Array<keyof typeof flags>).filter((k) => o[k] !== undefined).map((k) => flags[k]);
     if (given.length > 0)
       fail(
-        `--${given.join(', --')}: a comparison repeats the baseline's own settings (runs, duration, warm-up, sessions, reference); these apply to --update-baseline and calibrate`,
+        `--${given.join(', --')}: a comparison repeats the baseline's own settings (runs, duration, warm-up, sessions, reference, rate); these apply to --update-baseline and calibrate`,
       );
   }
   return (
@@ -120,6 +123,7 @@ export function checkGateOptions(o: GateOptions): boolean {
     (o.durationS === undefined || checkPositive('duration', o.durationS)) &&
     (o.warmupS === undefined || checkNonNegative('warmup', o.warmupS)) &&
     (o.sessions === undefined || checkPositiveInteger('sessions', o.sessions)) &&
+    (o.rate === undefined || checkPositive('rate', o.rate)) &&
     (o.calibrate !== true ||
       (o.sessions ?? GATE_DEFAULTS.sessions) >= 2 ||
       fail('--sessions must be at least 2 to calibrate: the floor is the difference between sessions')) &&
@@ -150,6 +154,7 @@ export async function gate(options: GateOptions): Promise<GateReport | Baseline 
       runs: options.runs ?? GATE_DEFAULTS.runs,
       warmupS: options.warmupS ?? GATE_DEFAULTS.warmupS,
       reference: options.reference ?? GATE_DEFAULTS.reference,
+      ...(options.rate !== undefined ? { rate: options.rate } : {}),
     },
     ...(mode === 'compare' && options.targets !== undefined ? { onlyTargets: options.targets } : {}),
     ...(mode === 'compare' && options.scenarios !== undefined ? { onlyScenarios: options.scenarios } : {}),
@@ -275,6 +280,7 @@ function measureSession(settings: GateSettings, progress: GateArgs['progress']):
     warmupS: settings.warmupS,
     docroot: bundledDocroot(),
     progress,
+    ...(settings.rate !== undefined ? { rate: settings.rate } : {}),
   });
 }
 

@@ -25,6 +25,9 @@ export interface GateSettings {
   /** the built-in server measured beside the targets in every session, run by run, so that a slower
    * or busier machine is not a regression; 'none' compares raw figures */
   reference: 'epoll' | 'none';
+  /** the open model (bench --rate): this many requests per second, and the gated p50 and p99 are
+   * then the corrected ones, from each request's intended start; absent: the closed model */
+  rate?: number;
 }
 
 /** One run's figures for the gated metrics. */

@@ -137,6 +137,7 @@ interface GateValues extends RequestOptionValues {
   warmup?: number | undefined;
   sessions?: number | undefined;
   reference?: 'epoll' | 'none' | undefined;
+  rate?: number | undefined;
 }
 
 function gateOptionsOf(a: GateValues): GateOptions {
@@ -154,6 +155,7 @@ function gateOptionsOf(a: GateValues): GateOptions {
     ...(a.warmup !== undefined ? { warmupS: a.warmup } : {}),
     ...(a.sessions !== undefined ? { sessions: a.sessions } : {}),
     ...(a.reference !== undefined ? { reference: a.reference } : {}),
+    ...(a.rate !== undefined ? { rate: a.rate } : {}),
     ...requestOptionsOf(a),
   };
 }
@@ -200,7 +202,7 @@ const GATE_HELP = `Examples:
   $ http-lab gate --baseline baseline.json --url http://127.0.0.1:9090/ --format markdown   # in CI: exit 1 on a regression
   $ http-lab gate calibrate --target epoll --sessions 4
 
-A baseline holds several sessions (servers restarted for each) of every target beside a reference server (the built-in epoll, run by run in the same session), so that a slower CI machine is not a regression; the differences between its sessions are the noise floor. The gate measures one session with the baseline's settings (at --url when given, else at the baseline's URL) and judges throughput (higher is better), p50 and p99 latency and peak RSS (lower is better) as each target's figure over the reference's: a regression only when the whole bootstrap 95% interval of the change lies beyond the threshold (the larger of --threshold and the metric's noise floor). A required conformance check that passed in the baseline and fails now is a regression too. A missing or incompatible baseline exits 2.`;
+A baseline holds several sessions (servers restarted for each) of every target beside a reference server (the built-in epoll, run by run in the same session), so that a slower CI machine is not a regression; the differences between its sessions are the noise floor. The gate measures one session with the baseline's settings (at --url when given, else at the baseline's URL) and judges throughput (higher is better), p50 and p99 latency and peak PSS (lower is better) as each target's figure over the reference's: a regression only when the whole bootstrap 95% interval of the change lies beyond the threshold (the larger of --threshold and the metric's noise floor). A required conformance check that passed in the baseline and fails now is a regression too. A missing or incompatible baseline exits 2.`;
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('http-lab')
@@ -495,6 +497,10 @@ const cli = yargs(hideBin(process.argv))
           choices: ['epoll', 'none'] as const,
           defaultDescription: GATE_DEFAULTS.reference,
           describe: 'the built-in server run beside every run, so that machine speed cancels out (update, calibrate)',
+        })
+        .option('rate', {
+          type: 'number',
+          describe: 'the open model at this many requests per second (update, calibrate): p50 and p99 are then gated as corrected for coordinated omission',
         })
         .option('format', {
           alias: 'f',

@@ -270,6 +270,31 @@ describe('renderHtml: escaping', () => {
   });
 });
 
+describe('renderHtml: over time', () => {
+  it("draws each result's timeline, its stall shaded and labelled, and flags the stall", () => {
+    // 2 s at 100 ms: answers, then 1 s without any, then answers again
+    const counts = [...Array(5).fill(500), ...Array(10).fill(0), ...Array(5).fill(500)] as number[];
+    const timeline = counts.map((responses, i) => ({ tMs: i * 100, responses, p99Us: responses ? 900 : 0 }));
+    const stalled = benchResult('epoll', 'keepalive', 5_000, {
+      warnings: [
+        { code: 'stall', run: 1, startMs: 500, lengthMs: 1000, message: 'stall: run 1: no response for 1000 ms from 0.5 s while requests were outstanding' },
+      ],
+    });
+    stalled.runs = stalled.runs.map((r) => ({ ...r, timeline }));
+    stalled.median = { ...stalled.median, timeline };
+    const html = renderHtml(benchModel([stalled]));
+    assert.match(html, /<section id="over-time">/);
+    assert.match(html, /<svg class="chart timeline-chart" id="timeline-epoll-keepalive"/);
+    assert.match(html, /<rect class="stall" [^>]*><title>no response for 1000 ms from 0\.5 s<\/title><\/rect>/);
+    assert.match(html, />stall 1(\.00)? s<\/text>/);
+    assert.match(html, /<span class="flag flag-fail" title="[^"]*stalled[^"]*">STALL<\/span>/);
+  });
+  it('says so where the results hold no timeline', () => {
+    const html = renderHtml(benchModel([benchResult('epoll', 'keepalive', 60_000)]));
+    assert.match(html, /No timeline in these results/);
+  });
+});
+
 describe('renderHtml: flags', () => {
   it('marks a generator-bound result: hatched bar, GEN flag, explained', () => {
     const html = renderHtml(

@@ -8,7 +8,18 @@ import type { BenchResult, WarningCode } from '../loadtest/types.js';
 import { causeRows } from './conformance-causes.js';
 import { buildMatrix, type MatrixRow } from './conformance-matrix.js';
 import { scenariosOf, targetsOf, type LabResults } from './model.js';
-import { barChart, colorAt, escapeHtml as esc, formatCompact, formatMicros, logLineChart, PALETTE, type BarDatum, type BarGroup } from './svg-charts.js';
+import {
+  barChart,
+  colorAt,
+  escapeHtml as esc,
+  formatCompact,
+  formatMicros,
+  logLineChart,
+  PALETTE,
+  timelineChart,
+  type BarDatum,
+  type BarGroup,
+} from './svg-charts.js';
 
 /** Groups on one axis whose largest values differ by more than this get an axis each. */
 const SHARED_SCALE_RATIO = 4;
@@ -67,6 +78,7 @@ export function renderHtml(results: LabResults): string {
         ),
     measured ? latency(page) : '',
     measured ? resources(page) : '',
+    measured ? overTime(page) : '',
     hasConformance
       ? conformance(page)
       : omitted('conformance', 'Conformance', 'No conformance results in this report: run <code>http-lab conform</code> and pass its JSON to the report.'),
@@ -135,6 +147,7 @@ function header(page: Page, hasBench: boolean, measured: boolean, hasConformance
           ['throughput', 'Throughput'],
           ['latency', 'Latency'],
           ['resources', 'CPU and memory'],
+          ['over-time', 'Over time'],
         ]
       : [['throughput', 'Load']]),
     ['conformance', 'Conformance'],
@@ -552,6 +565,38 @@ ${legend(page, targets)}
 <div class="chart-wrap"><h3>Server CPU</h3>${cpu}</div>
 <div class="chart-wrap"><h3>Peak PSS</h3>${pss}</div>
 </section>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Over time: each result's run, 100 ms by 100 ms, with its stalls marked
+
+function overTime(page: Page): string {
+  const shown = page.bench.filter((r) => r.median.timeline.length > 0);
+  if (shown.length === 0) {
+    return `<section id="over-time"><h2>Over time</h2><p class="note">No timeline in these results (wrk reports totals only, and results written before bench@2 have none).</p></section>`;
+  }
+  const charts = shown.map((r) => {
+    const gaps = r.warnings.flatMap((w) => (w.code === 'stall' && w.run === medianRunIndex(r) + 1 ? [{ startMs: w.startMs, lengthMs: w.lengthMs }] : []));
+    return `<div class="chart-wrap"><h3>${esc(r.target)}, ${esc(r.scenario)}${r.model === 'open' ? `, --rate ${esc(String(r.rate))}` : ''}</h3>${timelineChart({
+      id: `timeline-${r.target}-${r.scenario}`,
+      title: `${r.target} ${r.scenario}: responses per second`,
+      counts: r.median.timeline.map((p) => p.responses),
+      sliceMs: 100,
+      gaps,
+      color: page.color(r.target),
+    })}</div>`;
+  });
+  return `<section id="over-time">
+<h2>Over time</h2>
+<p class="explain">Each result's run (the one of median throughput), 100 ms by 100 ms. A shaded stretch is a stall: no response while requests were outstanding. A closed-model run sends nothing new during a stall, so its percentiles barely show one; this chart, and <code>bench --rate</code>, do.</p>
+${charts.join('\n')}
+</section>`;
+}
+
+/** Which run's timeline the median carries: the run of median rps (summarize.ts). */
+function medianRunIndex(r: BenchResult): number {
+  const order = r.runs.map((run, i) => ({ rps: run.rps, i })).sort((a, b) => a.rps - b.rps);
+  return order[Math.floor((order.length - 1) / 2)]!.i;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -493,3 +493,66 @@ export function logLineChart(spec: LogLineChartSpec): string {
   out.push('</svg>');
   return out.join('');
 }
+
+export interface TimelineChartSpec {
+  id: string;
+  title: string;
+  /** responses per slice, one per `sliceMs`, from the run's start */
+  counts: readonly number[];
+  sliceMs: number;
+  /** stretches to mark: no response while requests were outstanding */
+  gaps: ReadonlyArray<{ startMs: number; lengthMs: number }>;
+  color: string;
+  width?: number;
+  height?: number;
+}
+
+/** Throughput over one run: responses per second, slice by slice, on a linear axis from zero, with
+ * each stall shaded and labelled with its length. */
+export function timelineChart(spec: TimelineChartSpec): string {
+  const id = safeId(spec.id);
+  const width = spec.width ?? 420;
+  const height = spec.height ?? 180;
+  const margin = { left: 64, right: 14, top: 30, bottom: 34 };
+  const perSecond = spec.counts.map((c) => (c * 1000) / spec.sliceMs);
+  const durationMs = Math.max(spec.sliceMs, spec.counts.length * spec.sliceMs);
+  const ticks = niceLinearTicks(0, Math.max(1, ...perSecond));
+  const top = ticks.ticks[ticks.ticks.length - 1]!;
+  const x = linearScale(0, durationMs, margin.left, width - margin.right);
+  const y = linearScale(0, top, height - margin.bottom, margin.top);
+  const out: string[] = [
+    `<svg class="chart timeline-chart" id="${id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title" ${FONT} font-size="11" fill="${INK}">`,
+    `<title id="${id}-title">${escapeHtml(spec.title)}</title>`,
+    `<text class="chart-title" x="${margin.left}" y="16" font-size="13" font-weight="600">${escapeHtml(spec.title)}</text>`,
+  ];
+  for (const g of spec.gaps) {
+    const x0 = x(g.startMs);
+    const x1 = x(Math.min(durationMs, g.startMs + g.lengthMs));
+    out.push(
+      `<rect class="stall" x="${n(x0)}" y="${margin.top}" width="${n(Math.max(1, x1 - x0))}" height="${n(height - margin.bottom - margin.top)}" fill="#e15759" fill-opacity="0.18"><title>no response for ${g.lengthMs} ms from ${(g.startMs / 1000).toFixed(1)} s</title></rect>`,
+      `<text class="stall-label" x="${n((x0 + x1) / 2)}" y="${margin.top + 12}" text-anchor="middle" fill="#b3261e" font-size="10">stall ${escapeHtml(formatMicros(g.lengthMs * 1000))}</text>`,
+    );
+  }
+  out.push('<g class="axis y-axis">');
+  for (const t of ticks.ticks) {
+    out.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${n(y(t))}" y2="${n(y(t))}" stroke="${GRID}"/>`);
+    out.push(`<text class="tick-label" x="${margin.left - 6}" y="${n(y(t) + 4)}" text-anchor="end" fill="${AXIS}">${escapeHtml(formatCompact(t))}</text>`);
+  }
+  out.push(`<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${height - margin.bottom}" stroke="${AXIS}"/>`);
+  out.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${height - margin.bottom}" y2="${height - margin.bottom}" stroke="${AXIS}"/>`);
+  out.push('</g><g class="axis x-axis">');
+  for (const t of niceLinearTicks(0, durationMs / 1000).ticks) {
+    if (t * 1000 > durationMs) continue;
+    out.push(
+      `<text class="tick-label" x="${n(x(t * 1000))}" y="${height - margin.bottom + 14}" text-anchor="middle" fill="${AXIS}">${escapeHtml(`${formatCompact(t)} s`)}</text>`,
+    );
+  }
+  out.push('</g>');
+  out.push(
+    `<text class="axis-label y-label" transform="translate(14 ${n((margin.top + height - margin.bottom) / 2)}) rotate(-90)" text-anchor="middle" fill="${AXIS}" font-size="11">responses/s</text>`,
+  );
+  const d = perSecond.map((v, i) => `${i === 0 ? 'M' : 'L'}${n(x((i + 0.5) * spec.sliceMs))} ${n(y(v))}`).join('');
+  if (d !== '') out.push(`<path class="series" d="${d}" fill="none" stroke="${spec.color}" stroke-width="1.6"/>`);
+  out.push('</svg>');
+  return out.join('');
+}

@@ -197,4 +197,18 @@ describe('http-lab gate', () => {
       assert.match(r.stderr, why);
     }
   });
+
+  it('a baseline made with --rate keeps the rate and gates the corrected latencies; a comparison cannot change it', async () => {
+    const openBaseline = join(dir, 'open-baseline.json');
+    const args = ['--url', server.url, '--rate', '300', '--sessions', '1', '--reference', 'none', '--runs', '2', '--duration', '0.3', '--warmup', '0'];
+    const r = await runCli(['gate', '--update-baseline', openBaseline, ...args], MEASURING);
+    assert.equal(r.code, 0, r.stderr);
+    const b = JSON.parse(readFileSync(openBaseline, 'utf8')) as Baseline;
+    assert.equal(b.settings.rate, 300);
+    // the corrected p50 counts from the intended start: never below the server's own answer time
+    for (const run of b.samples[0]!.runs) assert.ok(run.target.p50 > 0 && run.target.rps > 250, JSON.stringify(run.target));
+    const changed = await runCli(['gate', '--baseline', openBaseline, '--rate', '600']);
+    assert.equal(changed.code, 2);
+    assert.match(changed.stderr, /--rate: a comparison repeats the baseline's own settings/);
+  });
 });

@@ -279,7 +279,7 @@ function noContentLengthOn(ex: Exchange, isBound: (res: WireResponse) => boolean
 
 /** How long the content of a request with Expect: 100-continue is held back: a server that waits
  * for it before answering answers only after this; one that answers at once, well before. */
-const CONTINUE_HOLD_MS = 2000;
+const CONTINUE_HOLD_MS = 1000;
 
 /** The first response (a 100, or a final status) came before the content was written; or the
  * server answered and closed before it could be. */
@@ -523,7 +523,7 @@ export const probeGapChecks: Check[] = [
     slug: 'expect-continue-not-waiting',
     section: 'RFC 9110 §10.1.1',
     level: 'MUST',
-    title: 'POST with Expect: 100-continue, its content held back 2 s: a 100 (Continue) or a final status comes before the content is sent',
+    title: 'POST with Expect: 100-continue, its content held back 1 s: a 100 (Continue) or a final status comes before the content is sent',
     requirement: EXPECT_CONTINUE,
     needs: 'fixtures',
     request: {
