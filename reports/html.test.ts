@@ -273,7 +273,7 @@ describe('renderHtml: escaping', () => {
 describe('renderHtml: over time', () => {
   it("draws each result's timeline, its stall shaded and labelled, and flags the stall", () => {
     // 2 s at 100 ms: answers, then 1 s without any, then answers again
-    const counts = [...Array(5).fill(500), ...Array(10).fill(0), ...Array(5).fill(500)] as number[];
+    const counts: number[] = [...Array<number>(5).fill(500), ...Array<number>(10).fill(0), ...Array<number>(5).fill(500)];
     const timeline = counts.map((responses, i) => ({ tMs: i * 100, responses, p99Us: responses ? 900 : 0 }));
     const stalled = benchResult('epoll', 'keepalive', 5_000, {
       warnings: [
