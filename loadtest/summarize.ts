@@ -101,6 +101,10 @@ export function summarize(runs: readonly BenchRun[], context: ResultContext): Be
     warmupS: context.warmupS,
     runs: [...runs],
     median: medianRun,
+    pssPerConnectionBytes:
+      medianRun.serverPssBytes === null || medianRun.serverPssAtRestBytes === null
+        ? null
+        : Math.round(Math.max(0, medianRun.serverPssBytes - medianRun.serverPssAtRestBytes) / (context.maxConnections ?? scenario.connections)),
     spread: { rpsMin: Math.min(...rps), rpsMax: Math.max(...rps), rpsCv: round(coefficientOfVariation(rps), 4), rpsIqr: round(interquartileRange(rps), 1) },
     generatorBound: bound.generatorBound,
     warnings,

@@ -108,6 +108,9 @@ export interface BenchResult {
   runs: BenchRun[];
   /** the median of each metric over the runs, each taken on its own */
   median: BenchRun;
+  /** what each open connection cost the server: (peak PSS − PSS at rest) ÷ connections, from the
+   * median figures; null where PSS is unknown */
+  pssPerConnectionBytes?: number | null;
   spread: BenchSpread;
   /** the generator, not the server, limited the median run's throughput */
   generatorBound: boolean;

@@ -107,6 +107,13 @@ export function benchTableLines(results: readonly BenchResult[], refused: readon
       }
     }
   }
+  // What an open connection costs: shown where connections are many enough to weigh.
+  const perConnection = results.filter((r) => r.connections >= 100 && r.pssPerConnectionBytes !== undefined && r.pssPerConnectionBytes !== null);
+  if (perConnection.length > 0) {
+    lines.push('', chalk.bold('Memory per open connection (peak PSS − PSS at rest, ÷ connections)'));
+    for (const r of perConnection)
+      lines.push(`  ${r.target} ${r.scenario}: ${(r.pssPerConnectionBytes! / 1024).toFixed(1)} KiB over ${r.connections} connections`);
+  }
   const warned = results.filter((r) => r.warnings.length > 0);
   if (warned.length > 0) {
     lines.push('', chalk.bold('Warnings'));
