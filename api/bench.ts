@@ -50,6 +50,11 @@ export interface BenchOptions extends RequestOptions {
   rate?: number;
   /** with rate: connections open at once, at most (default: the scenario's connections) */
   maxConnections?: number;
+  /** after the scenarios, the open model at these percentages of each target's measured capacity
+   * on the first scenario, one run each: the latency-versus-load curve */
+  sweepRate?: number[];
+  /** after the scenarios, the first scenario at these numbers of connections, one run each */
+  sweepConnections?: number[];
   /** pin the servers started here to CPU 0 and the generator to the others */
   pin?: boolean;
   /** progress on stderr (default none) */
@@ -70,8 +75,20 @@ export function checkBenchOptions(o: BenchOptions): boolean {
     (o.warmupS === undefined || checkNonNegative('warmup', o.warmupS)) &&
     (o.rate === undefined || checkPositive('rate', o.rate)) &&
     (o.maxConnections === undefined || checkPositiveInteger('max-connections', o.maxConnections)) &&
-    checkOpenModel(o)
+    checkOpenModel(o) &&
+    checkSweeps(o)
   );
+}
+
+function checkSweeps(o: BenchOptions): boolean {
+  if (o.sweepRate !== undefined) {
+    if (o.rate !== undefined) fail("--sweep-rate sets the rates itself, from each target's measured capacity: drop --rate");
+    if (o.sweepRate.length === 0 || o.sweepRate.some((p) => !Number.isFinite(p) || p <= 0 || p > 200))
+      fail(`--sweep-rate takes percentages of the measured capacity, each above 0 and at most 200 (got ${o.sweepRate.join(',')})`);
+  }
+  if (o.sweepConnections !== undefined && (o.sweepConnections.length === 0 || o.sweepConnections.some((c) => !Number.isInteger(c) || c < 1)))
+    fail(`--sweep-connections takes whole numbers of connections, each at least 1 (got ${o.sweepConnections.join(',')})`);
+  return true;
 }
 
 /** --rate chooses the open model and its own generator: the closed model's settings do not apply. */
@@ -115,6 +132,8 @@ export async function bench(o: BenchOptions): Promise<BenchReport> {
     pin: o.pin ?? false,
     ...(o.rate !== undefined ? { rate: o.rate } : {}),
     ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections } : {}),
+    ...(o.sweepRate !== undefined ? { sweepRate: o.sweepRate } : {}),
+    ...(o.sweepConnections !== undefined ? { sweepConnections: o.sweepConnections } : {}),
   });
 }
 

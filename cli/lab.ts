@@ -23,11 +23,33 @@ import { checkTargetNames, measure } from '../api/targets.js';
 
 export type LabMode = 'quick' | 'default' | 'full';
 
-/** What each mode runs. Quick: under a minute on 2 cores; default: at most 3 minutes. */
-export const LAB_MODES: Record<LabMode, { scenarios: string[]; durationS: number; runs: number; warmupS: number; level: LevelFilter; skip: string[] }> = {
+/** What each mode runs. Quick: under a minute on 2 cores; default: at most 3 minutes; full adds
+ * the load curves (keepalive swept over offered load and over connections, one run a point). */
+export const LAB_MODES: Record<
+  LabMode,
+  {
+    scenarios: string[];
+    durationS: number;
+    runs: number;
+    warmupS: number;
+    level: LevelFilter;
+    skip: string[];
+    sweepRate?: number[];
+    sweepConnections?: number[];
+  }
+> = {
   quick: { scenarios: ['keepalive', 'close'], durationS: 1, runs: 1, warmupS: 0.25, level: 'must', skip: [] },
   default: { scenarios: ['keepalive', 'close'], durationS: 2, runs: 3, warmupS: 1, level: 'all', skip: [] },
-  full: { scenarios: [...SCENARIO_NAMES], durationS: 5, runs: 3, warmupS: 2, level: 'all', skip: [] },
+  full: {
+    scenarios: [...SCENARIO_NAMES],
+    durationS: 5,
+    runs: 3,
+    warmupS: 2,
+    level: 'all',
+    skip: [],
+    sweepRate: [10, 30, 50, 70, 90],
+    sweepConnections: [1, 10, 100, 1000],
+  },
 };
 
 export interface LabArgs {
@@ -84,6 +106,8 @@ export async function lab(args: LabArgs): Promise<number> {
     warmupS: mode.warmupS,
     docroot: bundledDocroot(),
     progress: args.progressBar ? 'bar' : 'lines',
+    ...(mode.sweepRate !== undefined ? { sweepRate: mode.sweepRate } : {}),
+    ...(mode.sweepConnections !== undefined ? { sweepConnections: mode.sweepConnections } : {}),
   });
 
   const results: LabResults = {

@@ -101,6 +101,20 @@ interface BenchValues extends RequestOptionValues {
   pin: boolean;
   rate?: number | undefined;
   'max-connections'?: number | undefined;
+  'sweep-rate'?: number[] | undefined;
+  'sweep-connections'?: number[] | undefined;
+}
+
+/** "10,30,50" → [10, 30, 50]; anything else is a usage error, named. */
+function numberList(flag: string): (raw: string) => number[] {
+  return (raw) => {
+    const values = String(raw)
+      .split(/[,\s]+/)
+      .filter((x) => x !== '')
+      .map(Number);
+    if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new Error(`${flag} takes a comma-separated list of numbers (got "${raw}")`);
+    return values;
+  };
 }
 
 function benchOptionsOf(a: BenchValues): BenchOptions {
@@ -119,6 +133,8 @@ function benchOptionsOf(a: BenchValues): BenchOptions {
     pin: a.pin,
     ...(a.rate !== undefined ? { rate: a.rate } : {}),
     ...(a['max-connections'] !== undefined ? { maxConnections: a['max-connections'] } : {}),
+    ...(a['sweep-rate'] !== undefined ? { sweepRate: a['sweep-rate'] } : {}),
+    ...(a['sweep-connections'] !== undefined ? { sweepConnections: a['sweep-connections'] } : {}),
     ...requestOptionsOf(a),
   };
 }
@@ -217,7 +233,12 @@ const cli = yargs(hideBin(process.argv))
           default: false,
           describe: 'under a minute: MUST-level checks without the adversarial ones, one 1 s run per scenario',
         })
-        .option('full', { type: 'boolean', default: false, describe: 'every scenario, 3 runs of 5 s after a 2 s warm-up' })
+        .option('full', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'every scenario, 3 runs of 5 s after a 2 s warm-up, then the load curves: keepalive at 10-90% of capacity (--rate) and at 1-1000 connections',
+        })
         .option('targets', {
           alias: 't',
           type: 'string',
@@ -420,6 +441,18 @@ const cli = yargs(hideBin(process.argv))
           type: 'number',
           describe:
             'the open model: this many requests per second in total, at evenly spaced intended starts, whatever the server does; latency counts from each intended start (coordinated omission corrected), the uncorrected latency beside it',
+        })
+        .option('sweep-rate', {
+          type: 'string',
+          coerce: numberList('--sweep-rate'),
+          describe:
+            "after the scenarios: the open model at these percentages of each target's measured capacity on the first scenario, e.g. 10,30,50,70,90 (one run each): where each design's p99 turns up",
+        })
+        .option('sweep-connections', {
+          type: 'string',
+          coerce: numberList('--sweep-connections'),
+          describe:
+            'after the scenarios: the first scenario at these numbers of connections, e.g. 1,10,100,1000 (one run each): rps, p99 and PSS per connection',
         })
         .option('max-connections', {
           type: 'number',

@@ -108,6 +108,10 @@ export interface BenchResult {
   runs: BenchRun[];
   /** the median of each metric over the runs, each taken on its own */
   median: BenchRun;
+  /** a point of a sweep: the open model at a share of the target's closed-model capacity, or the
+   * closed model at a number of connections; its `scenario` is then labelled `keepalive@30%` or
+   * `keepalive@c100` */
+  sweep?: SweepPoint;
   /** what each open connection cost the server: (peak PSS − PSS at rest) ÷ connections, from the
    * median figures; null where PSS is unknown */
   pssPerConnectionBytes?: number | null;
@@ -116,6 +120,10 @@ export interface BenchResult {
   generatorBound: boolean;
   warnings: BenchWarning[];
 }
+
+export type SweepPoint =
+  /** the open model at `percent` of `capacityRps`, the target's closed-model median rps */
+  { kind: 'rate'; percent: number; capacityRps: number } | { kind: 'connections'; connections: number };
 
 /** What a reader must know to judge a result's figures. Programs and renderers read the stable
  * `code`; `message` is the sentence shown to people, never parsed. */

@@ -289,6 +289,23 @@ describe('renderHtml: over time', () => {
     assert.match(html, />stall 1(\.00)? s<\/text>/);
     assert.match(html, /<span class="flag flag-fail" title="[^"]*stalled[^"]*">STALL<\/span>/);
   });
+  it('draws the sweeps as load curves, and keeps their points out of the scenarios', () => {
+    const capacity = benchResult('epoll', 'keepalive', 40_000);
+    const at = (percent: number, p99: number) =>
+      benchResult('epoll', `keepalive@${percent}%`, (40_000 * percent) / 100, {
+        model: 'open',
+        rate: (40_000 * percent) / 100,
+        sweep: { kind: 'rate', percent, capacityRps: 40_000 },
+        median: { ...capacity.median, rps: (40_000 * percent) / 100, latencyUs: { ...capacity.median.latencyUs, p99 } },
+      });
+    const html = renderHtml(benchModel([capacity, at(10, 800), at(90, 50_000)]));
+    assert.match(html, /<section id="curves">/);
+    assert.match(html, /<svg class="chart line-chart" id="chart-sweep-rate"/);
+    assert.match(html, />10%<\/text>[\s\S]*>90%<\/text>/);
+    assert.match(html, />offered load, % of the target&#39;s closed-model capacity<\/text>/);
+    // the throughput chart has one scenario, keepalive: the sweep's points are not scenarios
+    assert.doesNotMatch(html, /id="chart-latency-1"/);
+  });
   it('says so where the results hold no timeline', () => {
     const html = renderHtml(benchModel([benchResult('epoll', 'keepalive', 60_000)]));
     assert.match(html, /No timeline in these results/);

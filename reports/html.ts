@@ -42,7 +42,9 @@ interface Page {
 export function renderHtml(results: LabResults): string {
   const targets = targetsOf(results);
   const scenarios = scenariosOf(results);
-  const bench = results.bench?.results ?? [];
+  // A sweep's points are drawn as curves (Load curves), not as scenarios of their own.
+  const bench = (results.bench?.results ?? []).filter((r) => r.sweep === undefined);
+  const sweeps = (results.bench?.results ?? []).filter((r) => r.sweep !== undefined);
   // A fixed palette, by the order the targets are first seen.
   const slots = new Map(targets.map((t, i) => [t, i]));
   const bestRps = new Map<string, number>();
@@ -79,6 +81,7 @@ export function renderHtml(results: LabResults): string {
     measured ? latency(page) : '',
     measured ? resources(page) : '',
     measured ? overTime(page) : '',
+    sweeps.length > 0 ? curves(page, sweeps) : '',
     hasConformance
       ? conformance(page)
       : omitted('conformance', 'Conformance', 'No conformance results in this report: run <code>http-lab conform</code> and pass its JSON to the report.'),
@@ -148,6 +151,7 @@ function header(page: Page, hasBench: boolean, measured: boolean, hasConformance
           ['latency', 'Latency'],
           ['resources', 'CPU and memory'],
           ['over-time', 'Over time'],
+          ...((page.results.bench?.results ?? []).some((r) => r.sweep !== undefined) ? [['curves', 'Load curves']] : []),
         ]
       : [['throughput', 'Load']]),
     ['conformance', 'Conformance'],
@@ -564,6 +568,69 @@ function resources(page: Page): string {
 ${legend(page, targets)}
 <div class="chart-wrap"><h3>Server CPU</h3>${cpu}</div>
 <div class="chart-wrap"><h3>Peak PSS</h3>${pss}</div>
+</section>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load curves: the sweeps, latency against offered load and against connections
+
+function curves(page: Page, sweeps: readonly BenchResult[]): string {
+  const parts: string[] = [];
+  const targets = page.targets.filter((t) => sweeps.some((r) => r.target === t));
+  const series = (points: readonly BenchResult[], keys: readonly number[], keyOf: (r: BenchResult) => number, pick: (r: BenchResult) => number | null) =>
+    targets.map((t) => ({
+      name: t,
+      color: page.color(t),
+      values: keys.map((k) => {
+        const r = points.find((x) => x.target === t && keyOf(x) === k);
+        return r === undefined || r.median.rps <= 0 ? null : pick(r);
+      }),
+    }));
+  const byRate = sweeps.filter((r) => r.sweep?.kind === 'rate');
+  if (byRate.length > 0) {
+    const percentOf = (r: BenchResult): number => (r.sweep?.kind === 'rate' ? r.sweep.percent : 0);
+    const percents = [...new Set(byRate.map(percentOf))].sort((a, b) => a - b);
+    parts.push(
+      `<div class="chart-wrap"><h3>p99 against offered load</h3>${logLineChart({
+        id: 'chart-sweep-rate',
+        title: 'p99 (corrected) by share of capacity',
+        categories: percents.map((p) => `${p}%`),
+        series: series(byRate, percents, percentOf, (r) => r.median.latencyUs.p99),
+        yLabel: 'p99, from the intended start',
+        xLabel: "offered load, % of the target's closed-model capacity",
+      })}</div>`,
+    );
+  }
+  const byConnections = sweeps.filter((r) => r.sweep?.kind === 'connections');
+  if (byConnections.length > 0) {
+    const connectionsOf = (r: BenchResult): number => (r.sweep?.kind === 'connections' ? r.sweep.connections : 0);
+    const counts = [...new Set(byConnections.map(connectionsOf))].sort((a, b) => a - b);
+    const categories = counts.map((c) => formatCompact(c));
+    parts.push(
+      `<div class="chart-wrap"><h3>Throughput against connections</h3>${logLineChart({
+        id: 'chart-sweep-connections-rps',
+        title: 'rps at each number of connections',
+        categories,
+        series: series(byConnections, counts, connectionsOf, (r) => r.median.rps),
+        yLabel: 'responses/s',
+        xLabel: 'connections',
+        format: formatCompact,
+      })}</div>`,
+      `<div class="chart-wrap"><h3>p99 against connections</h3>${logLineChart({
+        id: 'chart-sweep-connections-p99',
+        title: 'p99 latency at each number of connections',
+        categories,
+        series: series(byConnections, counts, connectionsOf, (r) => r.median.latencyUs.p99),
+        yLabel: 'p99',
+        xLabel: 'connections',
+      })}</div>`,
+    );
+  }
+  return `<section id="curves">
+<h2>Load curves</h2>
+<p class="explain">The sweeps, one run per point. Against offered load: the open model (<code>--rate</code>) at each share of the target's own closed-model capacity, latency counted from each request's intended start, so the point where a design's p99 turns up is where queueing begins. Against connections: the closed model at each number of connections.</p>
+${legend(page, targets)}
+${parts.join('\n')}
 </section>`;
 }
 

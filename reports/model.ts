@@ -152,8 +152,9 @@ export function targetsOf(results: LabResults): string[] {
 }
 
 /** The scenarios in the order first seen. */
+/** The scenarios measured, in order; a sweep's points are curves, not scenarios, and are left out. */
 export function scenariosOf(results: LabResults): string[] {
   const names: string[] = [];
-  for (const r of results.bench?.results ?? []) if (!names.includes(r.scenario)) names.push(r.scenario);
+  for (const r of results.bench?.results ?? []) if (r.sweep === undefined && !names.includes(r.scenario)) names.push(r.scenario);
   return names;
 }

@@ -408,6 +408,8 @@ export interface LogLineChartSpec {
   series: readonly LineSeries[];
   /** the y axis' title */
   yLabel: string;
+  /** the x axis' title (default "percentile") */
+  xLabel?: string;
   /** the y domain, so that small multiples share one; by default the data's decades */
   domain?: [number, number];
   /** a formatter of y values (ticks and tooltips); formatMicros by default */
@@ -464,7 +466,7 @@ export function logLineChart(spec: LogLineChartSpec): string {
     `<text class="axis-label y-label" transform="translate(14 ${n((margin.top + height - margin.bottom) / 2)}) rotate(-90)" text-anchor="middle" fill="${AXIS}" font-size="11">${escapeHtml(spec.yLabel)}</text>`,
   );
   out.push(
-    `<text class="axis-label x-label" x="${n((margin.left + width - margin.right) / 2)}" y="${height - 4}" text-anchor="middle" fill="${AXIS}" font-size="11">percentile</text>`,
+    `<text class="axis-label x-label" x="${n((margin.left + width - margin.right) / 2)}" y="${height - 4}" text-anchor="middle" fill="${AXIS}" font-size="11">${escapeHtml(spec.xLabel ?? 'percentile')}</text>`,
   );
 
   for (const s of spec.series) {

@@ -2,11 +2,13 @@
 // interleaved), paused while the others are measured, optionally pinned, and stopped at the end,
 // also on failure and on Ctrl-C. Used by bench, gate and lab.
 import { createRequire } from 'node:module';
-import { runBench, type BenchPlan, type BenchTarget, type Engine } from '../loadtest/bench.js';
+import { runBench, type BenchEvent, type BenchPlan, type BenchTarget, type Engine } from '../loadtest/bench.js';
 import { describeMachine } from '../loadtest/machine.js';
 import { barProgress, lineProgress, silentProgress } from '../loadtest/progress.js';
 import { RESPONSE_TIMEOUT_S, type Scenario } from '../loadtest/scenarios.js';
-import { BENCH_SCHEMA, type BenchReport } from '../loadtest/types.js';
+import { BENCH_SCHEMA, type BenchReport, type BenchResult } from '../loadtest/types.js';
+
+type BenchEventHandler = (event: BenchEvent) => void;
 import type { WrkProgram } from '../loadtest/wrk.js';
 import { listenerPid, processTree } from '../system/proc.js';
 import { packageVersion } from '../system/package.js';
@@ -43,6 +45,11 @@ export interface MeasureOptions {
    * scenario's connections); the generator is then http-lab's own */
   rate?: number;
   maxConnections?: number;
+  /** after the scenarios: the open model at these percentages of each target's measured capacity
+   * on the first scenario (one run each) */
+  sweepRate?: number[];
+  /** after the scenarios: the first scenario at these numbers of connections (one run each) */
+  sweepConnections?: number[];
 }
 
 /**
@@ -90,6 +97,7 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
     let outcome;
     try {
       outcome = await runBench(plan, progress.onEvent, stopping.signal);
+      outcome = { ...outcome, results: [...outcome.results, ...(await sweeps(o, plan, outcome.results, progress.onEvent, stopping.signal))] };
     } finally {
       progress.done();
     }
@@ -111,6 +119,36 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
     removeInterruptHandler();
     await stopAll();
   }
+}
+
+/** The sweeps of the first scenario, each point one run, labelled as its own scenario. The rate
+ * sweep needs each target's closed-model capacity, which the scenarios just measured. */
+async function sweeps(
+  o: MeasureOptions,
+  plan: BenchPlan,
+  measured: readonly BenchResult[],
+  onEvent: BenchEventHandler,
+  signal: AbortSignal,
+): Promise<BenchResult[]> {
+  const base = o.scenarios[0];
+  if (base === undefined) return [];
+  const out: BenchResult[] = [];
+  const point = { ...plan, scenarios: [base], runs: 1, warmupS: 0 };
+  for (const percent of o.sweepRate ?? []) {
+    for (const target of plan.targets) {
+      const capacity = measured.find((r) => r.target === target.name && r.scenario === base.name)?.median.rps;
+      if (capacity === undefined || capacity <= 0 || signal.aborted) continue;
+      const rate = Math.max(1, Math.round((capacity * percent) / 100));
+      const { results } = await runBench({ ...point, targets: [target], rate, maxConnections: base.connections }, onEvent, signal);
+      out.push(...results.map((r) => ({ ...r, scenario: `${base.name}@${percent}%`, sweep: { kind: 'rate' as const, percent, capacityRps: capacity } })));
+    }
+  }
+  for (const connections of o.sweepConnections ?? []) {
+    if (signal.aborted) break;
+    const { results } = await runBench({ ...point, scenarios: [{ ...base, connections }] }, onEvent, signal);
+    out.push(...results.map((r) => ({ ...r, scenario: `${base.name}@c${connections}`, sweep: { kind: 'connections' as const, connections } })));
+  }
+  return out;
 }
 
 /** A server that we started. The built-in designs are paused while others are measured (the poll

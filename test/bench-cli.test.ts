@@ -161,12 +161,41 @@ describe('http-lab bench', () => {
       [['bench'], /give --target/],
       [['bench', '--url', 'http://127.0.0.1:1/', '--duration', '1'], /cannot reach 127\.0\.0\.1:1: ECONNREFUSED/],
       [['bench', '--url', 'http://127.0.0.1:1/', '--path', '/nope.html'], /no file .*nope\.html in the docroot/],
+      [['bench', '--target', 'epoll', '--rate', '100', '--connections', '10'], /give --max-connections instead of --connections/],
+      [['bench', '--target', 'epoll', '--rate', '100', '--engine', 'wrk'], /--engine chooses the closed model's generator/],
+      [['bench', '--target', 'epoll', '--max-connections', '10'], /--max-connections applies to the open model: give --rate too/],
+      [['bench', '--target', 'epoll', '--sweep-rate', '50', '--rate', '100'], /--sweep-rate sets the rates itself/],
+      [['bench', '--target', 'epoll', '--sweep-connections', '0'], /--sweep-connections takes whole numbers of connections/],
     ] as const) {
       const [r, twin] = await Promise.all([runCli([...args]), runCli(['bench'])]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, why);
       assert.ok(r.ms < 2 * twin.ms + 1000, `${args.join(' ')} took ${r.ms} ms; plain http-lab bench ${twin.ms} ms`);
     }
+  });
+
+  it('--rate and the sweeps: an open-model result with its corrected and uncorrected latency, and the curves as their own points', async () => {
+    const r = await runCli(['bench', '--target', 'epoll', '--rate', '400', '--duration', '0.5', '--runs', '1', '--warmup', '0', '--format', 'json'], {
+      timeoutMs: 120_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const open = (JSON.parse(r.stdout) as BenchReport).results[0]!;
+    assert.deepEqual([open.model, open.rate, open.maxConnections], ['open', 400, 50]);
+    const run = open.runs[0]!;
+    assert.equal(run.responses + run.errors + run.timeouts + run.dropped!, 200, 'every intended request accounted for');
+    assert.ok(run.latencyUs.p50 >= run.uncorrectedLatencyUs!.p50 && run.sendLagUs !== undefined && run.late !== undefined);
+    assert.ok(run.timeline.length >= 4 && run.serverPssBytes! > 0 && run.serverRssBytes! >= run.serverPssBytes!, JSON.stringify(run));
+
+    const swept = await runCli(
+      ['bench', '--target', 'epoll', '--sweep-rate', '50', '--sweep-connections', '2', '--duration', '0.5', '--runs', '1', '--warmup', '0', '--format', 'json'],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(swept.code, 0, swept.stderr);
+    const [closed, half, two] = (JSON.parse(swept.stdout) as BenchReport).results;
+    assert.deepEqual([closed!.scenario, half!.scenario, two!.scenario], ['keepalive', 'keepalive@50%', 'keepalive@c2']);
+    assert.deepEqual(half!.sweep, { kind: 'rate', percent: 50, capacityRps: closed!.median.rps });
+    assert.equal(half!.rate, Math.round(closed!.median.rps / 2));
+    assert.deepEqual([two!.sweep, two!.connections, two!.model], [{ kind: 'connections', connections: 2 }, 2, 'closed']);
   });
 
   describe("on a user's service (examples/node-app), with no copy of html/", () => {
