@@ -55,7 +55,9 @@ export interface BenchOptions extends RequestOptions {
   sweepRate?: number[];
   /** after the scenarios, the first scenario at these numbers of connections, one run each */
   sweepConnections?: number[];
-  /** pin the servers started here to CPU 0 and the generator to the others */
+  /** pin the servers started here to CPU 0 and the generator (this process, for the measurement
+   * only) to the others. Default: where there are at least 2 CPUs and taskset works; true: pin or
+   * fail; false: never */
   pin?: boolean;
   /** progress on stderr (default none) */
   progress?: 'bar' | 'lines' | 'none';
@@ -129,7 +131,7 @@ export async function bench(o: BenchOptions): Promise<BenchReport> {
     docroot,
     progress: o.progress ?? 'none',
     ...(wrk !== undefined ? { wrk } : {}),
-    pin: o.pin ?? false,
+    pin: o.pin ?? 'auto',
     ...(o.rate !== undefined ? { rate: o.rate } : {}),
     ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections } : {}),
     ...(o.sweepRate !== undefined ? { sweepRate: o.sweepRate } : {}),

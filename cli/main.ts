@@ -98,7 +98,7 @@ interface BenchValues extends RequestOptionValues {
   warmup: number;
   docroot: string;
   engine?: 'autocannon' | 'wrk' | undefined;
-  pin: boolean;
+  pin?: boolean;
   rate?: number | undefined;
   'max-connections'?: number | undefined;
   'sweep-rate'?: number[] | undefined;
@@ -130,7 +130,7 @@ function benchOptionsOf(a: BenchValues): BenchOptions {
     warmupS: a.warmup,
     docroot: a.docroot,
     ...(a.engine !== undefined ? { engine: a.engine } : {}),
-    pin: a.pin,
+    ...(a.pin !== undefined ? { pin: a.pin } : {}),
     ...(a.rate !== undefined ? { rate: a.rate } : {}),
     ...(a['max-connections'] !== undefined ? { maxConnections: a['max-connections'] } : {}),
     ...(a['sweep-rate'] !== undefined ? { sweepRate: a['sweep-rate'] } : {}),
@@ -458,7 +458,11 @@ const cli = yargs(hideBin(process.argv))
           type: 'number',
           describe: "with --rate: connections open at once, at most (default: the scenario's connections); a request that finds none free waits, counted late",
         })
-        .option('pin', { type: 'boolean', default: false, describe: 'pin the servers started here to CPU 0 and the generator to the others (taskset)' })
+        .option('pin', {
+          type: 'boolean',
+          describe:
+            'pin the servers started here to CPU 0 and the generator to the others (taskset); by default where there are 2 CPUs or more, --no-pin never',
+        })
         .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format (json: http-lab/bench@2)' })
         .option('out', { alias: 'o', type: 'string', describe: 'write the output to this file' })
         .check((a) => checkBenchOptions(benchOptionsOf(a)) && (a.out === undefined || checkWritable(a.out)))

@@ -12,7 +12,7 @@ type BenchEventHandler = (event: BenchEvent) => void;
 import type { WrkProgram } from '../loadtest/wrk.js';
 import { listenerPid, processTree } from '../system/proc.js';
 import { packageVersion } from '../system/package.js';
-import { pinCpus } from './pin.js';
+import { pinCpus, type Pinned, type PinMode } from './pin.js';
 import type { RunningServer } from './running.js';
 import { spawnTarget } from './spawn-target.js';
 import { onInterrupt, stopAllTargets } from './stop-on-exit.js';
@@ -39,8 +39,8 @@ export interface MeasureOptions {
   progress: 'bar' | 'lines' | 'none';
   /** the load generator: wrk where given, else autocannon */
   wrk?: WrkProgram;
-  /** pin the servers we start to the first CPU and the generator to the others */
-  pin?: boolean;
+  /** pin the servers we start to the first CPU and the generator to the others (default 'auto') */
+  pin?: PinMode;
   /** the open model: requests per second in total, on up to maxConnections (default: the
    * scenario's connections); the generator is then http-lab's own */
   rate?: number;
@@ -69,6 +69,7 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
     await stopAllTargets();
   };
   const removeInterruptHandler = onInterrupt(stopAll);
+  let pinned: Pinned | undefined;
   try {
     if (o.url !== undefined) targets.push({ ...urlTarget(o.url), ...(o.urlRequests !== undefined ? { requests: o.urlRequests } : {}) });
     for (const name of o.targetNames) {
@@ -77,7 +78,7 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
     if (o.reference !== undefined) {
       targets.push({ ...startedTarget(await spawnTarget(o.reference, o.docroot), stopping.signal), name: REFERENCE });
     }
-    const pinned = o.pin ? pinCpus(targets) : undefined;
+    pinned = pinCpus(targets, o.pin ?? 'auto');
     for (const t of targets) t.pause?.();
 
     const engine: Engine = o.wrk !== undefined ? { kind: 'wrk', program: o.wrk, ...(pinned ? { cpus: pinned.generator } : {}) } : { kind: 'autocannon' };
@@ -110,13 +111,14 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
         engine: o.rate !== undefined ? 'open-model' : engine.kind,
         version: o.rate !== undefined ? packageVersion() : engine.kind === 'wrk' ? engine.program.version : autocannonVersion(),
         responseTimeoutS: RESPONSE_TIMEOUT_S,
-        ...(pinned ? { pinned } : {}),
+        ...(pinned ? { pinned: { generator: pinned.generator, servers: pinned.servers } } : {}),
       },
       results: outcome.results,
       refused: outcome.refused,
     };
   } finally {
     removeInterruptHandler();
+    pinned?.restore();
     await stopAll();
   }
 }
