@@ -8,7 +8,8 @@
         "servers/native/src/events.cc",
         "servers/native/src/signals.cc",
         "servers/native/src/sockets.cc",
-        "servers/native/src/unix.cc"
+        "servers/native/src/unix.cc",
+        "servers/native/src/uring.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

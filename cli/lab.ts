@@ -14,7 +14,7 @@ import { renderHtml } from '../reports/html.js';
 import { RESULTS_SCHEMA, type LabResults } from '../reports/model.js';
 import { renderResultsMarkdown } from '../reports/results-markdown.js';
 import { renderResultsText } from '../reports/results-text.js';
-import { SERVER_NAMES } from '../servers/catalogue.js';
+import { SERVERS } from '../servers/catalogue.js';
 import { bundledDocroot, packageVersion } from '../system/package.js';
 import { onInterrupt, stopAllTargets } from '../targets/stop-on-exit.js';
 import { conformTargets } from '../api/conform.js';
@@ -54,7 +54,7 @@ export const LAB_MODES: Record<
 
 export interface LabArgs {
   mode: LabMode;
-  /** default: the six designs; peers join when named */
+  /** default: the designs this machine can run; peers join when named */
   targets?: string[];
   outDir: string;
   color: boolean;
@@ -63,12 +63,24 @@ export interface LabArgs {
 
 export async function lab(args: LabArgs): Promise<number> {
   const mode = LAB_MODES[args.mode];
-  const targets = [...new Set(args.targets ?? SERVER_NAMES)];
+  // By default, every design the machine allows: one it refuses (uring without io_uring) is left
+  // out with its reason. A target the user named is never dropped: if it cannot start, that is said.
+  const leftOut: string[] = [];
+  const allowed: string[] = [];
+  if (args.targets === undefined) {
+    for (const design of SERVERS) {
+      const why = await design.refusal?.();
+      if (why === undefined) allowed.push(design.name);
+      else leftOut.push(`${design.name} left out: ${why}`);
+    }
+  }
+  const targets = [...new Set(args.targets ?? allowed)];
   checkTargetNames(targets);
   const outDir = resolve(args.outDir);
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const say = (line: string): void => void process.stderr.write(`lab: ${line}\n`);
+  for (const line of leftOut) say(line);
   const levels = `${mode.level} levels${mode.skip.length > 0 ? ` without ${mode.skip.join(', ')}` : ''}`;
   say(
     `${args.mode} run of ${targets.join(', ')}: conformance (${levels}), then ${mode.scenarios.join(' and ')} load, ${mode.runs} × ${mode.durationS} s each; the report goes to ${outDir}`,
@@ -123,6 +135,7 @@ export async function lab(args: LabArgs): Promise<number> {
     bench: { generator: bench.generator, results: bench.results, refused: bench.refused },
     notes: [
       `http-lab lab${args.mode === 'default' ? '' : ` --${args.mode}`}: conformance at ${levels}; load ${mode.runs} run${mode.runs === 1 ? '' : 's'} of ${mode.durationS} s after ${mode.warmupS} s of warm-up per target and scenario`,
+      ...leftOut,
     ],
   };
   const files = {

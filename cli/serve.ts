@@ -24,6 +24,8 @@ export interface ServeArgs {
 export async function serve(args: ServeArgs): Promise<void> {
   const design = findServer(args.target);
   if (design === undefined) throw new HttpLabUsageError(`unknown target "${args.target}"`);
+  const refused = await design.refusal?.();
+  if (refused !== undefined) throw new HttpLabUsageError(`serve --target ${args.target}: ${refused}`);
   if (args.parentPid !== undefined) {
     const { native } = await import('../servers/native/index.js');
     native.exitWithParent();

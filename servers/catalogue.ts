@@ -1,4 +1,4 @@
-// The six designs, by name: what `serve` runs in this process and what the shared server contract
+// The seven designs, by name: what `serve` runs in this process and what the shared server contract
 // suite loops over. Design modules are loaded lazily, so that commands aimed at a --url never need
 // the native addon. Starting one as a child process, and the programs started beside them (peers,
 // yardsticks), is the job of targets/, outside servers/.
@@ -11,6 +11,9 @@ export interface ServerDesign {
   /** serves one connection at a time: clients must not expect parallel answers */
   serial: boolean;
   run(options: ServerOptions): Promise<void>;
+  /** Why this machine cannot run the design (a kernel feature refused), or undefined when it can.
+   * Absent: it runs wherever Node does. */
+  refusal?(): Promise<string | undefined>;
 }
 
 // In the tutorial's order.
@@ -67,6 +70,19 @@ export const SERVERS: readonly ServerDesign[] = [
     async run(options) {
       const { runEpollServer } = await import('./epoll/server.js');
       runEpollServer(options);
+    },
+  },
+  {
+    name: 'uring',
+    summary: 'one thread submits accepts, receives and sends to an io_uring and reaps their completions, one io_uring_enter per turn',
+    serial: false,
+    async run(options) {
+      const { runUringServer } = await import('./uring/server.js');
+      runUringServer(options);
+    },
+    async refusal() {
+      const { uringRefusal } = await import('./uring/refusal.js');
+      return uringRefusal();
     },
   },
 ];

@@ -474,6 +474,32 @@ export const EPOLL_WAIT_SYSCALLS: Readonly<Record<string, Readonly<Record<number
   arm64: { 22: 'epoll_pwait', 441: 'epoll_pwait2' },
 };
 
+/** io_uring_enter's number: 426 in the generic table, which x86-64 follows for new calls. */
+export const IO_URING_ENTER_SYSCALLS: Readonly<Record<string, Readonly<Record<number, string>>>> = {
+  x64: { 426: 'io_uring_enter' },
+  arm64: { 426: 'io_uring_enter' },
+};
+
+/** For each anon_inode:[io_uring] fd of `pid`, the completions its ring has posted so far: the
+ * CqTail line of /proc/PID/fdinfo/FD (Linux 5.x on), which counts up by one per completion. */
+export function uringCompletions(pid: number): Map<number, number> {
+  const rings = new Map<number, number>();
+  for (const [fd, link] of fdLinks(pid)) {
+    if (link !== 'anon_inode:[io_uring]') continue;
+    let info: string;
+    try {
+      info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1');
+    } catch (err) {
+      if (gone(err)) continue;
+      throw err;
+    }
+    const tail = /^CqTail:\s*(\d+)/m.exec(info);
+    if (tail === null) throw new Error(`/proc/${pid}/fdinfo/${fd} has no CqTail line: this kernel does not show io_uring's counters`);
+    rings.set(fd, Number(tail[1]));
+  }
+  return rings;
+}
+
 /** What the main thread of `pid` is doing: the number of the syscall it is blocked in, 'running',
  * or 'blocked' (blocked, but not in a syscall). Reading /proc/PID/syscall needs ptrace access to
  * the process; without it this throws (EACCES or EPERM). */

@@ -8,13 +8,13 @@ import { describe, it } from 'node:test';
 import { exchange } from '../conformance/client.js';
 import { SERVERS } from '../servers/catalogue.js';
 import { spawnServer } from '../targets/design-child.js';
-import { HTML, urlParts } from './helpers.js';
+import { HTML, urlParts, unlessRefused } from './helpers.js';
 
 const HANDICAP_US = 40_000;
 
 describe('serve --handicap-us', () => {
   for (const design of SERVERS) {
-    it(`${design.name}: each request takes at least the handicap, and is answered correctly`, async () => {
+    it(`${design.name}: each request takes at least the handicap, and is answered correctly`, unlessRefused(design), async () => {
       const server = await spawnServer(design.name, HTML, ['--handicap-us', String(HANDICAP_US)]);
       try {
         const { host, port } = urlParts(server.url);

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledDocroot, packageRoot } from '../system/package.js';
+import { SERVERS } from '../servers/catalogue.js';
 import { get } from '../conformance/checks/requests.js';
 import { exchange } from '../conformance/client.js';
 import { describeExchange, finalResponses } from '../conformance/verifiers.js';
@@ -194,4 +195,17 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Reco
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+/** Why this machine cannot run a design (io_uring refused, for one), by name: its tests skip with it. */
+const REFUSED = new Map<string, string>();
+for (const design of SERVERS) {
+  const why = await design.refusal?.();
+  if (why !== undefined) REFUSED.set(design.name, why);
+}
+
+/** The options of a design's describe() or it(): a skip, with the reason, where it cannot run here. */
+export function unlessRefused(design: { name: string }): { skip?: string } {
+  const why = REFUSED.get(design.name);
+  return why === undefined ? {} : { skip: why };
 }

@@ -13,7 +13,7 @@ import { runChecks } from '../conformance/runner.js';
 import { SERVERS } from '../servers/catalogue.js';
 import type { RunningServer } from '../targets/running.js';
 import { isAlive } from '../system/proc.js';
-import { HTML, eachLimited, servesNextClient, spawnWatched, urlParts } from './helpers.js';
+import { HTML, eachLimited, servesNextClient, spawnWatched, urlParts, unlessRefused } from './helpers.js';
 
 const CASES = catalogue.filter((c) => adversarialChecks.includes(c) || c.level === 'robustness');
 /** Each case's deadline: it bounds only the wait for answers that come, so it is generous. */
@@ -28,7 +28,7 @@ describe('adversarial cases, each followed by a valid request', () => {
   });
 
   for (const design of SERVERS) {
-    describe(`${design.name} server`, () => {
+    describe(`${design.name} server`, unlessRefused(design), () => {
       let server: RunningServer | undefined;
       let stderr = (): string => '';
       before(async () => {

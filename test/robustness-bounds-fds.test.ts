@@ -23,7 +23,7 @@ import { SERVERS } from '../servers/catalogue.js';
 import { spawnServer } from '../targets/design-child.js';
 import type { RunningServer } from '../targets/running.js';
 import { gone, processTree, taskCount } from '../system/proc.js';
-import { HTML, urlParts } from './helpers.js';
+import { HTML, urlParts, unlessRefused } from './helpers.js';
 
 const CONNECTIONS = 10_000;
 /** connections in flight at once; the serial blocking server gets one at a time */
@@ -172,7 +172,7 @@ const atRest =
     quietMs >= 500 && (pool === undefined || (s.threads === pool.threads && s.children.length === pool.children.length));
 
 for (const design of SERVERS) {
-  describe(`${design.name} server: no fd leaked`, () => {
+  describe(`${design.name} server: no fd leaked`, unlessRefused(design), () => {
     let server: RunningServer | undefined;
     before(async () => {
       // The flags of the pooled servers; for the others, an idle timeout that no client here reaches.

@@ -16,7 +16,7 @@ import { readResponses } from '../conformance/client.js';
 import { spawnServer } from '../targets/design-child.js';
 import { SPARE_WORKERS } from '../servers/thread/connection-threads.js';
 import { mainThreadSyscall, processTree, taskCount } from '../system/proc.js';
-import { HTML, runCli, urlParts } from './helpers.js';
+import { HTML, runCli, urlParts, unlessRefused } from './helpers.js';
 
 const CAP = 8;
 /** keep-alive connections, each with one request, held open until answered */
@@ -121,7 +121,7 @@ const DESIGNS: Array<{ name: string; workers: (pid: number, rest: number) => num
 ];
 
 for (const design of DESIGNS) {
-  describe(`${design.name} server: live workers capped`, () => {
+  describe(`${design.name} server: live workers capped`, unlessRefused(design), () => {
     it(
       `never runs more than --max-workers ${CAP} under ${HELD} held connections and ${ONE_SHOT} more requests; all are answered in the end`,
       { timeout: 4 * WAIT_MS },

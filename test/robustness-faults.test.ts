@@ -18,7 +18,7 @@ import { describeExchange, finalResponses } from '../conformance/verifiers.js';
 import { SERVERS, type ServerDesign } from '../servers/catalogue.js';
 import { spawnServer } from '../targets/design-child.js';
 import type { RunningServer } from '../targets/running.js';
-import { EVENT_WAIT_MS, HTML, RawPeer, eachLimited, fixture, sameBytes, servesNextClient, urlParts } from './helpers.js';
+import { EVENT_WAIT_MS, HTML, RawPeer, eachLimited, fixture, sameBytes, servesNextClient, urlParts, unlessRefused } from './helpers.js';
 
 type Addr = { host: string; port: number };
 
@@ -114,92 +114,96 @@ async function keepAliveGet(peer: RawPeer, path: string): Promise<void> {
 }
 
 function timeouts(design: ServerDesign): void {
-  describe(`${design.name} server: header timeout and slowloris (--header-timeout ${HEADER_TIMEOUT_S} --idle-timeout ${IDLE_TIMEOUT_S})`, () => {
-    let server: RunningServer | undefined;
-    let addr: Addr;
-    before(async () => {
-      server = await spawnServer(design.name, HTML, ['--header-timeout', String(HEADER_TIMEOUT_S), '--idle-timeout', String(IDLE_TIMEOUT_S)]);
-      addr = urlParts(server.url);
-    });
-    after(async () => {
-      await server?.stop();
-    });
+  describe(
+    `${design.name} server: header timeout and slowloris (--header-timeout ${HEADER_TIMEOUT_S} --idle-timeout ${IDLE_TIMEOUT_S})`,
+    unlessRefused(design),
+    () => {
+      let server: RunningServer | undefined;
+      let addr: Addr;
+      before(async () => {
+        server = await spawnServer(design.name, HTML, ['--header-timeout', String(HEADER_TIMEOUT_S), '--idle-timeout', String(IDLE_TIMEOUT_S)]);
+        addr = urlParts(server.url);
+      });
+      after(async () => {
+        await server?.stop();
+      });
 
-    const serving = design.serial ? '' : EVENT_DRIVEN.has(design.name) ? ', while others are served at full speed' : ', while others are served';
-    it(`closes slowloris clients (a byte a second) with a 408 at the header timeout${serving}`, async () => {
-      const baselineMs = design.serial ? 0 : await normalGets(addr);
-      const slow: SlowClient[] = [];
-      try {
-        for (let i = 0; i < SLOW_CLIENTS; i++) slow.push(await SlowClient.open(addr));
-        if (!design.serial) {
-          // The serial design answers nobody else until each slow client is closed: that is its design.
-          const duringMs = await normalGets(addr);
-          const waiting = slow.filter((s) => !s.peer.closed && s.peer.received.length === 0).length;
-          assert.equal(waiting, SLOW_CLIENTS, `every normal request was answered (in ${duringMs.toFixed(0)} ms) while every slow client was still waiting`);
-          if (EVENT_DRIVEN.has(design.name)) {
-            // A server blocked by the slow clients would take until their 408s, over 1.7 s from here.
-            assert.ok(
-              duringMs < 4 * baselineMs + 1000,
-              `${NORMAL_GETS} GETs took ${duringMs.toFixed(0)} ms with ${SLOW_CLIENTS} slow clients, ${baselineMs.toFixed(0)} ms without`,
-            );
+      const serving = design.serial ? '' : EVENT_DRIVEN.has(design.name) ? ', while others are served at full speed' : ', while others are served';
+      it(`closes slowloris clients (a byte a second) with a 408 at the header timeout${serving}`, async () => {
+        const baselineMs = design.serial ? 0 : await normalGets(addr);
+        const slow: SlowClient[] = [];
+        try {
+          for (let i = 0; i < SLOW_CLIENTS; i++) slow.push(await SlowClient.open(addr));
+          if (!design.serial) {
+            // The serial design answers nobody else until each slow client is closed: that is its design.
+            const duringMs = await normalGets(addr);
+            const waiting = slow.filter((s) => !s.peer.closed && s.peer.received.length === 0).length;
+            assert.equal(waiting, SLOW_CLIENTS, `every normal request was answered (in ${duringMs.toFixed(0)} ms) while every slow client was still waiting`);
+            if (EVENT_DRIVEN.has(design.name)) {
+              // A server blocked by the slow clients would take until their 408s, over 1.7 s from here.
+              assert.ok(
+                duringMs < 4 * baselineMs + 1000,
+                `${NORMAL_GETS} GETs took ${duringMs.toFixed(0)} ms with ${SLOW_CLIENTS} slow clients, ${baselineMs.toFixed(0)} ms without`,
+              );
+            }
           }
+          const waitMs = (design.serial ? SLOW_CLIENTS : 1) * HEADER_TIMEOUT_S * 1000 + EVENT_WAIT_MS;
+          for (const s of slow) assert.ok(await s.peer.until((p) => p.closed, waitMs), 'the server closed the slow client');
+          for (const s of slow) {
+            s.assertTimedOut();
+            // Its bytes came a second apart: a timer restarted by each byte would never have fired.
+            assert.ok(s.sentBeforeAnswer >= 2, `a byte came after the first before the 408 (${s.sentBeforeAnswer} sent)`);
+          }
+        } finally {
+          for (const s of slow) s.destroy();
         }
-        const waitMs = (design.serial ? SLOW_CLIENTS : 1) * HEADER_TIMEOUT_S * 1000 + EVENT_WAIT_MS;
-        for (const s of slow) assert.ok(await s.peer.until((p) => p.closed, waitMs), 'the server closed the slow client');
-        for (const s of slow) {
-          s.assertTimedOut();
-          // Its bytes came a second apart: a timer restarted by each byte would never have fired.
-          assert.ok(s.sentBeforeAnswer >= 2, `a byte came after the first before the 408 (${s.sentBeforeAnswer} sent)`);
+        await servesNextClient(addr);
+      });
+
+      it('times a request from when the server can read it: one waiting behind responses the client is slow to read is not cut', async () => {
+        // Its own server, whose idle timeout never governs here: only the header timer is on trial.
+        const own = await spawnServer(design.name, HTML, ['--header-timeout', String(HEADER_TIMEOUT_S), '--idle-timeout', '60']);
+        const { host, port } = urlParts(own.url);
+        const peer = await RawPeer.open(host, port);
+        try {
+          // Large responses, then the start of another request, in one write. The client reads
+          // nothing for longer than the header timeout, so the server spends that time unable to send
+          // (BACKLOGGED) and so unable to read the last request.
+          peer.socket.pause();
+          peer.write(get('/large.bin').repeat(BACKLOGGED) + 'GET /index.html HTTP/1.1\r\nHo');
+          // The time is the point: a timer started by the request's first bytes has fired by now.
+          await sleep(HEADER_TIMEOUT_S * 1000 + 300);
+          // The rest goes before the client reads a byte, so it is already in the server's receive
+          // buffer when the last response is out: a server that starts the timer then reads a whole
+          // request at once, however slow this machine is, and one that started it on arrival has
+          // a 408 queued by now.
+          peer.write('st: t\r\n\r\n');
+          peer.socket.resume();
+          assert.ok(await peer.until((p) => answered(p, BACKLOGGED + 1, BACKLOGGED * LARGE.length), EVENT_WAIT_MS), 'every request answered');
+          const responses = readResponses(peer.received).responses;
+          assert.deepEqual(
+            responses.map((r) => r.status),
+            Array.from({ length: BACKLOGGED + 1 }, () => 200),
+          );
+          for (const r of responses.slice(0, BACKLOGGED)) sameBytes(r.body, LARGE, 'large.bin');
+          sameBytes(responses[BACKLOGGED]!.body, fixture('index.html'), 'index.html');
+        } finally {
+          peer.destroy();
+          await own.stop();
         }
-      } finally {
-        for (const s of slow) s.destroy();
-      }
-      await servesNextClient(addr);
-    });
+      });
 
-    it('times a request from when the server can read it: one waiting behind responses the client is slow to read is not cut', async () => {
-      // Its own server, whose idle timeout never governs here: only the header timer is on trial.
-      const own = await spawnServer(design.name, HTML, ['--header-timeout', String(HEADER_TIMEOUT_S), '--idle-timeout', '60']);
-      const { host, port } = urlParts(own.url);
-      const peer = await RawPeer.open(host, port);
-      try {
-        // Large responses, then the start of another request, in one write. The client reads
-        // nothing for longer than the header timeout, so the server spends that time unable to send
-        // (BACKLOGGED) and so unable to read the last request.
-        peer.socket.pause();
-        peer.write(get('/large.bin').repeat(BACKLOGGED) + 'GET /index.html HTTP/1.1\r\nHo');
-        // The time is the point: a timer started by the request's first bytes has fired by now.
-        await sleep(HEADER_TIMEOUT_S * 1000 + 300);
-        // The rest goes before the client reads a byte, so it is already in the server's receive
-        // buffer when the last response is out: a server that starts the timer then reads a whole
-        // request at once, however slow this machine is, and one that started it on arrival has
-        // a 408 queued by now.
-        peer.write('st: t\r\n\r\n');
-        peer.socket.resume();
-        assert.ok(await peer.until((p) => answered(p, BACKLOGGED + 1, BACKLOGGED * LARGE.length), EVENT_WAIT_MS), 'every request answered');
-        const responses = readResponses(peer.received).responses;
-        assert.deepEqual(
-          responses.map((r) => r.status),
-          Array.from({ length: BACKLOGGED + 1 }, () => 200),
-        );
-        for (const r of responses.slice(0, BACKLOGGED)) sameBytes(r.body, LARGE, 'large.bin');
-        sameBytes(responses[BACKLOGGED]!.body, fixture('index.html'), 'index.html');
-      } finally {
-        peer.destroy();
-        await own.stop();
-      }
-    });
-
-    it('closes a connection that sends nothing by the idle timeout, sending nothing', async () => {
-      const silent = await RawPeer.open(addr.host, addr.port);
-      try {
-        assert.ok(await silent.until((p) => p.closed, EVENT_WAIT_MS), 'closed by the server');
-        assert.equal(silent.received.length, 0, 'no 408: nothing was requested');
-      } finally {
-        silent.destroy();
-      }
-    });
-  });
+      it('closes a connection that sends nothing by the idle timeout, sending nothing', async () => {
+        const silent = await RawPeer.open(addr.host, addr.port);
+        try {
+          assert.ok(await silent.until((p) => p.closed, EVENT_WAIT_MS), 'closed by the server');
+          assert.equal(silent.received.length, 0, 'no 408: nothing was requested');
+        } finally {
+          silent.destroy();
+        }
+      });
+    },
+  );
 }
 
 /** A fault a client commits on its own connection. */
@@ -260,7 +264,7 @@ const FAULTS: Fault[] = [
 ];
 
 function faults(design: ServerDesign): void {
-  describe(`${design.name} server: client faults leave other connections unharmed`, () => {
+  describe(`${design.name} server: client faults leave other connections unharmed`, unlessRefused(design), () => {
     let server: RunningServer | undefined;
     let addr: Addr;
     before(async () => {

@@ -19,7 +19,7 @@ import { describeExchange, describeResponse, finalResponses } from '../conforman
 import { SERVERS } from '../servers/catalogue.js';
 import type { RunningServer } from '../targets/running.js';
 import { isAlive } from '../system/proc.js';
-import { HTML, eachLimited, fixture, spawnWatched, urlParts } from './helpers.js';
+import { HTML, eachLimited, fixture, spawnWatched, urlParts, unlessRefused } from './helpers.js';
 
 const MARKER = `SECRET-${randomBytes(16).toString('hex')}`;
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'http-lab-traversal-')));
@@ -183,7 +183,7 @@ describe('path traversal corpus', () => {
   });
 
   for (const design of SERVERS) {
-    describe(`${design.name} server`, () => {
+    describe(`${design.name} server`, unlessRefused(design), () => {
       let server: RunningServer | undefined;
       let stderr = (): string => '';
       before(async () => {

@@ -20,10 +20,10 @@ import type { Exchange, RequestPlan, WireResponse } from '../conformance/types.j
 import { SERVERS, type ServerDesign } from '../servers/catalogue.js';
 import { spawnServer } from '../targets/design-child.js';
 import type { RunningServer } from '../targets/running.js';
-import { HTML, RawPeer, fixture, sameBytes, servesNextClient, urlParts } from './helpers.js';
+import { HTML, RawPeer, fixture, sameBytes, servesNextClient, urlParts, unlessRefused } from './helpers.js';
 
-/** The six designs of DESIGN.md; one that has not registered yet is listed as a skip. */
-const DESIGNS = ['blocking', 'process', 'thread', 'async', 'poll', 'epoll'];
+/** The seven designs; one that has not registered yet is listed as a skip. */
+const DESIGNS = ['blocking', 'process', 'thread', 'async', 'poll', 'epoll', 'uring'];
 /** Bounds every wait for something a correct server does: generous, since it costs nothing when the
  * test passes. */
 const WAIT_MS = 30_000;
@@ -72,7 +72,7 @@ function describeEx(ex: Exchange): string {
 }
 
 function contract(design: ServerDesign): void {
-  describe(`${design.name} server: contract`, () => {
+  describe(`${design.name} server: contract`, unlessRefused(design), () => {
     let server: RunningServer | undefined;
     let addr: { host: string; port: number };
     before(async () => {
@@ -189,7 +189,7 @@ function contract(design: ServerDesign): void {
     });
   });
 
-  describe(`${design.name} server: a slow reader (--idle-timeout 0.5)`, () => {
+  describe(`${design.name} server: a slow reader (--idle-timeout 0.5)`, unlessRefused(design), () => {
     let server: RunningServer;
     let addr: { host: string; port: number };
     before(async () => {
@@ -231,7 +231,7 @@ function contract(design: ServerDesign): void {
     });
   });
 
-  describe(`${design.name} server: stopping`, () => {
+  describe(`${design.name} server: stopping`, unlessRefused(design), () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       it(`stops on ${signal} with an idle connection open, not waiting for it: exit 0, no child left`, async () => {
         // Only the signal can end this connection: a server that waits for it would outlive WAIT_MS.

@@ -381,6 +381,10 @@ describe('architecture checks against Python stand-ins', { skip: noPython }, () 
       );
       expectOutcome(await judge('arch/poll/busy-while-idle', s), 'fail');
       expectOutcome(await judge('arch/poll/no-epoll', s), 'fail');
+      const ring = await judge('arch/uring/requests-complete-in-the-ring', s);
+      expectOutcome(ring, 'fail');
+      assert.match(ring.actual, /none among the fds/);
+      expectOutcome(await judge('arch/uring/waits-in-io-uring-enter', s), 'fail');
     } finally {
       await s.stop();
     }

@@ -15,7 +15,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, HeldConnection } from '../held-connection.js';
-import { childPids, cpuShare, EPOLL_WAIT_SYSCALLS, epollSets, holdersOf, mainThreadSyscall, socketFds, taskCount, tcpSockets } from '../../system/proc.js';
+import {
+  childPids,
+  cpuShare,
+  EPOLL_WAIT_SYSCALLS,
+  epollSets,
+  holdersOf,
+  IO_URING_ENTER_SYSCALLS,
+  mainThreadSyscall,
+  socketFds,
+  taskCount,
+  tcpSockets,
+  uringCompletions,
+} from '../../system/proc.js';
 import type { CheckTarget, ProcedureCheck, RunContext, Verdict } from '../types.js';
 import { verdict } from '../verifiers.js';
 import { get } from './requests.js';
@@ -53,6 +65,8 @@ export const ARCH = {
   /** epoll: samples of /proc/PID/syscall, and the pause between them */
   syscallSamples: 10,
   syscallSampleMs: 20,
+  /** uring: requests sent in turn on one connection, whose completions are counted */
+  ringRequests: 10,
   /** how long to wait for N connections to be answered, at most (capped by the check's deadline) */
   answerMs: 3000,
   /** how long to wait for a thread count to settle */
@@ -442,6 +456,37 @@ const epollRegistered: ProcedureCheck = {
   },
 };
 
+/** Samples /proc/PID/syscall of an idle server's main thread, one idle client connection open so
+ * that the wait covers a client socket too: the verdict is whether it was in one of `names` in at
+ * least half of the samples. */
+async function idleMainThreadIn(target: CheckTarget, ctx: RunContext, names: Readonly<Record<number, string>>): Promise<Verdict> {
+  const pid = pidOf(ctx);
+  const { conns } = await openAnswered(target, 1, ctx);
+  try {
+    const seen: string[] = [];
+    for (let i = 0; i < ARCH.syscallSamples; i++) {
+      if (i > 0) await sleep(ARCH.syscallSampleMs, undefined, { signal: ctx.signal });
+      let nr: ReturnType<typeof mainThreadSyscall>;
+      try {
+        nr = mainThreadSyscall(pid);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw new Error(`cannot read /proc/${pid}/syscall (${code}): it needs ptrace access to the server process`);
+      }
+      seen.push(typeof nr === 'number' ? (names[nr] ?? `syscall ${nr}`) : nr);
+    }
+    const waiting = seen.filter((s) => Object.values(names).includes(s)).length;
+    const counts = [...new Set(seen)].map((s) => `${s} ×${seen.filter((x) => x === s).length}`).join(', ');
+    return verdict(
+      waiting * 2 >= seen.length,
+      `the main thread in ${Object.values(names).join('/')} in at least half of ${ARCH.syscallSamples} samples of /proc/${pid}/syscall`,
+      `${counts} (${process.arch})`,
+    );
+  } finally {
+    closeAll(conns);
+  }
+}
+
 const epollWaits: ProcedureCheck = {
   ...base(
     'epoll',
@@ -449,31 +494,54 @@ const epollWaits: ProcedureCheck = {
     'While idle, the main thread waits in epoll_wait',
     "An idle epoll server's main thread blocks in epoll_wait (or epoll_pwait) until a socket in its set is ready.",
   ),
-  async run(target, ctx) {
-    const pid = pidOf(ctx);
+  run(target, ctx) {
     const names = EPOLL_WAIT_SYSCALLS[process.arch];
     if (names === undefined) throw new Error(`no epoll_wait syscall numbers known for ${process.arch}`);
-    // One idle client connection open, so that the wait covers a client socket too.
-    const { conns } = await openAnswered(target, 1, ctx);
+    return idleMainThreadIn(target, ctx, names);
+  },
+};
+
+const uringWaits: ProcedureCheck = {
+  ...base(
+    'uring',
+    'waits-in-io-uring-enter',
+    'While idle, the main thread waits in io_uring_enter',
+    "An idle io_uring server's main thread blocks in io_uring_enter, waiting for completions of the operations it submitted.",
+  ),
+  run(target, ctx) {
+    const names = IO_URING_ENTER_SYSCALLS[process.arch];
+    if (names === undefined) throw new Error(`no io_uring_enter syscall number known for ${process.arch}`);
+    return idleMainThreadIn(target, ctx, names);
+  },
+};
+
+const uringCompletes: ProcedureCheck = {
+  ...base(
+    'uring',
+    'requests-complete-in-the-ring',
+    "Each request's receive and send complete in the server's io_uring",
+    'An io_uring server holds an io_uring, and moves the bytes of every request through it: the receive of the request and the send of its response each post a completion to the ring.',
+  ),
+  async run(target, ctx) {
+    const pid = pidOf(ctx);
+    const { conns, answered } = await openAnswered(target, 1, ctx);
     try {
-      const seen: string[] = [];
-      for (let i = 0; i < ARCH.syscallSamples; i++) {
-        if (i > 0) await sleep(ARCH.syscallSampleMs, undefined, { signal: ctx.signal });
-        let nr: ReturnType<typeof mainThreadSyscall>;
-        try {
-          nr = mainThreadSyscall(pid);
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-          throw new Error(`cannot read /proc/${pid}/syscall (${code}): it needs ptrace access to the server process`);
-        }
-        seen.push(typeof nr === 'number' ? (names[nr] ?? `syscall ${nr}`) : nr);
+      const conn = conns[0]!;
+      if (answered !== 1) return verdict(false, 'a connection answered 200', `got: ${statuses(conns)}`);
+      const before = uringCompletions(pid);
+      if (before.size === 0) return verdict(false, 'the server holds an anon_inode:[io_uring] descriptor', `none among the fds of /proc/${pid}/fd`);
+      // One at a time: each request is received, and answered, on its own.
+      for (let i = 1; i <= ARCH.ringRequests; i++) {
+        conn.write(GET_INDEX);
+        if (!(await conn.waitResponses(1 + i, answerWait(ctx)))) return verdict(false, `${ARCH.ringRequests} requests answered in turn`, `${i - 1} answered`);
       }
-      const waiting = seen.filter((s) => Object.values(names).includes(s)).length;
-      const counts = [...new Set(seen)].map((s) => `${s} ×${seen.filter((x) => x === s).length}`).join(', ');
+      const after = uringCompletions(pid);
+      const grew = [...after].map(([fd, n]) => ({ fd, n: n - (before.get(fd) ?? n) }));
+      const most = Math.max(...grew.map((g) => g.n));
       return verdict(
-        waiting * 2 >= seen.length,
-        `the main thread in ${Object.values(names).join('/')} in at least half of ${ARCH.syscallSamples} samples of /proc/${pid}/syscall`,
-        `${counts} (${process.arch})`,
+        most >= 2 * ARCH.ringRequests,
+        `at least ${2 * ARCH.ringRequests} completions (a receive and a send each) in one io_uring for ${ARCH.ringRequests} requests on one connection`,
+        grew.map((g) => `io_uring fd ${g.fd}: ${g.n} completions`).join('; '),
       );
     } finally {
       closeAll(conns);
@@ -490,4 +558,6 @@ export const architectureChecks: ProcedureCheck[] = [
   pollNoEpoll,
   epollRegistered,
   epollWaits,
+  uringCompletes,
+  uringWaits,
 ];

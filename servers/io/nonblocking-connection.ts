@@ -19,15 +19,15 @@ import { isPeerGone } from './peer-gone.js';
 import { RequestTimer } from './request-timeout.js';
 
 export class NonBlockingConnection {
-  private readonly queue: Uint8Array[] = [];
+  protected readonly queue: Uint8Array[] = [];
   /** bytes of queue[0] already sent */
-  private sentOfFirst = 0;
+  protected sentOfFirst = 0;
   private closeWhenFlushed = false;
   /** the client sent FIN */
   private eof = false;
   state: 'open' | 'lingering' | 'closed' = 'open';
   /** the last byte received or sent: a client that is still reading a long response is not idle */
-  private lastActivity: number;
+  protected lastActivity: number;
   private lingerUntil = 0;
   private readonly request = new RequestTimer();
 
@@ -61,15 +61,22 @@ export class NonBlockingConnection {
       return;
     }
     if (n < 0) return; // -EAGAIN or -EINTR
+    this.received(n === 0 ? null : buffer.subarray(0, n), now);
+  }
+
+  /** Bytes from the client (null: its FIN), however they were read; the core parses and answers
+   * them, and what it answers is sent as far as the socket takes it. The core keeps no reference
+   * to `bytes`: the caller may reuse their memory. */
+  received(bytes: Uint8Array | null, now: number): void {
     this.lastActivity = now;
-    if (n === 0) this.eof = true;
+    if (bytes === null) this.eof = true;
     if (this.state === 'lingering') {
       // Discard: the final response is out; the client's FIN ends the linger.
-      if (n === 0) this.close();
+      if (bytes === null) this.close();
       return;
     }
-    if (n === 0) this.http.receiveEof();
-    else this.http.receive(buffer.subarray(0, n));
+    if (bytes === null) this.http.receiveEof();
+    else this.http.receive(bytes);
     this.produceAndFlush(now);
   }
 
@@ -109,7 +116,7 @@ export class NonBlockingConnection {
 
   /** Moves responses from the core to the socket until the socket is full or nothing is left; then,
    * if all is sent and part of a request has arrived, the header timer runs. */
-  private produceAndFlush(now: number): void {
+  protected produceAndFlush(now: number): void {
     this.produce();
     if (this.state === 'open' && this.queue.length === 0) this.request.waiting(this.http, now);
   }
@@ -132,7 +139,7 @@ export class NonBlockingConnection {
   }
 
   /** Sends the queue; false when the socket would block (or failed). */
-  private flush(): boolean {
+  protected flush(): boolean {
     while (this.queue.length > 0) {
       let n: number;
       try {
@@ -155,7 +162,7 @@ export class NonBlockingConnection {
   }
 
   /** Drops n sent bytes from the front of the queue. */
-  private consume(n: number): void {
+  protected consume(n: number): void {
     let left = n + this.sentOfFirst;
     this.sentOfFirst = 0;
     while (left > 0) {

@@ -50,6 +50,12 @@ export interface NativeConstants {
   EPOLL_CLOEXEC: number;
   SIGINT: number;
   SIGTERM: number;
+  ECONNABORTED: number;
+  ENOBUFS: number;
+  ECANCELED: number;
+  IORING_CQE_F_BUFFER: number;
+  IORING_CQE_F_MORE: number;
+  IORING_CQE_BUFFER_SHIFT: number;
 }
 
 export interface Native {
@@ -113,6 +119,31 @@ export interface Native {
    * no fd, or more than one, throws EPROTO.
    */
   recvFd(sock: number): number | null;
+  /** the symbolic name of an errno, either sign ('ECONNRESET'), or null when the table lacks it */
+  errnoName(errno: number): string | null;
+  /**
+   * io_uring (servers/native/src/uring.cc): a ring is its fd, used by the thread that made it.
+   * io_uring_setup with a completion queue 4 × entries -> ring fd. Throws a SyscallError where
+   * io_uring is refused (EPERM, ENOSYS) or lacks what the server needs (Linux 5.11).
+   */
+  uringSetup(entries: number): number;
+  /** pool[0, count × bufferBytes) becomes provided-buffer group `group` (Linux 5.19); count is a power of two */
+  uringRegisterBuffers(ring: number, pool: Uint8Array, count: number, bufferBytes: number, group: number): void;
+  /** prepares a multishot accept: a completion per connection while its flags carry IORING_CQE_F_MORE */
+  uringPrepAccept(ring: number, listenFd: number, userLow: number, userHigh: number): void;
+  /** prepares one receive into a provided buffer (the completion's flags >> IORING_CQE_BUFFER_SHIFT name it) */
+  uringPrepRecv(ring: number, fd: number, userLow: number, userHigh: number): void;
+  /** prepares send(MSG_NOSIGNAL) of buf[offset, offset+length); buf must stay alive until its completion */
+  uringPrepSend(ring: number, fd: number, buf: Uint8Array, offset: number, length: number, userLow: number, userHigh: number): void;
+  /** prepares a cancel of everything pending on fd, hard-linked to its close; the cancel completes with userHigh 0 */
+  uringPrepClose(ring: number, fd: number, userLow: number, userHigh: number): void;
+  /**
+   * Returns the recycled[0, recycledCount) buffer ids to the ring, then one io_uring_enter submits
+   * what is prepared and waits up to timeoutMs for a completion (not at all when some are waiting);
+   * completions go into out as [userLow, userHigh, result, flags] -> how many
+   */
+  uringSubmitAndWait(ring: number, out: Int32Array, recycled: Uint16Array, recycledCount: number, timeoutMs: number): number;
+  uringClose(ring: number): void;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -9,6 +9,8 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include <linux/io_uring.h>
+
 #include <cerrno>
 #include <cstdint>
 
@@ -51,6 +53,12 @@ void InitConstants(Napi::Env env, Napi::Object exports) {
   set("EPOLL_CLOEXEC", EPOLL_CLOEXEC);
   set("SIGINT", SIGINT);
   set("SIGTERM", SIGTERM);
+  set("ECONNABORTED", ECONNABORTED);
+  set("ENOBUFS", ENOBUFS);
+  set("ECANCELED", ECANCELED);
+  set("IORING_CQE_F_BUFFER", IORING_CQE_F_BUFFER);
+  set("IORING_CQE_F_MORE", IORING_CQE_F_MORE);
+  set("IORING_CQE_BUFFER_SHIFT", IORING_CQE_BUFFER_SHIFT);
   c.Freeze();
   exports.Set("constants", c);
 }
@@ -63,6 +71,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   httplab::InitEvents(env, exports);
   httplab::InitSignals(env, exports);
   httplab::InitUnix(env, exports);
+  httplab::InitUring(env, exports);
   return exports;
 }
 

@@ -46,5 +46,6 @@ void InitSockets(Napi::Env env, Napi::Object exports);
 void InitEvents(Napi::Env env, Napi::Object exports);
 void InitSignals(Napi::Env env, Napi::Object exports);
 void InitUnix(Napi::Env env, Napi::Object exports);
+void InitUring(Napi::Env env, Napi::Object exports);
 
 }  // namespace httplab
