@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // npm run bench:compare: issue 9's comparisons in one go, each a ratio measured side by side in one
 // run, printed against its target.
-// - the epoll server ÷ nginx (one worker, sendfile on), ÷ Node's http module (cached Buffers) and
+// - the epoll server ÷ nginx (one worker, sendfile on), ÷ nginx tuned as its users tune it
+//   (open_file_cache, sendfile off, access_log off), ÷ Node's http module (cached Buffers) and
 //   ÷ a minimal C epoll loop (the practical ceiling): keepalive, 50 connections, wrk where it is
 //   installed (autocannon otherwise, which then bounds every figure), servers pinned to CPU 0 and
 //   the generator to the others;
+// - the io_uring server ÷ epoll on keepalive, pipeline and many, and ÷ tuned nginx, where the
+//   kernel allows io_uring;
 // - the core parser ÷ llhttp on a browser GET and on 16 pipelined GETs (tinybench, npm run bench);
 // - the thread and process servers with a new connection per request, against the figures Python's
 //   threading and forking servers reach here (issue 9: about 880 and 140 rps), and python3 -m
@@ -14,6 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { buildYardstick } from './build-yardstick.mjs';
+import { findServer } from '../dist/servers/catalogue.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -42,10 +46,16 @@ const rps = (report, target, scenario) => report.results.find((r) => r.target ==
 const rows = [];
 const row = (what, value, goal, met, note = '') => rows.push({ what, value, goal, met, note });
 
+const uringRefused = await findServer('uring').refusal();
+if (uringRefused !== undefined) say(`uring left out: ${uringRefused}`);
+const uring = uringRefused === undefined ? ['uring'] : [];
+
 const servers = bench([
   '--target',
   'epoll',
+  ...uring,
   'nginx',
+  'nginx-tuned',
   'node',
   'yardstick',
   ...engine,
@@ -68,6 +78,46 @@ row(
   epoll / rps(servers, 'nginx', 'keepalive') >= 1,
   `${Math.round(epoll)} vs ${Math.round(rps(servers, 'nginx', 'keepalive'))} rps${gen}`,
 );
+row(
+  'epoll ÷ tuned nginx, keepalive',
+  epoll / rps(servers, 'nginx-tuned', 'keepalive'),
+  '≥ 1.0',
+  epoll / rps(servers, 'nginx-tuned', 'keepalive') >= 1,
+  `${Math.round(rps(servers, 'nginx-tuned', 'keepalive'))} rps (open_file_cache, sendfile off, access_log off)`,
+);
+if (uring.length > 0) {
+  const ratio = rps(servers, 'uring', 'keepalive') / epoll;
+  row('uring ÷ epoll, keepalive', ratio, '≥ 1.0', ratio >= 1, `${Math.round(rps(servers, 'uring', 'keepalive'))} rps`);
+  const tuned = rps(servers, 'uring', 'keepalive') / rps(servers, 'nginx-tuned', 'keepalive');
+  row('uring ÷ tuned nginx, keepalive', tuned, '≥ 1.0', tuned >= 1);
+  // pipeline and many: where batching many operations per io_uring_enter should pay most
+  const loaded = bench([
+    '--target',
+    'epoll',
+    'uring',
+    ...engine,
+    '--pin',
+    '--scenario',
+    'pipeline',
+    'many',
+    '--duration',
+    SECONDS,
+    '--runs',
+    RUNS,
+    '--warmup',
+    '2',
+  ]);
+  for (const scenario of ['pipeline', 'many']) {
+    const r = rps(loaded, 'uring', scenario) / rps(loaded, 'epoll', scenario);
+    row(
+      `uring ÷ epoll, ${scenario}`,
+      r,
+      '≥ 1.15',
+      r >= 1.15,
+      `${Math.round(rps(loaded, 'uring', scenario))} vs ${Math.round(rps(loaded, 'epoll', scenario))} rps`,
+    );
+  }
+}
 row(
   "epoll ÷ Node's http (cached Buffer)",
   epoll / rps(servers, 'node', 'keepalive'),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:per-request: where the epoll server's time per request goes, beside the C yardstick
+// npm run bench:per-request: where the epoll and io_uring servers' time per request goes, beside the C yardstick
 // (bench/yardstick/epoll-loop.c) and nginx (where installed), measured rather than guessed. The
 // servers are pinned to CPU 0, wrk (keep-alive, 50 connections, GET /index.html) to CPU 1. For
 // each, it reports:
@@ -14,6 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnServer } from '../dist/targets/design-child.js';
+import { findServer } from '../dist/servers/catalogue.js';
 import { spawnPeer } from '../dist/targets/peers.js';
 import { spawnYardstick } from '../dist/targets/yardsticks.js';
 import { buildYardstick } from './build-yardstick.mjs';
@@ -74,6 +75,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const servers = [await spawnServer('epoll', HTML), await spawnYardstick('yardstick', HTML)];
 try {
+  const uring = findServer('uring');
+  const refused = await uring.refusal();
+  if (refused === undefined) servers.splice(1, 0, await spawnServer('uring', HTML));
+  else console.error(`bench:per-request: uring left out: ${refused}`);
   try {
     servers.push(await spawnPeer('nginx', HTML));
   } catch (err) {

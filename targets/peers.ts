@@ -23,12 +23,7 @@ export const PEERS: readonly Peer[] = [
     envVar: 'HTTP_LAB_NGINX',
     installHint: 'apt-get install nginx',
     command(program, port, docroot, dir) {
-      const pidFile = join(dir, 'nginx.pid');
-      writeFileSync(join(dir, 'nginx.conf'), nginxConfig(port, docroot, dir));
-      const args = ['-c', join(dir, 'nginx.conf'), '-p', `${dir}/`];
-      // -e (the error log before the configuration is read) exists since nginx 1.19.5.
-      if (nginxSupportsE(program)) args.push('-e', 'stderr');
-      return { args, ready: { pidFile } };
+      return nginxCommand(program, port, docroot, dir, {});
     },
   },
   {
@@ -147,6 +142,21 @@ export async function spawnPeer(name: string, docroot: string, opts: ProgramStar
   return { ...server, ...(peer.concurrency !== undefined ? { concurrency: peer.concurrency } : {}) };
 }
 
+/** nginx on its own configuration in `dir` (the nginx peer, and the nginx-tuned yardstick). */
+export function nginxCommand(
+  program: string,
+  port: number,
+  docroot: string,
+  dir: string,
+  options: { tuned?: boolean },
+): { args: string[]; ready: { pidFile: string } } {
+  writeFileSync(join(dir, 'nginx.conf'), nginxConfig(port, docroot, dir, options));
+  const args = ['-c', join(dir, 'nginx.conf'), '-p', `${dir}/`];
+  // -e (the error log before the configuration is read) exists since nginx 1.19.5.
+  if (nginxSupportsE(program)) args.push('-e', 'stderr');
+  return { args, ready: { pidFile: join(dir, 'nginx.pid') } };
+}
+
 function nginxSupportsE(program: string): boolean {
   const out = spawnSync(program, ['-v'], { encoding: 'utf8', timeout: 5000 });
   const m = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(`${out.stderr ?? ''}${out.stdout ?? ''}`);
@@ -156,8 +166,10 @@ function nginxSupportsE(program: string): boolean {
 }
 
 /** A stock-like nginx configuration: one worker, Debian's MIME types, sendfile, index.html. Every
- * path it writes (pid, temp folders) is in `dir`, so it runs as any user. */
-export function nginxConfig(port: number, docroot: string, dir: string): string {
+ * path it writes (pid, temp folders) is in `dir`, so it runs as any user. Tuned (the nginx-tuned
+ * yardstick): open files and their metadata cached, and small files written from memory rather
+ * than sent with sendfile. */
+export function nginxConfig(port: number, docroot: string, dir: string, options: { tuned?: boolean } = {}): string {
   const mime = existsSync('/etc/nginx/mime.types')
     ? 'include /etc/nginx/mime.types;'
     : 'types { text/html html; text/css css; application/javascript js; image/png png; text/plain txt; }';
@@ -176,7 +188,7 @@ http {
     ${mime}
     default_type application/octet-stream;
     access_log off;
-    sendfile on;
+    ${options.tuned ? 'sendfile off;\n    open_file_cache max=1000 inactive=60s;\n    open_file_cache_valid 60s;\n    open_file_cache_errors on;' : 'sendfile on;'}
     client_body_temp_path ${join(dir, 'client_body')};
     proxy_temp_path ${join(dir, 'proxy')};
     fastcgi_temp_path ${join(dir, 'fastcgi')};

@@ -2,9 +2,14 @@
 // serve the bytes and nothing of HTTP's rules.
 // - node: Node's own http module, serving the docroot from Buffers read at start-up;
 // - yardstick: a minimal C epoll loop that answers every request head with one prebuilt response
-//   (index.html), the practical ceiling on this machine; built by `npm run bench:compare`.
+//   (index.html), the practical ceiling on this machine; built by `npm run bench:compare`;
+// - nginx-tuned: the system's nginx as its users tune it for small static files: open_file_cache
+//   (no open, fstat and close per request), sendfile off (one write of a small file from memory
+//   beats sendfile's extra call), access_log off. Beating a stock nginx that opens every file for
+//   every request is not the comparison a reader trusts.
 import { join } from 'node:path';
 import { packageRoot } from '../system/package.js';
+import { nginxCommand } from './peers.js';
 import { spawnProgram, type ServerProgram } from './programs.js';
 import type { RunningServer } from './running.js';
 
@@ -31,6 +36,16 @@ export const YARDSTICKS: readonly Yardstick[] = [
     searchDirs: [join(packageRoot(), 'build', 'yardstick')],
     command(_program, port, docroot) {
       return { args: [String(port), join(docroot, 'index.html')], ready: { stdout: /listening/ } };
+    },
+  },
+  {
+    name: 'nginx-tuned',
+    summary: "the system's nginx, one worker, tuned for small files: open_file_cache, sendfile off, access_log off",
+    program: 'nginx',
+    envVar: 'HTTP_LAB_NGINX',
+    installHint: 'apt-get install nginx',
+    command(program, port, docroot, dir) {
+      return nginxCommand(program, port, docroot, dir, { tuned: true });
     },
   },
 ];

@@ -22,9 +22,9 @@ export class NonBlockingConnection {
   protected readonly queue: Uint8Array[] = [];
   /** bytes of queue[0] already sent */
   protected sentOfFirst = 0;
-  private closeWhenFlushed = false;
+  protected closeWhenFlushed = false;
   /** the client sent FIN */
-  private eof = false;
+  protected eof = false;
   state: 'open' | 'lingering' | 'closed' = 'open';
   /** the last byte received or sent: a client that is still reading a long response is not idle */
   protected lastActivity: number;

@@ -135,6 +135,11 @@ export interface Native {
   uringPrepRecv(ring: number, fd: number, userLow: number, userHigh: number): void;
   /** prepares send(MSG_NOSIGNAL) of buf[offset, offset+length); buf must stay alive until its completion */
   uringPrepSend(ring: number, fd: number, buf: Uint8Array, offset: number, length: number, userLow: number, userHigh: number): void;
+  /**
+   * prepares a send with MSG_WAITALL (the kernel continues a partial send itself) linked to a
+   * receive that starts once the send has completed; a failed send cancels the receive (-ECANCELED)
+   */
+  uringPrepSendThenRecv(ring: number, fd: number, buf: Uint8Array, offset: number, length: number, userLow: number, sendHigh: number, recvHigh: number): void;
   /** prepares a cancel of everything pending on fd, hard-linked to its close; the cancel completes with userHigh 0 */
   uringPrepClose(ring: number, fd: number, userLow: number, userHigh: number): void;
   /**

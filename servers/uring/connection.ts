@@ -7,6 +7,9 @@
 //   TCP window, as on epoll.
 // - One send is in flight at a time, so bytes leave in order; its completion says how many the
 //   kernel took, and a partial send is continued from there.
+// - When a send empties a connection that stays open, the next receive is linked to it: it starts
+//   in the kernel as soon as the send has completed, so a keep-alive request costs one turn of the
+//   loop, not two (one for the send's completion, one more to ask for the next request).
 // - The kernel reads a send's buffer until its completion arrives: the buffer stays referenced
 //   (inFlight) until then, also after the connection is closed.
 // - Closing prepares a cancel of what is pending on the socket, linked to its close; the server
@@ -14,14 +17,17 @@
 import type { ServerConnection } from '../core/connection.js';
 import { NonBlockingConnection } from '../io/nonblocking-connection.js';
 import { isPeerGoneCode } from '../io/peer-gone.js';
-import { native } from '../native/index.js';
+import { C, native } from '../native/index.js';
 
 /** What a completion's user data says it completed: its high half. The low half is the
  * connection's serial number. 0 is left for the cancel that precedes a close. */
 export const OP = { accept: 1, recv: 2, send: 3, close: 4 } as const;
 
 /** Responses queued together are copied into one send up to this size: pipelined requests then
- * cost one send, not one per response (and one ring round trip each). */
+ * cost one send, not one per response (and one ring round trip each). A send this small that
+ * empties the queue has the next receive linked to it (MSG_WAITALL: the kernel completes it in
+ * full); a larger one is left to complete in parts, so that the idle timer sees the progress of a
+ * slow reader. */
 const COALESCE_BYTES = 64 * 1024;
 
 export class UringConnection extends NonBlockingConnection {
@@ -54,15 +60,17 @@ export class UringConnection extends NonBlockingConnection {
   }
 
   /** A receive completed: bytes (their memory is reused once this returns), the client's FIN
-   * (null), or an error (-errno). */
+   * (null), or an error (-errno: -ECANCELED when the send it was linked to failed). */
   onReceived(result: number, bytes: Uint8Array | null, now: number): void {
     this.recvPending = false;
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || result === -C.ECANCELED) return;
     if (result < 0) {
       this.failed(result);
       return;
     }
-    this.received(bytes, now);
+    // The core keeps a reference to what it has not parsed until it is next asked for output,
+    // which waits while output is queued: then it gets a copy, since the buffer goes back to the pool.
+    this.received(bytes !== null && this.queue.length > 0 ? Buffer.from(bytes) : bytes, now);
   }
 
   /** A send completed: the count of bytes the kernel took, or -errno. */
@@ -96,7 +104,14 @@ export class UringConnection extends NonBlockingConnection {
     if (this.inFlight !== undefined) return false;
     if (this.queue.length > 1 && this.sentOfFirst === 0) this.coalesce();
     const first = this.queue[0]!;
-    native.uringPrepSend(this.ring, this.fd, first, this.sentOfFirst, first.length - this.sentOfFirst, this.serial, OP.send);
+    const length = first.length - this.sentOfFirst;
+    const last = this.queue.length === 1 && !this.closeWhenFlushed && this.state === 'open';
+    if (last && length <= COALESCE_BYTES && !this.recvPending && !this.eof) {
+      native.uringPrepSendThenRecv(this.ring, this.fd, first, this.sentOfFirst, length, this.serial, OP.send, OP.recv);
+      this.recvPending = true;
+    } else {
+      native.uringPrepSend(this.ring, this.fd, first, this.sentOfFirst, length, this.serial, OP.send);
+    }
     this.inFlight = first;
     return false;
   }

@@ -20,10 +20,12 @@ import { OP, UringConnection } from './connection.js';
 /** Submission queue entries; the completion queue holds four times as many. More entries than
  * fit in one turn are submitted early, at the cost of a system call. */
 const RING_ENTRIES = 1024;
-/** The receive pool: buffers the kernel fills, shared by all connections. A receive that finds
- * none left completes with ENOBUFS and is prepared again on the next turn. */
-const RECV_BUFFERS = 256;
-const RECV_BUFFER_BYTES = 16 * 1024;
+/** The receive pool: buffers the kernel fills, shared by all connections, and handed back each
+ * turn. A connection has at most one receive pending, so up to RECV_BUFFERS connections never
+ * find the pool empty; beyond that, a receive that does completes with ENOBUFS and is prepared
+ * again. 4 KiB holds a typical request head; a longer one takes several receives. 4 MiB in all. */
+const RECV_BUFFERS = 1024;
+const RECV_BUFFER_BYTES = 4 * 1024;
 const BUFFER_GROUP = 0;
 /** the accept's completions carry serial 0: no connection has it */
 const LISTENER_SERIAL = 0;
@@ -110,12 +112,14 @@ export function runUringServer(options: ServerOptions): void {
       const n = native.uringSubmitAndWait(ring, cqes, recycled, recycledCount, STOP_CHECK_MS);
       recycledCount = 0;
       const now = Date.now();
-      for (let i = 0; i < n; i++) dispatch(cqes[4 * i]! >>> 0, cqes[4 * i + 1]!, cqes[4 * i + 2]!, cqes[4 * i + 3]!, now);
+      // Receives that found the pool empty are prepared again first, so that they are first in
+      // line for the buffers this turn hands back: prepared last, they could starve turn after turn.
       if (starved.length > 0) {
         const again = starved;
         starved = [];
         for (const conn of again) afterEvent(conn);
       }
+      for (let i = 0; i < n; i++) dispatch(cqes[4 * i]! >>> 0, cqes[4 * i + 1]!, cqes[4 * i + 2]!, cqes[4 * i + 3]!, now);
       if (now >= nextSweep) {
         nextSweep = now + STOP_CHECK_MS;
         if (acceptPausedUntil !== 0 && now >= acceptPausedUntil) {

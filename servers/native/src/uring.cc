@@ -270,6 +270,40 @@ Napi::Value UringRegisterBuffers(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Reads uringPrepSend's and uringPrepSendThenRecv's arguments: the buffer's bytes to send.
+bool ArgSendBytes(const Napi::CallbackInfo& info, const char* fn, uint8_t** bytes, size_t* count) {
+  Napi::Env env = info.Env();
+  void* data;
+  size_t length, offset;
+  if (!ArgTyped(env, info[2], napi_uint8_array, fn, "buf", &data, &length) || !ArgSize(info, 3, fn, "offset", &offset) ||
+      !ArgSize(info, 4, fn, "length", count)) {
+    return false;
+  }
+  if (offset > length || *count > length - offset || *count > 0xffffffffu) {
+    ThrowRange(env, fn, "offset + length is beyond the buffer");
+    return false;
+  }
+  *bytes = static_cast<uint8_t*>(data) + offset;
+  return true;
+}
+
+void FillSend(io_uring_sqe* sqe, int fd, uint8_t* bytes, size_t count, int msgFlags, uint64_t ud) {
+  sqe->opcode = IORING_OP_SEND;
+  sqe->fd = fd;
+  sqe->addr = reinterpret_cast<uint64_t>(bytes);
+  sqe->len = static_cast<uint32_t>(count);
+  sqe->msg_flags = MSG_NOSIGNAL | msgFlags;
+  sqe->user_data = ud;
+}
+
+void FillRecv(Ring* r, io_uring_sqe* sqe, int fd, uint64_t ud) {
+  sqe->opcode = IORING_OP_RECV;
+  sqe->fd = fd;
+  sqe->flags = IOSQE_BUFFER_SELECT;
+  sqe->buf_group = r->bufferGroup;
+  sqe->user_data = ud;
+}
+
 // uringPrepAccept(ring, listenFd, userLow, userHigh): multishot accept (5.19): one SQE, a CQE per
 // accepted connection (its fd, close-on-exec) for as long as the CQE's flags carry IORING_CQE_F_MORE.
 Napi::Value UringPrepAccept(const Napi::CallbackInfo& info) {
@@ -304,12 +338,7 @@ Napi::Value UringPrepRecv(const Napi::CallbackInfo& info) {
   }
   if (r->buffers.ring == nullptr) return ThrowRange(env, "uringPrepRecv", "register the ring's buffers first");
   if (!MakeRoom(env, r, 1, "uringPrepRecv")) return env.Undefined();
-  io_uring_sqe* sqe = NextSqe(r);
-  sqe->opcode = IORING_OP_RECV;
-  sqe->fd = fd;
-  sqe->flags = IOSQE_BUFFER_SELECT;
-  sqe->buf_group = r->bufferGroup;
-  sqe->user_data = ud;
+  FillRecv(r, NextSqe(r), fd, ud);
   return env.Undefined();
 }
 
@@ -319,26 +348,44 @@ Napi::Value UringPrepSend(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Ring* r;
   int32_t fd;
-  void* data;
-  size_t length, offset, count;
+  uint8_t* bytes;
+  size_t count;
   uint64_t ud;
   if (!ArgRing(info, "uringPrepSend", &r) || !ArgInt(info, 1, "uringPrepSend", "fd", &fd) ||
-      !ArgTyped(env, info[2], napi_uint8_array, "uringPrepSend", "buf", &data, &length) ||
-      !ArgSize(info, 3, "uringPrepSend", "offset", &offset) || !ArgSize(info, 4, "uringPrepSend", "length", &count) ||
-      !ArgUserData(info, 5, "uringPrepSend", &ud)) {
+      !ArgSendBytes(info, "uringPrepSend", &bytes, &count) || !ArgUserData(info, 5, "uringPrepSend", &ud)) {
     return env.Undefined();
   }
-  if (offset > length || count > length - offset || count > 0xffffffffu) {
-    return ThrowRange(env, "uringPrepSend", "offset + length is beyond the buffer");
-  }
   if (!MakeRoom(env, r, 1, "uringPrepSend")) return env.Undefined();
-  io_uring_sqe* sqe = NextSqe(r);
-  sqe->opcode = IORING_OP_SEND;
-  sqe->fd = fd;
-  sqe->addr = reinterpret_cast<uint64_t>(static_cast<uint8_t*>(data) + offset);
-  sqe->len = static_cast<uint32_t>(count);
-  sqe->msg_flags = MSG_NOSIGNAL;
-  sqe->user_data = ud;
+  FillSend(NextSqe(r), fd, bytes, count, 0, ud);
+  return env.Undefined();
+}
+
+// uringPrepSendThenRecv(ring, fd, buf, offset, length, userLow, sendHigh, recvHigh): the send with
+// MSG_WAITALL (the kernel itself continues a partial send, so the completion means all was sent or
+// the send failed), linked to a receive that starts only once it has completed: the next request
+// is read in the same turn as the response is sent, and never while output is still queued. A
+// failed send cancels the receive (-ECANCELED).
+Napi::Value UringPrepSendThenRecv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Ring* r;
+  int32_t fd;
+  uint8_t* bytes;
+  size_t count;
+  uint64_t sendUd, recvUd;
+  uint32_t recvHigh;
+  if (!ArgRing(info, "uringPrepSendThenRecv", &r) || !ArgInt(info, 1, "uringPrepSendThenRecv", "fd", &fd) ||
+      !ArgSendBytes(info, "uringPrepSendThenRecv", &bytes, &count) || !ArgUserData(info, 5, "uringPrepSendThenRecv", &sendUd) ||
+      !ArgUint32(info, 7, "uringPrepSendThenRecv", "recvHigh", &recvHigh)) {
+    return env.Undefined();
+  }
+  if (r->buffers.ring == nullptr) return ThrowRange(env, "uringPrepSendThenRecv", "register the ring's buffers first");
+  recvUd = (static_cast<uint64_t>(recvHigh) << 32) | (sendUd & 0xffffffffu);
+  // The two must land in one submission: a link does not reach across two.
+  if (!MakeRoom(env, r, 2, "uringPrepSendThenRecv")) return env.Undefined();
+  io_uring_sqe* send = NextSqe(r);
+  FillSend(send, fd, bytes, count, MSG_WAITALL, sendUd);
+  send->flags = IOSQE_IO_LINK;
+  FillRecv(r, NextSqe(r), fd, recvUd);
   return env.Undefined();
 }
 
@@ -468,6 +515,7 @@ void InitUring(Napi::Env env, Napi::Object exports) {
   exports.Set("uringPrepAccept", Napi::Function::New<UringPrepAccept>(env, "uringPrepAccept"));
   exports.Set("uringPrepRecv", Napi::Function::New<UringPrepRecv>(env, "uringPrepRecv"));
   exports.Set("uringPrepSend", Napi::Function::New<UringPrepSend>(env, "uringPrepSend"));
+  exports.Set("uringPrepSendThenRecv", Napi::Function::New<UringPrepSendThenRecv>(env, "uringPrepSendThenRecv"));
   exports.Set("uringPrepClose", Napi::Function::New<UringPrepClose>(env, "uringPrepClose"));
   exports.Set("uringSubmitAndWait", Napi::Function::New<UringSubmitAndWait>(env, "uringSubmitAndWait"));
   exports.Set("uringClose", Napi::Function::New<UringClose>(env, "uringClose"));
