@@ -2,8 +2,11 @@
 // ephemeral port, all of them up front so that their runs can be interleaved, and stopped at the
 // end, also on failure and on Ctrl-C) or on one url; the result is the BenchReport.
 import { existsSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import type { RequestEntry } from '../loadtest/requests.js';
 import { findWrk } from '../loadtest/wrk.js';
+import { findLocust } from '../loadtest/locust.js';
 import {
   DEFAULT_DURATION_S,
   DEFAULT_RUNS,
@@ -43,8 +46,18 @@ export interface BenchOptions extends RequestOptions {
   warmupS?: number;
   /** the folder built-in targets serve and docroot files are checked against (default: the bundled html/) */
   docroot?: string;
-  /** the load generator of the closed model (default autocannon) */
-  engine?: 'autocannon' | 'wrk';
+  /** the load generator (default autocannon): wrk, or Locust's master and workers, which also
+   * paces users to --rate (constant_throughput) */
+  engine?: 'autocannon' | 'wrk' | 'locust';
+  /** locust: local worker processes (default: one per CPU; 0 with expectWorkers: the master only) */
+  workers?: number;
+  /** locust: wait for this many workers, those beyond the local ones started elsewhere
+   * (`http-lab locust-worker`) */
+  expectWorkers?: number;
+  /** locust: where the master listens for workers, HOST:PORT (default 127.0.0.1 on a free port) */
+  masterBind?: string;
+  /** locust: the locustfile is also written here, for workers on other machines */
+  locustfileOut?: string;
   /** the open model: this many requests per second in total, at evenly spaced intended starts,
    * whatever the server does; latency is counted from each intended start */
   rate?: number;
@@ -63,6 +76,9 @@ export interface BenchOptions extends RequestOptions {
   progress?: 'bar' | 'lines' | 'none';
 }
 
+/** What to do where Locust is missing. */
+export const LOCUST_INSTALL = '--engine locust: Locust is not installed for python3 (apt-get install python3-locust)';
+
 /** The options `bench` refuses, in the words of the CLI. */
 export function checkBenchOptions(o: BenchOptions): boolean {
   if (o.targets === undefined && o.url === undefined) fail('give --target <name...> or --url <url>');
@@ -77,9 +93,37 @@ export function checkBenchOptions(o: BenchOptions): boolean {
     (o.warmupS === undefined || checkNonNegative('warmup', o.warmupS)) &&
     (o.rate === undefined || checkPositive('rate', o.rate)) &&
     (o.maxConnections === undefined || checkPositiveInteger('max-connections', o.maxConnections)) &&
+    checkLocust(o) &&
     checkOpenModel(o) &&
     checkSweeps(o)
   );
+}
+
+/** The Locust flags need --engine locust, and the master and its workers must add up. */
+function checkLocust(o: BenchOptions): boolean {
+  const given = (['workers', 'expectWorkers', 'masterBind', 'locustfileOut'] as const).filter((k) => o[k] !== undefined);
+  const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (o.engine !== 'locust') {
+    if (given.length > 0) fail(`${given.map(flag).join(', ')}: these drive Locust; give --engine locust`);
+    return true;
+  }
+  if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 0)) fail(`--workers takes a whole number, at least 0 (got ${o.workers})`);
+  if (o.expectWorkers !== undefined) {
+    checkPositiveInteger('expect-workers', o.expectWorkers);
+    if (o.workers !== undefined && o.workers > o.expectWorkers) fail(`--workers ${o.workers} is more than --expect-workers ${o.expectWorkers}`);
+  } else if (o.workers === 0) fail('--workers 0 starts no worker: give --expect-workers N for workers started elsewhere');
+  if (o.masterBind !== undefined) parseHostPort('--master-bind', o.masterBind);
+  if (o.sweepRate !== undefined || o.sweepConnections !== undefined) fail("the sweeps run on http-lab's own generators: drop --engine locust");
+  if (o.pipelining !== undefined && o.pipelining > 1) fail('Locust sends one request at a time per user: drop --pipelining');
+  return true;
+}
+
+/** HOST:PORT, as --master-bind and --master take it. */
+export function parseHostPort(flag: string, value: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(value);
+  const port = m === null ? NaN : Number(m[2]);
+  if (m === null || port < 1 || port > 65535) fail(`${flag} takes HOST:PORT, a port 1 to 65535 (got ${value})`);
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function checkSweeps(o: BenchOptions): boolean {
@@ -99,6 +143,7 @@ function checkOpenModel(o: BenchOptions): boolean {
     if (o.maxConnections !== undefined) fail('--max-connections applies to the open model: give --rate too');
     return true;
   }
+  if (o.engine === 'locust') return true; // Locust paces its users to the rate (LOCUST_LIMITS says what that is not)
   if (o.engine !== undefined) fail("--engine chooses the closed model's generator; --rate runs http-lab's open-model generator: drop one");
   if (o.pipelining !== undefined && o.pipelining > 1) fail('--rate sends one request at a time on each connection: drop --pipelining');
   if (o.connections !== undefined) fail('--rate opens connections as the rate needs them: give --max-connections instead of --connections');
@@ -121,6 +166,10 @@ export async function bench(o: BenchOptions): Promise<BenchReport> {
     throw new HttpLabUsageError('--engine wrk sends a GET of one path; another method, fields, a body or a --requests mix need --engine autocannon');
   const wrk = engine === 'wrk' ? findWrk() : undefined;
   if (engine === 'wrk' && wrk === undefined) throw new HttpLabUsageError('--engine wrk: wrk is not installed (apt-get install wrk)');
+  const locust = engine === 'locust' ? findLocust() : undefined;
+  if (engine === 'locust' && locust === undefined) throw new HttpLabUsageError(LOCUST_INSTALL);
+  if (locust !== undefined && o.locustfileOut !== undefined && !existsSync(dirname(resolve(o.locustfileOut))))
+    throw new HttpLabUsageError(`--locustfile-out ${o.locustfileOut}: its folder does not exist`);
   return measure({
     targetNames,
     ...(url !== undefined ? { url } : {}),
@@ -131,6 +180,17 @@ export async function bench(o: BenchOptions): Promise<BenchReport> {
     docroot,
     progress: o.progress ?? 'none',
     ...(wrk !== undefined ? { wrk } : {}),
+    ...(locust !== undefined
+      ? {
+          locust: {
+            program: locust,
+            workers: o.workers ?? (o.expectWorkers !== undefined ? 0 : cpus().length),
+            ...(o.expectWorkers !== undefined ? { expectWorkers: o.expectWorkers } : {}),
+            ...(o.masterBind !== undefined ? { masterBind: parseHostPort('--master-bind', o.masterBind) } : {}),
+            ...(o.locustfileOut !== undefined ? { locustfileOut: resolve(o.locustfileOut) } : {}),
+          },
+        }
+      : {}),
     pin: o.pin ?? 'auto',
     ...(o.rate !== undefined ? { rate: o.rate } : {}),
     ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections } : {}),

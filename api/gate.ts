@@ -7,6 +7,7 @@
 //   passing: the GateReport, whose verdict says whether anything regressed.
 // - calibrate: the A/A sessions alone, to see this machine's noise floor per metric.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { compare, noiseFloor, type CurrentMeasurement } from '../ci/compare.js';
 import { GATED_METRICS, type MetricKey } from '../ci/metrics.js';
 import { BASELINE_SCHEMA, type Baseline, type GateReport, type GateSettings, type MetricValues, type SampleSet } from '../ci/model.js';
@@ -15,6 +16,8 @@ import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
 import { selectChecks } from '../conformance/selection.js';
 import type { ConformanceReport } from '../conformance/types.js';
 import { describeMachine } from '../loadtest/machine.js';
+import { findLocust, type LocustProgram } from '../loadtest/locust.js';
+import { LOCUST_INSTALL } from './bench.js';
 import { findScenario, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { describeStored, loadRequests, storeRequests } from '../loadtest/requests.js';
 import { BENCH_SCHEMA, BENCH_SCHEMA_V1, type BenchReport, type BenchRun } from '../loadtest/types.js';
@@ -70,6 +73,11 @@ export interface GateOptions extends RequestOptions {
   /** the open model at this many requests per second (update, calibrate): the gated latencies are
    * then corrected for coordinated omission; a comparison repeats the baseline's */
   rate?: number;
+  /** the load generator (update, calibrate): Locust's master and workers; a comparison repeats the
+   * baseline's */
+  engine?: 'locust';
+  /** with engine locust: local worker processes (default: one per CPU) */
+  workers?: number;
   /** progress of the load on stderr (default none) */
   progress?: 'bar' | 'lines' | 'none';
   /** where the gate says what it is doing, line by line (default: nowhere) */
@@ -110,13 +118,23 @@ export function checkGateOptions(o: GateOptions): boolean {
   if (o.targets !== undefined && o.targets.length === 0) fail('--target needs at least one name');
   checkRequestOptions(o);
   if (!measuring) {
-    const flags = { runs: 'runs', durationS: 'duration', warmupS: 'warmup', sessions: 'sessions', reference: 'reference', rate: 'rate' } as const;
+    const flags = {
+      runs: 'runs',
+      durationS: 'duration',
+      warmupS: 'warmup',
+      sessions: 'sessions',
+      reference: 'reference',
+      rate: 'rate',
+      engine: 'engine',
+      workers: 'workers',
+    } as const;
     const given = (Object.keys(flags) as Array<keyof typeof flags>).filter((k) => o[k] !== undefined).map((k) => flags[k]);
     if (given.length > 0)
       fail(
-        `--${given.join(', --')}: a comparison repeats the baseline's own settings (runs, duration, warm-up, sessions, reference, rate); these apply to --update-baseline and calibrate`,
+        `--${given.join(', --')}: a comparison repeats the baseline's own settings (runs, duration, warm-up, sessions, reference, rate, engine, workers); these apply to --update-baseline and calibrate`,
       );
   }
+  if (o.workers !== undefined && o.engine !== 'locust') fail('--workers drives Locust: give --engine locust');
   return (
     (o.threshold === undefined || checkPositive('threshold', o.threshold)) &&
     (o.runs === undefined || checkPositiveInteger('runs', o.runs)) &&
@@ -124,6 +142,7 @@ export function checkGateOptions(o: GateOptions): boolean {
     (o.warmupS === undefined || checkNonNegative('warmup', o.warmupS)) &&
     (o.sessions === undefined || checkPositiveInteger('sessions', o.sessions)) &&
     (o.rate === undefined || checkPositive('rate', o.rate)) &&
+    (o.workers === undefined || checkPositiveInteger('workers', o.workers)) &&
     (o.calibrate !== true ||
       (o.sessions ?? GATE_DEFAULTS.sessions) >= 2 ||
       fail('--sessions must be at least 2 to calibrate: the floor is the difference between sessions')) &&
@@ -155,6 +174,7 @@ export async function gate(options: GateOptions): Promise<GateReport | Baseline 
       warmupS: options.warmupS ?? GATE_DEFAULTS.warmupS,
       reference: options.reference ?? GATE_DEFAULTS.reference,
       ...(options.rate !== undefined ? { rate: options.rate } : {}),
+      ...(options.engine !== undefined ? { engine: options.engine, workers: options.workers ?? cpus().length } : {}),
     },
     ...(mode === 'compare' && options.targets !== undefined ? { onlyTargets: options.targets } : {}),
     ...(mode === 'compare' && options.scenarios !== undefined ? { onlyScenarios: options.scenarios } : {}),
@@ -281,7 +301,15 @@ function measureSession(settings: GateSettings, progress: GateArgs['progress']):
     docroot: bundledDocroot(),
     progress,
     ...(settings.rate !== undefined ? { rate: settings.rate } : {}),
+    ...(settings.engine === 'locust' ? { locust: { program: locustProgram(), workers: settings.workers ?? cpus().length } } : {}),
   });
+}
+
+/** Locust for a baseline that was measured with it; its absence is a usage error, with the fix. */
+function locustProgram(): LocustProgram {
+  const program = findLocust();
+  if (program === undefined) throw new HttpLabUsageError(LOCUST_INSTALL.replace('--engine locust', 'gate (the baseline was measured with --engine locust)'));
+  return program;
 }
 
 /** The name a gated target's results carry: its built-in name, or the URL's host:port. */

@@ -28,6 +28,10 @@ export interface GateSettings {
   /** the open model (bench --rate): this many requests per second, and the gated p50 and p99 are
    * then the corrected ones, from each request's intended start; absent: the closed model */
   rate?: number;
+  /** the load generator, where not http-lab's own: Locust's master and this many local workers
+   * (bench --engine locust); a comparison repeats it */
+  engine?: 'locust';
+  workers?: number;
 }
 
 /** One run's figures for the gated metrics. */

@@ -15,7 +15,7 @@ import { bench } from './bench.js';
 import { lab, LAB_MODES } from './lab.js';
 import { report } from './report.js';
 import { gate } from './gate.js';
-import { checkBenchOptions, type BenchOptions } from '../api/bench.js';
+import { checkBenchOptions, parseHostPort, type BenchOptions } from '../api/bench.js';
 import { checkConformOptions } from '../api/conform.js';
 import { checkGateOptions, GATE_DEFAULTS, type GateOptions } from '../api/gate.js';
 import { HttpLabMeasuredFailure, HttpLabUsageError } from '../api/errors.js';
@@ -24,6 +24,7 @@ import { conform } from './conform.js';
 import { EXIT_FAILED, EXIT_USAGE } from './errors.js';
 import { bundledDocroot, packageVersion } from '../system/package.js';
 import { serve } from './serve.js';
+import { locustWorker } from './locust-worker.js';
 
 const useColor = (): boolean => process.stdout.isTTY === true && !('NO_COLOR' in process.env);
 
@@ -97,7 +98,11 @@ interface BenchValues extends RequestOptionValues {
   runs: number;
   warmup: number;
   docroot: string;
-  engine?: 'autocannon' | 'wrk' | undefined;
+  engine?: 'autocannon' | 'wrk' | 'locust' | undefined;
+  workers?: number | undefined;
+  'expect-workers'?: number | undefined;
+  'master-bind'?: string | undefined;
+  'locustfile-out'?: string | undefined;
   pin?: boolean;
   rate?: number | undefined;
   'max-connections'?: number | undefined;
@@ -130,6 +135,10 @@ function benchOptionsOf(a: BenchValues): BenchOptions {
     warmupS: a.warmup,
     docroot: a.docroot,
     ...(a.engine !== undefined ? { engine: a.engine } : {}),
+    ...(a.workers !== undefined ? { workers: a.workers } : {}),
+    ...(a['expect-workers'] !== undefined ? { expectWorkers: a['expect-workers'] } : {}),
+    ...(a['master-bind'] !== undefined ? { masterBind: a['master-bind'] } : {}),
+    ...(a['locustfile-out'] !== undefined ? { locustfileOut: a['locustfile-out'] } : {}),
     ...(a.pin !== undefined ? { pin: a.pin } : {}),
     ...(a.rate !== undefined ? { rate: a.rate } : {}),
     ...(a['max-connections'] !== undefined ? { maxConnections: a['max-connections'] } : {}),
@@ -154,6 +163,8 @@ interface GateValues extends RequestOptionValues {
   sessions?: number | undefined;
   reference?: 'epoll' | 'none' | undefined;
   rate?: number | undefined;
+  engine?: 'locust' | undefined;
+  workers?: number | undefined;
 }
 
 function gateOptionsOf(a: GateValues): GateOptions {
@@ -172,6 +183,8 @@ function gateOptionsOf(a: GateValues): GateOptions {
     ...(a.sessions !== undefined ? { sessions: a.sessions } : {}),
     ...(a.reference !== undefined ? { reference: a.reference } : {}),
     ...(a.rate !== undefined ? { rate: a.rate } : {}),
+    ...(a.engine !== undefined ? { engine: a.engine } : {}),
+    ...(a.workers !== undefined ? { workers: a.workers } : {}),
     ...requestOptionsOf(a),
   };
 }
@@ -433,10 +446,21 @@ const cli = yargs(hideBin(process.argv))
           describe: 'folder served: targets are started on it, and responses must match its files',
         })
         .option('engine', {
-          choices: ['autocannon', 'wrk'] as const,
+          choices: ['autocannon', 'wrk', 'locust'] as const,
           defaultDescription: 'autocannon',
-          describe: "the closed model's load generator: autocannon, or wrk where installed (about half the CPU per request)",
+          describe:
+            "the load generator: autocannon, wrk where installed (about half the CPU per request), or Locust's master and workers (python3-locust), which paces its users to --rate",
         })
+        .option('workers', { type: 'number', describe: 'with --engine locust: local worker processes (default: one per CPU)' })
+        .option('expect-workers', {
+          type: 'number',
+          describe: 'with --engine locust: wait for this many workers, those beyond --workers started elsewhere with http-lab locust-worker',
+        })
+        .option('master-bind', {
+          type: 'string',
+          describe: 'with --engine locust: HOST:PORT where the master listens for workers (default 127.0.0.1, a free port)',
+        })
+        .option('locustfile-out', { type: 'string', describe: 'with --engine locust: also write the locustfile here, for workers on other machines' })
         .option('rate', {
           type: 'number',
           describe:
@@ -539,6 +563,11 @@ const cli = yargs(hideBin(process.argv))
           type: 'number',
           describe: 'the open model at this many requests per second (update, calibrate): p50 and p99 are then gated as corrected for coordinated omission',
         })
+        .option('engine', {
+          choices: ['locust'] as const,
+          describe: "the load on Locust's master and workers (update, calibrate; a comparison repeats the baseline's)",
+        })
+        .option('workers', { type: 'number', describe: 'with --engine locust: local worker processes (default: one per CPU)' })
         .option('format', {
           alias: 'f',
           choices: ['text', 'json', 'markdown'] as const,
@@ -556,6 +585,23 @@ const cli = yargs(hideBin(process.argv))
         color: useColor(),
         progress: process.stderr.isTTY === true ? 'bar' : 'lines',
       });
+    },
+  )
+  .command(
+    'locust-worker',
+    "one Locust worker for a master started by bench --engine locust --expect-workers N, on this machine or any other; it runs until the master's run ends",
+    (y: Argv) =>
+      y
+        .option('master', { type: 'string', demandOption: true, describe: "the master's HOST:PORT (its --master-bind)" })
+        .option('locustfile', { type: 'string', demandOption: true, describe: 'the locustfile the master wrote (its --locustfile-out), copied here' })
+        .check((a) => {
+          parseHostPort('--master', a.master);
+          if (!existsSync(a.locustfile)) throw new Error(`--locustfile ${a.locustfile} does not exist`);
+          return true;
+        })
+        .example('$0 locust-worker --master 10.0.0.5:5557 --locustfile locustfile.py', ''),
+    async (a) => {
+      process.exitCode = await locustWorker({ master: parseHostPort('--master', a.master), locustfile: resolve(a.locustfile) });
     },
   )
   .command(

@@ -7,6 +7,7 @@ import { cpus as osCpus } from 'node:os';
 import { runLoad, type LoadResult } from './load.js';
 import { runOpenLoad, type OpenLoadResult } from './open-model.js';
 import { runWrk, type WrkProgram } from './wrk.js';
+import { LOCUST_SLICE_MS, runLocust, type LocustOptions } from './locust.js';
 import { ResourceSampler, ResourceSamplerError } from './resources.js';
 import type { Scenario } from './scenarios.js';
 import { summarize } from './summarize.js';
@@ -41,8 +42,9 @@ export class TargetGoneError extends Error {
   }
 }
 
-/** Which load generator runs the load: autocannon in this process, or wrk as a child. */
-export type Engine = { kind: 'autocannon' } | { kind: 'wrk'; program: WrkProgram; cpus?: string };
+/** Which load generator runs the load: autocannon in this process, wrk as a child, or Locust's
+ * master and workers. */
+export type Engine = { kind: 'autocannon' } | { kind: 'wrk'; program: WrkProgram; cpus?: string } | { kind: 'locust'; locust: LocustOptions };
 
 export interface BenchPlan {
   targets: BenchTarget[];
@@ -217,12 +219,15 @@ async function measure(
       onTick: (responses: number) => onEvent({ kind: 'tick', responses, elapsedS: (performance.now() - wallStart) / 1000 }),
       ...(signal ? { signal } : {}),
     };
+    // Locust paces its users itself (constant_throughput) when given a rate: its own model
     load =
-      plan.rate !== undefined
-        ? await runOpenLoad({ ...options, rate: plan.rate, maxConnections: plan.maxConnections ?? scenario.connections })
-        : engine?.kind === 'wrk'
-          ? await runWrk({ ...options, program: engine.program, ...(engine.cpus !== undefined ? { cpus: engine.cpus } : {}) })
-          : await runLoad(options);
+      engine?.kind === 'locust'
+        ? await runLocust({ ...options, locust: engine.locust })
+        : plan.rate !== undefined
+          ? await runOpenLoad({ ...options, rate: plan.rate, maxConnections: plan.maxConnections ?? scenario.connections })
+          : engine?.kind === 'wrk'
+            ? await runWrk({ ...options, program: engine.program, ...(engine.cpus !== undefined ? { cpus: engine.cpus } : {}) })
+            : await runLoad(options);
   } catch (err) {
     sampler?.cancel();
     throw err;
@@ -254,6 +259,7 @@ async function measure(
     responses: load.responses,
     elapsedS: Math.round(load.elapsedS * 1000) / 1000,
     timeline: load.timeline,
+    ...(engine?.kind === 'locust' ? { timelineSliceMs: LOCUST_SLICE_MS } : {}),
     ...(isOpen(load) ? { uncorrectedLatencyUs: load.uncorrectedLatencyUs, sendLagUs: load.sendLagUs, late: load.late, dropped: load.dropped } : {}),
   };
 }

@@ -33,8 +33,9 @@ export function lineProgress(): Progress {
 }
 
 /** A bar with an ETA over the planned seconds of load, on a terminal. */
-export function barProgress(plan: BenchPlan): Progress {
-  const total = plannedSeconds(plan);
+/** A bar over the plan's seconds, and `moreS` more planned after it (the sweeps). */
+export function barProgress(plan: BenchPlan, moreS = 0): Progress {
+  const total = plannedSeconds(plan) + moreS;
   const bar = new SingleBar({
     format: 'bench [{bar}] {percentage}% | ETA {eta_formatted} | {phase}',
     stream: process.stderr,

@@ -3,7 +3,7 @@
 // judge the figures. Pure: runs in, result out.
 import { checkLittlesLaw, littlesLawWarning } from './littles-law.js';
 import { isGeneratorBound } from './resources.js';
-import { findGaps } from './timeline.js';
+import { findGaps, MIN_GAP_MS } from './timeline.js';
 import { coefficientOfVariation, interquartileRange, median, relativeRange } from './stats.js';
 import type { BenchResult, BenchRun, BenchWarning, LatencyUs } from './types.js';
 import type { Scenario } from './scenarios.js';
@@ -59,7 +59,7 @@ export function summarize(runs: readonly BenchRun[], context: ResultContext): Be
     });
   }
   runs.forEach((run, i) => {
-    for (const gap of findGaps(run.timeline)) {
+    for (const gap of findGaps(run.timeline, MIN_GAP_MS, run.timelineSliceMs)) {
       const where = `run ${i + 1}: no response for ${gap.lengthMs} ms from ${(gap.startMs / 1000).toFixed(1)} s`;
       warnings.push({
         code: 'stall',
@@ -193,6 +193,7 @@ export function medianOfRuns(runs: readonly BenchRun[]): BenchRun {
       3,
     ),
     timeline: middle.timeline,
+    ...(middle.timelineSliceMs !== undefined ? { timelineSliceMs: middle.timelineSliceMs } : {}),
   };
 }
 

@@ -39,7 +39,7 @@ export interface Gap {
 /** The stretches of at least MIN_GAP_MS with no response, between the first response and the last:
  * in a run that keeps requests outstanding throughout (every closed-model run, and an open-model
  * run at a steady rate), each is a stall of the server. */
-export function findGaps(points: readonly TimelinePoint[], minGapMs = MIN_GAP_MS): Gap[] {
+export function findGaps(points: readonly TimelinePoint[], minGapMs = MIN_GAP_MS, sliceMs = TIMELINE_BUCKET_MS): Gap[] {
   const first = points.findIndex((p) => p.responses > 0);
   let last = -1;
   for (let i = points.length - 1; i >= 0; i--) {
@@ -54,7 +54,7 @@ export function findGaps(points: readonly TimelinePoint[], minGapMs = MIN_GAP_MS
     if (points[i]!.responses === 0) {
       if (from < 0) from = i;
     } else if (from >= 0) {
-      const lengthMs = (i - from) * TIMELINE_BUCKET_MS;
+      const lengthMs = (i - from) * sliceMs;
       if (lengthMs >= minGapMs) gaps.push({ startMs: points[from]!.tMs, lengthMs });
       from = -1;
     }

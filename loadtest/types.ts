@@ -76,6 +76,8 @@ export interface BenchRun {
   elapsedS: number;
   /** responses and their p99 per 100 ms over the run; [] where the engine gives none (wrk) */
   timeline: TimelinePoint[];
+  /** the width of a timeline point in ms where it is not 100: Locust's history has one a second */
+  timelineSliceMs?: number;
 }
 
 export interface BenchSpread {
@@ -174,10 +176,16 @@ export interface BenchReport {
   machine: MachineDescription;
   /** the load generator and its settings */
   generator: {
-    /** open-model: http-lab's own generator (bench --rate) */
-    engine: 'autocannon' | 'wrk' | 'open-model';
+    /** open-model: http-lab's own generator (bench --rate); locust: Locust's master and workers */
+    engine: 'autocannon' | 'wrk' | 'open-model' | 'locust';
     version: string;
     responseTimeoutS: number;
+    /** locust: the worker processes that made the load */
+    workers?: number;
+    /** locust: with --rate, the total its users were paced to (constant_throughput) */
+    pacedRate?: number;
+    /** what this engine's figures are not (Locust's rounding, its timeline): read before comparing */
+    limits?: string[];
     /** CPUs the generator and the servers we started were pinned to */ pinned?: { generator: string; servers: string };
   };
   results: BenchResult[];

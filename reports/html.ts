@@ -648,14 +648,14 @@ function overTime(page: Page): string {
       id: `timeline-${r.target}-${r.scenario}`,
       title: `${r.target} ${r.scenario}: responses per second`,
       counts: r.median.timeline.map((p) => p.responses),
-      sliceMs: 100,
+      sliceMs: r.median.timelineSliceMs ?? 100,
       gaps,
       color: page.color(r.target),
     })}</div>`;
   });
   return `<section id="over-time">
 <h2>Over time</h2>
-<p class="explain">Each result's run (the one of median throughput), 100 ms by 100 ms. A shaded stretch is a stall: no response while requests were outstanding. A closed-model run sends nothing new during a stall, so its percentiles barely show one; this chart, and <code>bench --rate</code>, do.</p>
+<p class="explain">Each result's run (the one of median throughput), 100 ms by 100 ms (Locust's, second by second). A shaded stretch is a stall: no response while requests were outstanding. A closed-model run sends nothing new during a stall, so its percentiles barely show one; this chart, and <code>bench --rate</code>, do.</p>
 ${charts.join('\n')}
 </section>`;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:per-request: where the epoll and io_uring servers' time per request goes, beside the C yardstick
-// (bench/yardstick/epoll-loop.c) and nginx (where installed), measured rather than guessed. The
+// (bench/yardstick/epoll-loop.c) and nginx, stock and tuned (where installed), measured rather than guessed. The
 // servers are pinned to CPU 0, wrk (keep-alive, 50 connections, GET /index.html) to CPU 1. For
 // each, it reports:
 // - user and system CPU per request, from /proc/PID/stat of the server's whole process tree before
@@ -81,6 +81,7 @@ try {
   else console.error(`bench:per-request: uring left out: ${refused}`);
   try {
     servers.push(await spawnPeer('nginx', HTML));
+    servers.push(await spawnYardstick('nginx-tuned', HTML));
   } catch (err) {
     console.error(`bench:per-request: nginx left out: ${err.message}`);
   }
@@ -103,7 +104,7 @@ try {
   console.log(
     `npm run bench:per-request: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; servers on CPU 0, wrk on CPU 1; ${ROUNDS} runs of ${SECONDS} s each, alternated; medians\n`,
   );
-  console.log('server     rps (runs)                       user µs/req  system µs/req  syscalls/req');
+  console.log('server      rps (runs)                       user µs/req  system µs/req  syscalls/req');
   for (const s of servers) {
     const r = runs.get(s.name);
     const calls = haveStrace ? await syscalls(s) : undefined;
@@ -116,7 +117,7 @@ try {
           .join(', ')
       : 'strace not installed';
     console.log(
-      `${s.name.padEnd(10)} ${String(Math.round(median(r.map((x) => x.rps)))).padStart(7)} (${r.map((x) => Math.round(x.rps)).join(', ')})`.padEnd(45) +
+      `${s.name.padEnd(11)} ${String(Math.round(median(r.map((x) => x.rps)))).padStart(7)} (${r.map((x) => Math.round(x.rps)).join(', ')})`.padEnd(45) +
         `${median(r.map((x) => x.userUs))
           .toFixed(2)
           .padStart(11)}  ${median(r.map((x) => x.systemUs))

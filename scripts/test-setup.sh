@@ -6,6 +6,7 @@
 #   html/) comes from Debian's `lighttpd`.
 # - apache2 (the apache peer) comes from Debian's `apache2`, with its stock modules and confs enabled in
 #   /etc/apache2, which the peer includes.
+# - Locust (`bench --engine locust`) comes from Debian's `python3-locust`.
 # - chromium (test/html-report.browser.test.ts renders the HTML report in it, headless, through
 #   playwright-core) comes from Debian's `chromium`, with `fonts-liberation` so that text has a font
 #   (chromium only recommends it). HTTP_LAB_CHROMIUM names another binary; none is installed then.
@@ -33,6 +34,12 @@ have_apache2() {
   command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ]
 }
 
+# Debian's python3-locust is in Debian's python (/usr/bin/python3), which may not be the python3 on
+# PATH (pyenv): either will do, as http-lab looks in both.
+have_locust() {
+  python3 -c 'import locust' >/dev/null 2>&1 || /usr/bin/python3 -c 'import locust' >/dev/null 2>&1
+}
+
 have_chromium() {
   [ -x "${HTTP_LAB_CHROMIUM:-/usr/bin/chromium}" ]
 }
@@ -45,6 +52,7 @@ skips() {
     lighttpd) echo "the lighttpd tests will skip" ;;
     apache2) echo "the apache peer tests will skip" ;;
     chromium) echo "the HTML report's browser test will skip" ;;
+    locust) echo "the bench --engine locust tests will skip" ;;
   esac
 }
 
@@ -53,6 +61,7 @@ have_nginx || packages+=(nginx)
 have_wrk || packages+=(wrk)
 have_lighttpd || packages+=(lighttpd)
 have_apache2 || packages+=(apache2)
+have_locust || packages+=(locust)
 if ! have_chromium; then
   if [ -n "${HTTP_LAB_CHROMIUM:-}" ]; then
     echo "test-setup: HTTP_LAB_CHROMIUM=$HTTP_LAB_CHROMIUM is not an executable: $(skips chromium) (not installing another one)"
@@ -102,6 +111,8 @@ fi
 for name in "${packages[@]}"; do
   if [ "$name" = chromium ]; then
     debs=(chromium fonts-liberation)
+  elif [ "$name" = locust ]; then
+    debs=(python3-locust)
   else
     debs=("$name")
   fi
@@ -114,6 +125,8 @@ for name in "${packages[@]}"; do
       echo "test-setup: installed $( (apache2 -v 2>&1 || /usr/sbin/apache2 -v 2>&1) | head -n 1)"
     elif [ "$name" = wrk ]; then
       echo "test-setup: installed $(wrk --version 2>&1 | head -n 1)"
+    elif [ "$name" = locust ]; then
+      echo "test-setup: installed python3-locust $(dpkg-query -W -f '${Version}' python3-locust 2>/dev/null)"
     else
       echo "test-setup: installed $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
     fi

@@ -10,6 +10,7 @@ import { BENCH_SCHEMA, type BenchReport, type BenchResult } from '../loadtest/ty
 
 type BenchEventHandler = (event: BenchEvent) => void;
 import type { WrkProgram } from '../loadtest/wrk.js';
+import { LOCUST_LIMITS, type LocustOptions } from '../loadtest/locust.js';
 import { listenerPid, processTree } from '../system/proc.js';
 import { packageVersion } from '../system/package.js';
 import { pinCpus, type Pinned, type PinMode } from './pin.js';
@@ -39,6 +40,8 @@ export interface MeasureOptions {
   progress: 'bar' | 'lines' | 'none';
   /** the load generator: wrk where given, else autocannon */
   wrk?: WrkProgram;
+  /** the load generator: Locust's master and workers (wrk is not given then) */
+  locust?: Omit<LocustOptions, 'rate' | 'onWaiting'>;
   /** pin the servers we start to the first CPU and the generator to the others (default 'auto') */
   pin?: PinMode;
   /** the open model: requests per second in total, on up to maxConnections (default: the
@@ -81,7 +84,21 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
     pinned = pinCpus(targets, o.pin ?? 'auto');
     for (const t of targets) t.pause?.();
 
-    const engine: Engine = o.wrk !== undefined ? { kind: 'wrk', program: o.wrk, ...(pinned ? { cpus: pinned.generator } : {}) } : { kind: 'autocannon' };
+    const engine: Engine =
+      o.locust !== undefined
+        ? {
+            kind: 'locust',
+            locust: {
+              ...o.locust,
+              ...(o.rate !== undefined ? { rate: o.rate } : {}),
+              ...(o.progress !== 'none' ? { onWaiting: (line: string) => void process.stderr.write(`${line}\n`) } : {}),
+            },
+          }
+        : o.wrk !== undefined
+          ? { kind: 'wrk', program: o.wrk, ...(pinned ? { cpus: pinned.generator } : {}) }
+          : { kind: 'autocannon' };
+    // Locust paces its own users: the rate goes to it, and the plan stays a closed one
+    const rate = o.locust === undefined ? o.rate : undefined;
     const plan: BenchPlan = {
       targets,
       engine,
@@ -90,10 +107,10 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
       runs: o.runs,
       warmupS: o.warmupS,
       docroot: o.docroot,
-      ...(o.rate !== undefined ? { rate: o.rate } : {}),
+      ...(rate !== undefined ? { rate } : {}),
       ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections } : {}),
     };
-    const progress = o.progress === 'bar' ? barProgress(plan) : o.progress === 'lines' ? lineProgress() : silentProgress();
+    const progress = o.progress === 'bar' ? barProgress(plan, sweepSeconds(o, plan)) : o.progress === 'lines' ? lineProgress() : silentProgress();
     const startedAt = new Date().toISOString();
     let outcome;
     try {
@@ -108,8 +125,22 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
       startedAt,
       machine: describeMachine(),
       generator: {
-        engine: o.rate !== undefined ? 'open-model' : engine.kind,
-        version: o.rate !== undefined ? packageVersion() : engine.kind === 'wrk' ? engine.program.version : autocannonVersion(),
+        engine: engine.kind === 'locust' ? 'locust' : rate !== undefined ? 'open-model' : engine.kind,
+        version:
+          engine.kind === 'locust'
+            ? engine.locust.program.version
+            : rate !== undefined
+              ? packageVersion()
+              : engine.kind === 'wrk'
+                ? engine.program.version
+                : autocannonVersion(),
+        ...(engine.kind === 'locust'
+          ? {
+              workers: engine.locust.expectWorkers ?? engine.locust.workers,
+              ...(o.rate !== undefined ? { pacedRate: o.rate } : {}),
+              limits: LOCUST_LIMITS,
+            }
+          : {}),
         responseTimeoutS: RESPONSE_TIMEOUT_S,
         ...(pinned ? { pinned: { generator: pinned.generator, servers: pinned.servers } } : {}),
       },
@@ -121,6 +152,12 @@ export async function measureTargets(o: MeasureOptions): Promise<BenchReport> {
     pinned?.restore();
     await stopAll();
   }
+}
+
+/** The seconds the sweeps add to the plan: one run per point and target, without warm-up. */
+function sweepSeconds(o: MeasureOptions, plan: BenchPlan): number {
+  if (o.scenarios.length === 0) return 0;
+  return ((o.sweepRate?.length ?? 0) + (o.sweepConnections?.length ?? 0)) * plan.targets.length * plan.durationS;
 }
 
 /** The sweeps of the first scenario, each point one run, labelled as its own scenario. The rate
