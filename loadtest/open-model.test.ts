@@ -52,7 +52,10 @@ describe('open-model load', () => {
     assert.ok(r.latencyUs.p99 <= 2 * r.uncorrectedLatencyUs.p99, `corrected p99 ${r.latencyUs.p99} µs, uncorrected ${r.uncorrectedLatencyUs.p99} µs`);
     // the generator's scheduling error is measured, and reported beside
     assert.ok(r.sendLagUs.max >= r.sendLagUs.p50 && r.sendLagUs.p50 >= 0);
-    assert.ok(r.latencyUs.p50 >= 5000 && r.uncorrectedLatencyUs.p50 >= 5000);
+    // The server's 5 ms timer counts from its event loop's cached time, which libuv reads once per
+    // turn and may predate the request's arrival by up to a millisecond: 4 ms is the floor that
+    // holds (a loaded machine only adds to it).
+    assert.ok(r.latencyUs.p50 >= 4000 && r.uncorrectedLatencyUs.p50 >= 4000, `p50 ${r.latencyUs.p50} µs, uncorrected ${r.uncorrectedLatencyUs.p50} µs`);
   });
 
   it('a server that never answers: the connections fill, later requests are late, and those never sent are dropped', async (t) => {
