@@ -2,6 +2,7 @@
 // and the spread of rps, then every warning under its result. Flags in the table make a
 // generator-bound or noisy figure impossible to read as a clean one. Pure: (report, options) => string.
 import { Chalk } from 'chalk';
+import { engineLimits, engineName } from './engine.js';
 import type { BenchReport, BenchResult, Refusal } from '../loadtest/types.js';
 
 export interface BenchTextOptions {
@@ -56,7 +57,8 @@ export function renderBenchText(report: BenchReport, options: BenchTextOptions):
   const m = report.machine;
   return (
     [
-      chalk.bold(`http-lab bench: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; ${report.generator.engine} ${report.generator.version}`),
+      chalk.bold(`http-lab bench: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}; ${engineName(report.generator)}`),
+      ...engineLimits(report.generator).map((l) => `note: ${l}`),
       ...benchTableLines(report.results, report.refused, options),
     ].join('\n') + '\n'
   );

@@ -3,6 +3,7 @@
 // Nothing is fetched (no CDN, font, image or stylesheet), so the file can be mailed, archived as a
 // CI artifact or opened offline. Pure and deterministic: (results) => string; the date shown is the
 // model's. Every string from the data is escaped.
+import { engineLimits, engineName } from './engine.js';
 import type { CheckResult, ConformanceReport, Outcome } from '../conformance/types.js';
 import type { BenchResult, WarningCode } from '../loadtest/types.js';
 import { causeRows } from './conformance-causes.js';
@@ -131,7 +132,8 @@ function header(page: Page, hasBench: boolean, measured: boolean, hasConformance
     ],
   ];
   const gen = results.bench?.generator;
-  if (gen) rows.push(['load generator', esc(`${gen.engine} ${gen.version}, response timeout ${gen.responseTimeoutS} s`)]);
+  if (gen) rows.push(['load generator', esc(`${engineName(gen)}, response timeout ${gen.responseTimeoutS} s`)]);
+  if (gen) for (const limit of engineLimits(gen)) rows.push(['its limits', esc(limit)]);
   const first = page.bench[0];
   if (first) {
     const runs = first.runs.length;

@@ -1,6 +1,7 @@
 // The combined results as GitHub-flavoured Markdown, for a README or $GITHUB_STEP_SUMMARY: the
 // one-glance summary, the load table with its warnings, then the conformance comparison.
 // Pure: (results) => string.
+import { engineLimits, engineName } from './engine.js';
 import type { BenchResult } from '../loadtest/types.js';
 import { flags, thousands, total } from './bench-text.js';
 import { mdCell, renderConformanceMarkdown, renderMatrixMarkdown } from './conformance-markdown.js';
@@ -36,8 +37,9 @@ export function renderResultsMarkdown(results: LabResults): string {
     lines.push(
       '## Load',
       '',
-      `${bench.generator.engine} ${bench.generator.version}; medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up. ${bench.results.some((r) => r.model === 'open') ? "Open model: latency from each request's intended start to its response (corrected for coordinated omission)." : 'Latency from request written to response read.'} CPU in % of one core; PSS is the peak over the server's processes with every page counted once; RSS sum counts a page shared by N processes N times.`,
+      `${engineName(bench.generator)}; medians of ${first.runs.length} run${first.runs.length === 1 ? '' : 's'} of ${first.durationS} s after a ${first.warmupS} s warm-up. ${bench.results.some((r) => r.model === 'open') ? "Open model: latency from each request's intended start to its response (corrected for coordinated omission)." : 'Latency from request written to response read.'} CPU in % of one core; PSS is the peak over the server's processes with every page counted once; RSS sum counts a page shared by N processes N times.`,
       '',
+      ...engineLimits(bench.generator).flatMap((l) => [`Note: ${l}.`, '']),
       '| target | scenario | connections | rps | ±cv | p50 | p90 | p99 | p99.9 | errors/timeouts/non-2xx | server CPU | server PSS | RSS sum | generator CPU | flags |',
       '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
       ...bench.results.map(loadRow),

@@ -3,6 +3,7 @@
 // conformance checks. Pure: (results, options) => string.
 import { Chalk } from 'chalk';
 import { benchTableLines, thousands } from './bench-text.js';
+import { engineLimits, engineName } from './engine.js';
 import type { LabResults } from './model.js';
 import { conformanceCell, summarizeResults } from './summary.js';
 
@@ -19,7 +20,13 @@ export function renderResultsText(results: LabResults, options: ResultsTextOptio
   for (const note of results.notes) lines.push(chalk.yellow(`note: ${note}`));
   lines.push('', ...summaryTable(results, chalk));
   if (results.bench && results.bench.results.length + results.bench.refused.length > 0) {
-    lines.push('', chalk.bold('Load'), ...benchTableLines(results.bench.results, results.bench.refused, options));
+    lines.push(
+      '',
+      chalk.bold('Load'),
+      `load generator: ${engineName(results.bench.generator)}`,
+      ...engineLimits(results.bench.generator).map((l) => `note: ${l}`),
+      ...benchTableLines(results.bench.results, results.bench.refused, options),
+    );
   }
   const failing = results.conformance.filter((r) => r.summary.fail + r.summary.error > 0);
   if (failing.length > 0) {

@@ -132,6 +132,9 @@ describe('bench --engine locust: master and 2 local workers', { skip: noLocust }
     const text = await runCli(['report', '--in', out]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /epoll/);
+    // what Locust cannot measure is said where its figures are shown
+    assert.match(text.stdout, /locust: percentiles are whole milliseconds/);
+    assert.match(readFileSync(html, 'utf8'), /locust 2\.12[^,]*, 2 workers/);
   });
 
   it('gate: a Locust baseline judges a Locust run, and a handicapped server is caught', async () => {
