@@ -381,19 +381,22 @@ export interface EpollEntry {
 /** For each anon_inode:[eventpoll] fd of `pid`, the files its set watches, from the `tfd:` lines of
  * /proc/PID/fdinfo/FD. */
 export function epollSets(pid: number): Map<number, EpollEntry[]> {
-  const sets = new Map<number, EpollEntry[]>();
+  return new Map([...anonInodeFdinfo(pid, 'eventpoll')].map(([fd, info]) => [fd, parseEpollFdinfo(info)]));
+}
+
+/** /proc/PID/fdinfo/FD of each anon_inode:[kind] fd of `pid` (eventpoll, io_uring); an fd closed
+ * while it is read is left out. */
+function anonInodeFdinfo(pid: number, kind: string): Map<number, string> {
+  const infos = new Map<number, string>();
   for (const [fd, link] of fdLinks(pid)) {
-    if (link !== 'anon_inode:[eventpoll]') continue;
-    let info: string;
+    if (link !== `anon_inode:[${kind}]`) continue;
     try {
-      info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1');
+      infos.set(fd, readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1'));
     } catch (err) {
-      if (gone(err)) continue;
-      throw err;
+      if (!gone(err)) throw err;
     }
-    sets.set(fd, parseEpollFdinfo(info));
   }
-  return sets;
+  return infos;
 }
 
 /** The `tfd:` lines of an eventpoll fdinfo, e.g.
@@ -484,15 +487,7 @@ export const IO_URING_ENTER_SYSCALLS: Readonly<Record<string, Readonly<Record<nu
  * CqTail line of /proc/PID/fdinfo/FD (Linux 5.x on), which counts up by one per completion. */
 export function uringCompletions(pid: number): Map<number, number> {
   const rings = new Map<number, number>();
-  for (const [fd, link] of fdLinks(pid)) {
-    if (link !== 'anon_inode:[io_uring]') continue;
-    let info: string;
-    try {
-      info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'latin1');
-    } catch (err) {
-      if (gone(err)) continue;
-      throw err;
-    }
+  for (const [fd, info] of anonInodeFdinfo(pid, 'io_uring')) {
     const tail = /^CqTail:\s*(\d+)/m.exec(info);
     if (tail === null) throw new Error(`/proc/${pid}/fdinfo/${fd} has no CqTail line: this kernel does not show io_uring's counters`);
     rings.set(fd, Number(tail[1]));
