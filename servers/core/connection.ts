@@ -42,6 +42,7 @@ const NOTHING: Output = Object.freeze({ chunks: [], bytes: 0, answered: 0, close
 
 export class ServerConnection {
   private readonly parser: RequestParser;
+  private stoppedAtHighWater = false;
   private readonly limits: Limits;
   private readonly dates: DateCache;
   private readonly writer: ResponseWriter;
@@ -68,6 +69,12 @@ export class ServerConnection {
   /** The client will send nothing more (FIN). Complete requests are still answered. */
   receiveEof(): void {
     this.eof = true;
+  }
+
+  /** True when the last takeOutput() stopped at outputHighWaterBytes: complete requests may still
+   * wait in the parser for the next call, so the server has answers to send before it should read. */
+  get outputHeldBack(): boolean {
+    return this.stoppedAtHighWater;
   }
 
   /** True once a response that closes the connection has been produced. */
@@ -129,6 +136,7 @@ export class ServerConnection {
       }
     }
     this.parser.retain();
+    this.stoppedAtHighWater = !this.closing && bytes >= this.limits.outputHighWaterBytes;
     if (chunks.length === 0 && !this.closing) return NOTHING;
     return { chunks, bytes, answered, close: this.closing };
   }

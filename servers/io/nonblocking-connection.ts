@@ -33,7 +33,7 @@ export class NonBlockingConnection {
 
   constructor(
     readonly fd: number,
-    private readonly http: ServerConnection,
+    protected readonly http: ServerConnection,
     now: number,
   ) {
     this.lastActivity = now;

@@ -24,6 +24,32 @@ export const OUT_OF_RESOURCES = -1_000_000;
 const EXHAUSTED = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
 
 /**
+ * accept(2): "Linux accept() passes already-pending network errors on the new socket as an error
+ * code from accept(). [...] For reliable operation the application should detect the network
+ * errors defined for the protocol after accept() and treat them like EAGAIN by retrying. In the
+ * case of TCP/IP, these are ENETDOWN, EPROTO, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
+ * EOPNOTSUPP, and ENETUNREACH." A client that aborted before it was accepted (ECONNABORTED), and a
+ * firewall's refusal (EPERM), are the same: that connection is lost, the listener is fine.
+ */
+export const ACCEPT_RETRY = new Set([
+  'ECONNABORTED',
+  'EPERM',
+  'ENETDOWN',
+  'EPROTO',
+  'ENOPROTOOPT',
+  'EHOSTDOWN',
+  'ENONET',
+  'EHOSTUNREACH',
+  'EOPNOTSUPP',
+  'ENETUNREACH',
+]);
+
+/** An accept error that means no descriptor or memory is left (the caller backs off). */
+export function acceptExhausted(code: string): boolean {
+  return EXHAUSTED.has(code);
+}
+
+/**
  * accept4 that a flood cannot turn into a crash: the fd, or -EAGAIN / -EINTR as native.accept4
  * gives them, or OUT_OF_RESOURCES when no descriptor is left (the caller backs off: the connection
  * stays in the backlog). A connection the client aborted before it was accepted reads as -EAGAIN.
@@ -33,7 +59,7 @@ export function acceptConnection(listenFd: number, flags: number): number {
     return native.accept4(listenFd, flags);
   } catch (err) {
     if (isSyscallError(err)) {
-      if (err.code === 'ECONNABORTED') return -C.EAGAIN;
+      if (ACCEPT_RETRY.has(err.code)) return -C.EAGAIN;
       if (EXHAUSTED.has(err.code)) return OUT_OF_RESOURCES;
     }
     throw err;

@@ -20,15 +20,16 @@ import { isPeerGoneCode } from '../io/peer-gone.js';
 import { C, native } from '../native/index.js';
 
 /** What a completion's user data says it completed: its high half. The low half is the
- * connection's serial number. 0 is left for the cancel that precedes a close. */
-export const OP = { accept: 1, recv: 2, send: 3, close: 4 } as const;
+ * connection's serial number. uringPrepClose gives the cancel ahead of a close high half 0. */
+export const OP = { cancel: 0, accept: 1, recv: 2, send: 3, close: 4 } as const;
 
 /** Responses queued together are copied into one send up to this size: pipelined requests then
- * cost one send, not one per response (and one ring round trip each). A send this small that
- * empties the queue has the next receive linked to it (MSG_WAITALL: the kernel completes it in
- * full); a larger one is left to complete in parts, so that the idle timer sees the progress of a
- * slow reader. */
+ * cost one send, not one per response (and one ring round trip each). */
 const COALESCE_BYTES = 64 * 1024;
+
+/** The largest send the next receive is linked to: within a new TCP socket's send buffer (16 KiB
+ * on Linux), so that the kernel takes it at once and MSG_WAITALL never waits on the client. */
+const LINK_BYTES = 16 * 1024;
 
 export class UringConnection extends NonBlockingConnection {
   recvPending = false;
@@ -105,8 +106,12 @@ export class UringConnection extends NonBlockingConnection {
     if (this.queue.length > 1 && this.sentOfFirst === 0) this.coalesce();
     const first = this.queue[0]!;
     const length = first.length - this.sentOfFirst;
-    const last = this.queue.length === 1 && !this.closeWhenFlushed && this.state === 'open';
-    if (last && length <= COALESCE_BYTES && !this.recvPending && !this.eof) {
+    // Linked only where reading next is what the epoll server would do once this send is out: no
+    // answer waiting in the core, the connection staying open; and only a send small enough to
+    // fit a socket's send buffer at once, since MSG_WAITALL hides a slow reader's progress from the
+    // idle timer until all of it is sent.
+    const last = this.queue.length === 1 && !this.closeWhenFlushed && this.state === 'open' && !this.http.outputHeldBack;
+    if (last && length <= LINK_BYTES && !this.recvPending && !this.eof) {
       native.uringPrepSendThenRecv(this.ring, this.fd, first, this.sentOfFirst, length, this.serial, OP.send, OP.recv);
       this.recvPending = true;
     } else {

@@ -11,7 +11,7 @@
 // - Completions arrive in a typed array, four numbers each, as epoll's events do.
 import { C, native } from '../native/index.js';
 import { ACCEPT_BACKOFF_MS, STOP_CHECK_MS } from '../io/constants.js';
-import { listenTcp } from '../io/sockets.js';
+import { ACCEPT_RETRY, acceptExhausted, listenTcp } from '../io/sockets.js';
 import { serverUrl } from '../io/url.js';
 import { createSite } from '../io/site.js';
 import type { ServerOptions } from '../io/options.js';
@@ -29,8 +29,6 @@ const RECV_BUFFER_BYTES = 4 * 1024;
 const BUFFER_GROUP = 0;
 /** the accept's completions carry serial 0: no connection has it */
 const LISTENER_SERIAL = 0;
-/** Errors of accept that mean no descriptor or memory is left: pause accepting for a while. */
-const EXHAUSTED = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
 
 export function runUringServer(options: ServerOptions): void {
   native.installStopSignals();
@@ -58,11 +56,11 @@ export function runUringServer(options: ServerOptions): void {
       bySerial.set(conn.serial, conn);
       live.add(conn);
       conn.armReceive();
-    } else if (EXHAUSTED.has(native.errnoName(result) ?? '')) {
+    } else {
+      const code = native.errnoName(result) ?? `errno ${-result}`;
       // No descriptor left: leave connections in the backlog for a while rather than retry at once.
-      acceptPausedUntil = now + ACCEPT_BACKOFF_MS;
-    } else if (result !== -C.ECONNABORTED && result !== -C.ECANCELED) {
-      throw new Error(`io_uring: accept failed: ${native.errnoName(result) ?? result}`);
+      if (acceptExhausted(code)) acceptPausedUntil = now + ACCEPT_BACKOFF_MS;
+      else if (!ACCEPT_RETRY.has(code) && code !== 'ECANCELED') throw new Error(`io_uring: accept failed: ${code}`);
     }
     // A multishot accept that stopped (an error, or the kernel's choice) is armed again.
     if ((flags & C.IORING_CQE_F_MORE) === 0 && acceptPausedUntil === 0) accept();
@@ -82,8 +80,10 @@ export function runUringServer(options: ServerOptions): void {
     // A buffer picked for a receive goes back to the pool whatever became of its connection.
     const buffer = flags & C.IORING_CQE_F_BUFFER ? flags >>> C.IORING_CQE_BUFFER_SHIFT : -1;
     if (buffer >= 0) recycled[recycledCount++] = buffer;
+    // The cancel ahead of a close says nothing the close's own completion does not.
+    if (op === OP.cancel) return;
     const conn = bySerial.get(serial);
-    if (conn === undefined) return; // the cancel ahead of a close (op 0)
+    if (conn === undefined) throw new Error(`io_uring: a completion (op ${op}) for connection ${serial}, which had no operation pending`);
     if (op === OP.recv) {
       if (result === -C.ENOBUFS) {
         conn.recvPending = false;
@@ -109,7 +109,9 @@ export function runUringServer(options: ServerOptions): void {
     while (native.stopSignal() === 0) {
       // One system call: submit what the last turn prepared, return the buffers it read, and wait
       // for completions. The timeout bounds how late a stop signal is seen, and paces the sweep.
-      const n = native.uringSubmitAndWait(ring, cqes, recycled, recycledCount, STOP_CHECK_MS);
+      // Receives that found the pool empty are prepared at the start of the next turn: this wait
+      // must not then last a whole STOP_CHECK_MS with nothing else to complete.
+      const n = native.uringSubmitAndWait(ring, cqes, recycled, recycledCount, starved.length > 0 ? 0 : STOP_CHECK_MS);
       recycledCount = 0;
       const now = Date.now();
       // Receives that found the pool empty are prepared again first, so that they are first in
@@ -130,7 +132,11 @@ export function runUringServer(options: ServerOptions): void {
       }
     }
   } finally {
-    // Closing the ring cancels what is pending, which releases the sockets; then close them.
+    // The closes the last turn prepared are submitted (they run at once), and a connection accepted
+    // meanwhile is closed; then closing the ring cancels what is pending, which releases the
+    // sockets of the live connections, and they are closed.
+    const n = native.uringSubmitAndWait(ring, cqes, recycled, recycledCount, 0);
+    for (let i = 0; i < n; i++) if (cqes[4 * i + 1] === OP.accept && cqes[4 * i + 2]! >= 0) native.close(cqes[4 * i + 2]!);
     native.uringClose(ring);
     for (const conn of live) native.close(conn.fd);
     native.close(listener.fd);

@@ -116,6 +116,15 @@ bool MakeRoom(Napi::Env env, Ring* r, unsigned n, const char* fn) {
     return false;
   }
   if (r->sqEntries - Pending(r) < n) {
+    // An older kernel refuses to submit while completions are backed up (EBUSY): reaping into
+    // the completion ring's overflow first lets the submission through.
+    rc = SysEnter(r->fd, Pending(r), 0, IORING_ENTER_GETEVENTS, nullptr, 0);
+    if (rc < 0 && errno != EINTR && errno != EAGAIN && errno != EBUSY) {
+      ThrowErrno(env, "io_uring_enter", errno, fn);
+      return false;
+    }
+  }
+  if (r->sqEntries - Pending(r) < n) {
     ThrowErrno(env, "io_uring_enter", EBUSY, "the submission queue stays full");
     return false;
   }
