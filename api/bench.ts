@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { RequestEntry } from '../loadtest/requests.js';
 import { findWrk } from '../loadtest/wrk.js';
-import { findLocust } from '../loadtest/locust.js';
+import { findLocust, locustMissing } from '../loadtest/locust.js';
 import {
   DEFAULT_DURATION_S,
   DEFAULT_RUNS,
@@ -75,9 +75,6 @@ export interface BenchOptions extends RequestOptions {
   /** progress on stderr (default none) */
   progress?: 'bar' | 'lines' | 'none';
 }
-
-/** What to do where Locust is missing. */
-export const LOCUST_INSTALL = '--engine locust: Locust is not installed for python3 (apt-get install python3-locust)';
 
 /** The options `bench` refuses, in the words of the CLI. */
 export function checkBenchOptions(o: BenchOptions): boolean {
@@ -167,7 +164,7 @@ export async function bench(o: BenchOptions): Promise<BenchReport> {
   const wrk = engine === 'wrk' ? findWrk() : undefined;
   if (engine === 'wrk' && wrk === undefined) throw new HttpLabUsageError('--engine wrk: wrk is not installed (apt-get install wrk)');
   const locust = engine === 'locust' ? findLocust() : undefined;
-  if (engine === 'locust' && locust === undefined) throw new HttpLabUsageError(LOCUST_INSTALL);
+  if (engine === 'locust' && locust === undefined) throw new HttpLabUsageError(locustMissing('--engine locust'));
   if (locust !== undefined && o.locustfileOut !== undefined && !existsSync(dirname(resolve(o.locustfileOut))))
     throw new HttpLabUsageError(`--locustfile-out ${o.locustfileOut}: its folder does not exist`);
   return measure({

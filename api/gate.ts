@@ -16,8 +16,7 @@ import { DEFAULT_TIMEOUT_MS } from '../conformance/runner.js';
 import { selectChecks } from '../conformance/selection.js';
 import type { ConformanceReport } from '../conformance/types.js';
 import { describeMachine } from '../loadtest/machine.js';
-import { findLocust, type LocustProgram } from '../loadtest/locust.js';
-import { LOCUST_INSTALL } from './bench.js';
+import { findLocust, locustMissing, type LocustProgram } from '../loadtest/locust.js';
 import { findScenario, SCENARIO_NAMES } from '../loadtest/scenarios.js';
 import { describeStored, loadRequests, storeRequests } from '../loadtest/requests.js';
 import { BENCH_SCHEMA, BENCH_SCHEMA_V1, type BenchReport, type BenchRun } from '../loadtest/types.js';
@@ -308,7 +307,7 @@ function measureSession(settings: GateSettings, progress: GateArgs['progress']):
 /** Locust for a baseline that was measured with it; its absence is a usage error, with the fix. */
 function locustProgram(): LocustProgram {
   const program = findLocust();
-  if (program === undefined) throw new HttpLabUsageError(LOCUST_INSTALL.replace('--engine locust', 'gate (the baseline was measured with --engine locust)'));
+  if (program === undefined) throw new HttpLabUsageError(locustMissing('gate (the baseline was measured with --engine locust)'));
   return program;
 }
 

@@ -2,13 +2,12 @@
 // `bench --engine locust --expect-workers N --master-bind HOST:PORT --locustfile-out FILE`. The
 // locustfile carries everything the worker needs (the requests, the pacing, Debian's version fix).
 import { HttpLabUsageError } from '../api/errors.js';
-import { LOCUST_INSTALL } from '../api/bench.js';
-import { findLocust, runLocustWorker } from '../loadtest/locust.js';
+import { findLocust, locustMissing, runLocustWorker } from '../loadtest/locust.js';
 import { onInterrupt } from '../targets/stop-on-exit.js';
 
 export async function locustWorker(args: { master: { host: string; port: number }; locustfile: string }): Promise<number> {
   const program = findLocust();
-  if (program === undefined) throw new HttpLabUsageError(LOCUST_INSTALL.replace('--engine locust', 'locust-worker'));
+  if (program === undefined) throw new HttpLabUsageError(locustMissing('locust-worker'));
   const stopping = new AbortController();
   const remove = onInterrupt(() => {
     stopping.abort();

@@ -11,10 +11,10 @@
 // and a stall delays the requests Locust then never sends (coordinated omission).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clockTicksPerSecond, readStat } from '../system/proc.js';
+import { freePort } from '../system/ports.js';
+import { reapedChildrenCpuMs } from '../system/proc.js';
 import type { LoadOptions, LoadResult } from './load.js';
 import { cycleOf, type RequestEntry } from './requests.js';
 import { RESPONSE_TIMEOUT_S } from './scenarios.js';
@@ -58,6 +58,11 @@ export function findLocust(): LocustProgram | undefined {
   return undefined;
 }
 
+/** What `who` (a command or flag) says where Locust is missing, with the command that installs it. */
+export function locustMissing(who: string): string {
+  return `${who}: Locust is not installed for python3 (apt-get install python3-locust)`;
+}
+
 export interface LocustOptions {
   program: LocustProgram;
   /** local worker processes; 0 with expectWorkers: only the master runs here */
@@ -80,8 +85,9 @@ function requestCycle(
 ): Array<{ method: string; path: string; headers: Record<string, string>; body: string | null; status: number[] | null }> {
   const { scenario } = options;
   const entries: RequestEntry[] = scenario.requests ?? [{ request: { method: 'GET', path: scenario.path, headers: {}, weight: 1 }, expect: {} }];
+  const byRequest = new Map(entries.map((e) => [e.request, e]));
   return cycleOf(entries).map((request) => {
-    const entry = entries.find((e) => e.request === request)!;
+    const entry = byRequest.get(request)!;
     return {
       method: request.method,
       path: request.path,
@@ -155,18 +161,6 @@ class LabUser(FastHttpUser):
 `;
 }
 
-/** A free TCP port on host, found by binding port 0. */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** One CSV file into rows of named columns (Locust quotes fields with double quotes, never newlines). */
 export function parseCsv(text: string): Array<Record<string, string>> {
   const split = (line: string): string[] => {
@@ -195,7 +189,8 @@ export function parseCsv(text: string): Array<Record<string, string>> {
   return lines.slice(1).map((line) => Object.fromEntries(split(line).map((v, i) => [header[i] ?? `${i}`, v])));
 }
 
-const ms = (s: string | undefined): number => {
+/** A CSV field as a number; 0 for Locust's "N/A" (no response in that slice) or a missing one. */
+const num = (s: string | undefined): number => {
   const x = Number(s);
   return Number.isFinite(x) ? x : 0;
 };
@@ -205,31 +200,31 @@ const ms = (s: string | undefined): number => {
 export function figuresFromCsv(stats: string, history: string, failures: string): LoadResult {
   const total = parseCsv(stats).find((r) => r['Name'] === 'Aggregated');
   if (total === undefined) throw new Error("Locust's statistics have no Aggregated row: no request was made");
-  const requests = ms(total['Request Count']);
-  const rps = ms(total['Requests/s']);
+  const requests = num(total['Request Count']);
+  const rps = num(total['Requests/s']);
   if (requests === 0) throw new Error('Locust made no request');
   let errors = 0;
   let non2xx = 0;
   for (const f of parseCsv(failures)) {
-    const n = ms(f['Occurrences']);
+    const n = num(f['Occurrences']);
     if (/^status \d+/.test(f['Error'] ?? '')) non2xx += n;
     else errors += n;
   }
-  const us = (column: string): number => Math.round(ms(total[column]) * 1000);
+  const us = (column: string): number => Math.round(num(total[column]) * 1000);
   const rows = parseCsv(history).filter((r) => r['Name'] === 'Aggregated');
   const timeline: TimelinePoint[] = [];
   let previous = 0;
-  const start = rows.length > 0 ? ms(rows[0]!['Timestamp']) : 0;
+  const start = rows.length > 0 ? num(rows[0]!['Timestamp']) : 0;
   for (const row of rows) {
-    const count = ms(row['Total Request Count']);
-    timeline.push({ tMs: (ms(row['Timestamp']) - start) * 1000, responses: Math.max(0, count - previous), p99Us: Math.round(ms(row['99%']) * 1000) });
+    const count = num(row['Total Request Count']);
+    timeline.push({ tMs: (num(row['Timestamp']) - start) * 1000, responses: Math.max(0, count - previous), p99Us: Math.round(num(row['99%']) * 1000) });
     previous = count;
   }
   return {
     responses: requests,
     elapsedS: rps > 0 ? requests / rps : 0,
     latencyUs: {
-      mean: Math.round(ms(total['Average Response Time']) * 1000),
+      mean: Math.round(num(total['Average Response Time']) * 1000),
       p50: us('50%'),
       p90: us('90%'),
       p99: us('99%'),
@@ -254,16 +249,11 @@ export async function runLocust(options: LoadOptions & { locust: LocustOptions }
   const text = locustfile(options, users, locust.rate);
   writeFileSync(file, text);
   if (locust.locustfileOut !== undefined) writeFileSync(locust.locustfileOut, text);
-  const host = locust.masterBind?.host ?? '127.0.0.1';
-  const port = locust.masterBind?.port ?? (await freePort(host));
+  const { host, port } = locust.masterBind ?? { host: '127.0.0.1', port: await freePort() };
   const expected = locust.expectWorkers ?? locust.workers;
   const seconds = Math.max(1, Math.round(options.durationS));
   const prefix = join(dir, 'run');
-  const childrenCpu = (): number => {
-    const s = readStat(process.pid);
-    return ((s.cutime + s.cstime) * 1000) / clockTicksPerSecond();
-  };
-  const before = childrenCpu();
+  const before = reapedChildrenCpuMs();
   const children: ChildProcess[] = [];
   const logs: string[] = [];
   const start = (args: string[], name: string): ChildProcess => {
@@ -332,7 +322,7 @@ export async function runLocust(options: LoadOptions & { locust: LocustOptions }
     } catch (err) {
       throw new Error(`${(err as Error).message}: ${logs.join('; ')}`);
     }
-    return { ...figures, generatorCpuMs: childrenCpu() - before, workers: expected };
+    return { ...figures, generatorCpuMs: reapedChildrenCpuMs() - before, workers: expected };
   } finally {
     clearInterval(ticker);
     options.signal?.removeEventListener('abort', stopAll);

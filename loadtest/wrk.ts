@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readStat, clockTicksPerSecond } from '../system/proc.js';
+import { reapedChildrenCpuMs } from '../system/proc.js';
 import type { LoadOptions, LoadResult } from './load.js';
 import { RESPONSE_TIMEOUT_S } from './scenarios.js';
 
@@ -79,11 +79,7 @@ export function runWrk(options: WrkLoadOptions): Promise<LoadResult & { generato
     new URL(scenario.path, options.url).href,
   ];
   const [file, argv] = options.cpus !== undefined ? ['taskset', ['-c', options.cpus, options.program.path, ...args]] : [options.program.path, args];
-  const childrenCpu = (): number => {
-    const s = readStat(process.pid);
-    return ((s.cutime + s.cstime) * 1000) / clockTicksPerSecond();
-  };
-  const before = childrenCpu();
+  const before = reapedChildrenCpuMs();
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -119,7 +115,7 @@ export function runWrk(options: WrkLoadOptions): Promise<LoadResult & { generato
         non2xx: f.status,
         // wrk reports totals only: no timeline, and so no stall warning, for its runs
         timeline: [],
-        generatorCpuMs: childrenCpu() - before,
+        generatorCpuMs: reapedChildrenCpuMs() - before,
       });
     });
   });

@@ -495,6 +495,13 @@ export function uringCompletions(pid: number): Map<number, number> {
   return rings;
 }
 
+/** CPU time, in ms, of the children this process has reaped (its cutime + cstime): what a load
+ * generator run as a child (wrk, Locust) used, once it has exited. */
+export function reapedChildrenCpuMs(): number {
+  const s = readStat(process.pid);
+  return ((s.cutime + s.cstime) * 1000) / clockTicksPerSecond();
+}
+
 /** What the main thread of `pid` is doing: the number of the syscall it is blocked in, 'running',
  * or 'blocked' (blocked, but not in a syscall). Reading /proc/PID/syscall needs ptrace access to
  * the process; without it this throws (EACCES or EPERM). */

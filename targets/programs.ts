@@ -5,7 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve as resolvePath } from 'node:path';
-import { acceptsConnections, freePort } from './ports.js';
+import { freePort } from '../system/ports.js';
+import { acceptsConnections } from './ports.js';
 import { START_TIMEOUT_MS, TargetStartError, type RunningServer } from './running.js';
 import { stopOnExit } from './stop-on-exit.js';
 

@@ -20,7 +20,7 @@ import { runChecks } from '../conformance/runner.js';
 import type { CheckResult } from '../conformance/types.js';
 import { SERVER_NAMES, SERVERS } from '../servers/catalogue.js';
 import { apacheConfig, caddyfile, h2oConfig, nginxConfig, PEER_NAMES, peerCannotServe, PEERS, spawnPeer, unreadableBy } from '../targets/peers.js';
-import { freePort } from '../targets/ports.js';
+import { freePort } from '../system/ports.js';
 import { findProgram as findPeerProgram, ProgramMissingError } from '../targets/programs.js';
 import type { RunningServer } from '../targets/running.js';
 import { spawnTarget, TARGET_NAMES } from '../targets/spawn-target.js';
