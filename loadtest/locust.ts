@@ -261,8 +261,6 @@ export async function runLocust(options: LoadOptions & { locust: LocustOptions }
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       err = (err + d).slice(-4000);
-      if (name === 'master' && /Waiting for workers to be ready/.test(d))
-        locust.onWaiting?.(`locust: the master waits for ${expected} workers on ${host}:${port}`);
     });
     child.once('close', () => logs.push(`${name}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
     children.push(child);
@@ -303,6 +301,10 @@ export async function runLocust(options: LoadOptions & { locust: LocustOptions }
       'master',
     );
     const masterDone = new Promise<number | null>((resolve) => master.once('close', resolve));
+    // Locust says nothing of its wait at --loglevel WARNING: workers from elsewhere are told here.
+    if (expected > locust.workers) {
+      locust.onWaiting?.(`locust: the master waits for ${expected} workers on ${host}:${port} (${locust.workers} started here)`);
+    }
     const connectTo = host === '0.0.0.0' ? '127.0.0.1' : host;
     const workers = Array.from({ length: locust.workers }, (_, i) =>
       start(['--worker', '--master-host', connectTo, '--master-port', String(port), '--loglevel', 'WARNING'], `worker ${i + 1}`),
