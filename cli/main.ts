@@ -407,7 +407,7 @@ const cli = yargs(hideBin(process.argv))
   )
   .command(
     'bench',
-    'measure throughput, µs latency, CPU and memory under load (autocannon)',
+    'measure throughput, µs latency, CPU and memory under load (autocannon, wrk or Locust; the open model at --rate)',
     (y: Argv) =>
       y
         .option('target', {
